@@ -1,0 +1,10 @@
+"""verifier: check written claims against source documents and cite the quote that supports each."""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .claims import Claim, load_claims
+from .pipeline import Options, verify
+from .result import ClaimResult, Evidence, Run
+
+__all__ = ["Claim", "ClaimResult", "Evidence", "Options", "Run", "load_claims", "verify", "__version__"]

