@@ -126,13 +126,21 @@ def _position(node: Any, key: Any) -> tuple[int, int] | None:
 
 
 def _locate(root: Any, path: Iterable[Any]) -> tuple[int, int]:
-    """1-based line and column of the node at a JSON path, or of its nearest located parent."""
+    """1-based line and column of the node at a JSON path: a mapping value where it starts."""
     best = _position_of_root(root)
     node = root
-    for key in path:
+    keys = list(path)
+    for n, key in enumerate(keys):
         pos = _position(node, key)
         if pos is not None:
             best = (pos[0] + 1, pos[1] + 1)
+            last = n == len(keys) - 1
+            if last and not isinstance(key, int):
+                try:
+                    value = node.lc.value(key)
+                    best = (value[0] + 1, value[1] + 1)
+                except (KeyError, TypeError, AttributeError):
+                    pass
         try:
             node = node[key]
         except (KeyError, IndexError, TypeError):
@@ -200,8 +208,17 @@ def _schema_problems(data: Any, root: Any, shown: str) -> list[str]:
         path = list(err.absolute_path)
         line, col = _locate(root, path)
         message = err.message
-        if err.validator == "additionalProperties":
-            message += "; remove it or check its spelling"
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            known = err.schema.get("properties", {})
+            for key in sorted(k for k in err.instance if k not in known):
+                node = root
+                for k in path:
+                    node = node[k]
+                pos = _position(node, key) or (line - 1, col - 1)
+                problems.append((pos[0] + 1, pos[1] + 1,
+                                 f"{shown}:{pos[0] + 1}:{pos[1] + 1}: {_json_path(path + [key])}: unknown key "
+                                 f"{key!r}; remove it or check its spelling"))
+            continue
         elif err.validator == "const" and path == ["version"]:
             message = f"version must be 1, not {err.instance!r}"
         problems.append((line, col, f"{shown}:{line}:{col}: {_json_path(path)}: {message}"))

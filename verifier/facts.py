@@ -505,6 +505,8 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
             matched += weight
         else:
             out.missing_words.append(w.text)
+            if w.pos == "PROPN":
+                out.missing.append(w.text)  # a name the tagger saw but NER did not: still a name
     out.total_words = total
     out.matched_words = int(matched)
     out.coverage = matched / total if total else 1.0

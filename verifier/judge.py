@@ -112,7 +112,9 @@ def judge(
         conf = 0.5 + 0.4 * best_cmp.coverage * min(1.0, best_c.cosine / 0.8)
         return Verdict(CONTRADICTED, _clip(conf), "; ".join(dict.fromkeys(best_cmp.conflicts)), (best_c,) + rest, best_cmp)
 
-    best_c, best_cmp = scored[0]
+    # The closest quote shown for an unsupported claim is a single sentence where one is close.
+    singles = [x for x in scored if x[0].size == 1] or scored
+    best_c, best_cmp = singles[0]
     gaps = list(dict.fromkeys(best_cmp.missing + best_cmp.conflicts))
     if best_cmp.missing_words:
         gaps.append("the words " + ", ".join(f"'{w}'" for w in dict.fromkeys(best_cmp.missing_words)))
@@ -123,7 +125,7 @@ def judge(
     else:
         reason = "the closest quote does not state the whole claim"
     conf = 1.0 - 0.5 * max(0.0, min(1.0, best_c.cosine)) * best_cmp.coverage
-    return Verdict(UNSUPPORTED, _clip(conf), reason, tuple(c for c, _ in scored[:3]), best_cmp)
+    return Verdict(UNSUPPORTED, _clip(conf), reason, tuple(c for c, _ in singles[:3]), best_cmp)
 
 
 def _prefer_short(options: list[tuple[Candidate, Comparison]], margin: float) -> tuple[Candidate, Comparison]:

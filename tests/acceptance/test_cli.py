@@ -1,0 +1,179 @@
+"""The command line end to end, with the fake embedder standing in for the model."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from verifier import cli as cli_module
+from verifier.claims import load_schema
+from verifier.report import REPORTERS
+
+from ..conftest import ROOT, FakeEmbedder
+
+
+@pytest.fixture(autouse=True)
+def project(tmp_path, monkeypatch):
+    """A copy of the bundled seeds in a fresh folder, run with the fake embedder."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    (tmp_path / "claims").mkdir()
+    monkeypatch.setattr("verifier.pipeline.SentenceTransformerEmbedder", lambda path=None: FakeEmbedder())
+    return tmp_path
+
+
+GOOD = """\
+version: 1
+sources: [../seeds]
+claims:
+  - id: since-1992
+    text: Military cooperation between Azerbaijan and Turkey first emerged in 1992.
+  - id: june-16
+    text: On June 16, the two countries signed a memorandum of alliance.
+    expect: contradicted
+"""
+
+
+def run(capsys, *argv):
+    rc = cli_module.main(list(argv))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_check_passes_and_prints_verdicts(capsys):
+    Path("claims/c.yaml").write_text(GOOD)
+    rc, out, err = run(capsys, "check", "claims/")
+    assert rc == 0, out + err
+    assert "PASS claims/c.yaml:4 since-1992: supported" in out
+    assert "(seeds/000_02d9999218a401c2.txt, line 15)" in out
+    assert "\x1b[" not in out  # not a terminal: no colour
+
+
+def test_check_defaults_to_claims_folder(capsys):
+    Path("claims/c.yaml").write_text(GOOD)
+    rc, out, _ = run(capsys, "check")
+    assert rc == 0 and "2 claims" in out
+
+
+def test_failed_expectation_exits_1(capsys):
+    Path("claims/c.yaml").write_text(GOOD.replace("    expect: contradicted\n", ""))
+    rc, out, _ = run(capsys, "check", "claims/c.yaml")
+    assert rc == 1
+    assert "FAIL claims/c.yaml:6 june-16: contradicted (expected supported)" in out
+
+
+def test_json_output_file_is_schema_valid(capsys):
+    Path("claims/c.yaml").write_text(GOOD)
+    rc, out, err = run(capsys, "check", "claims", "--format", "json", "--output", "out/report.json")
+    assert rc == 0 and out == ""
+    report = json.loads(Path("out/report.json").read_text())
+    jsonschema.Draft7Validator(load_schema("report")).validate(report)
+    assert report["summary"] == {"claims": 2, "supported": 1, "contradicted": 1, "unsupported": 0,
+                                 "passed": 2, "failed": 0}
+    june = report["results"][1]
+    assert june["verdict"] == "contradicted" and "June 15" in june["reason"]
+    text = Path("seeds/000_02d9999218a401c2.txt").read_text(encoding="utf-8")
+    for r in report["results"]:
+        for e in r["evidence"]:
+            assert text[e["start"]:e["end"]] == e["quote"]
+
+
+def test_bad_claims_file_names_line_and_exits_2(capsys):
+    Path("claims/c.yaml").write_text("version: 1\nclaims:\n  - id: a\n    text: x\n    expect: true-ish\n")
+    rc, out, err = run(capsys, "check", "claims/c.yaml")
+    assert rc == 2
+    assert "claims/c.yaml:5:13: $.claims[0].expect: 'true-ish' is not one of" in err
+    assert "Traceback" not in err and out == ""
+
+
+def test_missing_source_exits_2_with_hint(capsys):
+    Path("claims/c.yaml").write_text(GOOD.replace("../seeds", "../nowhere"))
+    rc, _, err = run(capsys, "check", "claims/c.yaml")
+    assert rc == 2
+    assert "nowhere: source not found" in err and "Traceback" not in err
+
+
+def test_missing_claims_path_exits_2(capsys):
+    rc, _, err = run(capsys, "check", "nope.yaml")
+    assert rc == 2 and "nope.yaml: no such file or folder" in err
+
+
+def test_unknown_option_exits_2(capsys):
+    rc, _, err = run(capsys, "check", "--frobnicate")
+    assert rc == 2 and "No such option" in err
+
+
+def test_internal_error_exits_3_and_says_it_is_a_bug(capsys, monkeypatch):
+    Path("claims/c.yaml").write_text(GOOD)
+
+    def boom(*a, **k):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr("verifier.pipeline.judge", boom)
+    rc, _, err = run(capsys, "check", "claims/c.yaml")
+    assert rc == 3 and "internal error: RuntimeError: kaboom" in err and "bug" in err
+
+
+def test_interrupt_exits_130(capsys, monkeypatch):
+    Path("claims/c.yaml").write_text(GOOD)
+
+    def stop(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("verifier.pipeline.judge", stop)
+    rc, _, err = run(capsys, "check", "claims/c.yaml")
+    assert rc == 130 and "interrupted" in err
+
+
+def test_sources_option_overrides_the_file(capsys):
+    Path("claims/c.yaml").write_text(GOOD.replace("../seeds", "../nowhere"))
+    rc, out, _ = run(capsys, "check", "claims/c.yaml", "--sources", "seeds")
+    assert rc == 0, out
+
+
+def test_colour_always_and_no_color(capsys, monkeypatch):
+    Path("claims/c.yaml").write_text(GOOD)
+    _, out, _ = run(capsys, "check", "claims", "--color", "always")
+    assert "\x1b[" in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not cli_module._use_color("auto", type("TTY", (), {"isatty": lambda self: True})())
+
+
+def test_validate_loads_no_model(capsys, monkeypatch):
+    import sys
+
+    Path("claims/c.yaml").write_text(GOOD)
+    rc, out, _ = run(capsys, "validate", "claims")
+    assert rc == 0 and "claims/c.yaml: ok (2 claims)" in out
+    Path("claims/bad.yaml").write_text("version: 1\nclaims: []\n")
+    rc, _, err = run(capsys, "validate", "claims")
+    assert rc == 2 and "claims/bad.yaml:2:9: $.claims: [] should be non-empty" in err
+
+
+def test_schema_prints_the_claims_schema(capsys):
+    rc, out, _ = run(capsys, "schema")
+    assert rc == 0 and json.loads(out)["$schema"].startswith("http://json-schema.org/draft-07")
+    rc, out, _ = run(capsys, "schema", "--report")
+    assert json.loads(out)["title"] == "verifier JSON report"
+
+
+def test_format_choices_come_from_the_registry():
+    assert set(cli_module.FORMATS) == set(REPORTERS)
+
+
+def test_version_and_help(capsys):
+    rc, out, _ = run(capsys, "--version")
+    assert rc == 0 and "verifier, version" in out
+    rc, out, _ = run(capsys, "check", "--help")
+    assert rc == 0 and "Example:" in out
+
+
+def test_no_cache_writes_nothing(capsys, private_cache):
+    Path("claims/c.yaml").write_text(GOOD)
+    run(capsys, "check", "claims", "--no-cache")
+    assert not private_cache.exists()
+    run(capsys, "check", "claims", "--cache-dir", "mycache")
+    assert any(Path("mycache").rglob("*.npy"))

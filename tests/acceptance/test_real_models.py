@@ -1,0 +1,115 @@
+"""The real models on the bundled seed: the embedding model, spaCy, and an NLI model made here."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from verifier.claims import Claim, load_claims
+from verifier.pipeline import Options, verify
+
+from ..conftest import ROOT, SEED
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def real_options(tmp_path_factory):
+    return Options(cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+def test_bundled_claims_all_pass_with_the_real_model(real_options):
+    claims = load_claims([ROOT / "claims"])
+    run = verify(claims, real_options)
+    failures = [(r.claim.id, r.verdict, r.reason) for r in run.results if not r.passed]
+    assert failures == []
+    assert run.summary["contradicted"] >= 5 and run.summary["unsupported"] >= 3
+
+
+def _claim(text: str) -> Claim:
+    return Claim(id="x", text=text, sources=(SEED,), file="t.yaml", line=1)
+
+
+def test_paraphrase_is_supported_with_the_right_sentence(real_options):
+    (r,) = verify([_claim("Military cooperation between Azerbaijan and Turkey began in 1992.")], real_options).results
+    assert r.verdict == "supported", r.reason
+    assert r.evidence[0].line == 15
+
+
+def test_changed_date_is_contradicted_with_both_values(real_options):
+    (r,) = verify([_claim("The memorandum of alliance was signed on June 16.")], real_options).results
+    assert r.verdict == "contradicted"
+    assert r.reason == "the source says June 15; the claim says June 16"
+    assert r.evidence[0].line == 17
+
+
+def test_python_m_verifier_runs_the_check_and_writes_json(tmp_path):
+    out = tmp_path / "r.json"
+    env = {**os.environ, "VERIFIER_CACHE_DIR": str(tmp_path / "cache")}
+    p = subprocess.run([sys.executable, "-m", "verifier", "check", "claims/", "--format", "json", "-o", str(out)],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr
+    report = json.loads(out.read_text())
+    assert report["summary"]["failed"] == 0
+    # A second run reads every embedding back from the cache.
+    p2 = subprocess.run([sys.executable, "-m", "verifier", "check", "claims/", "--format", "json"],
+                        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert json.loads(p2.stdout) == report
+    assert p2.returncode == 0
+
+
+@pytest.fixture(scope="module")
+def tiny_nli_model(tmp_path_factory):
+    """A randomly initialised BERT NLI classifier and tokenizer, saved to disk: no download."""
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    d = tmp_path_factory.mktemp("nli")
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + sorted(
+        set("the memorandum was signed on june 15 16 by two countries . , drills".split()))
+    (d / "vocab.txt").write_text("\n".join(words) + "\n")
+    tok = BertTokenizerFast(vocab_file=str(d / "vocab.txt"))
+    config = BertConfig(vocab_size=len(words), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=32, max_position_embeddings=64, num_labels=3,
+                        id2label={0: "contradiction", 1: "entailment", 2: "neutral"},
+                        label2id={"contradiction": 0, "entailment": 1, "neutral": 2})
+    BertForSequenceClassification(config).save_pretrained(d)
+    tok.save_pretrained(d)
+    return d
+
+
+def test_nli_model_loads_from_a_folder_and_gives_probabilities(tiny_nli_model):
+    from verifier.nli import NLIModel
+
+    nli = NLIModel(tiny_nli_model)
+    (p,) = nli.probabilities([("the memorandum was signed on june 15 .", "the memorandum was signed .")])
+    assert set(p) == {"entail", "contradict", "neutral"}
+    assert abs(sum(p.values()) - 1) < 1e-6
+
+
+def test_nli_stage_can_only_take_support_away(tiny_nli_model, real_options):
+    from dataclasses import replace
+
+    opts = replace(real_options, nli_model_path=tiny_nli_model)
+    claims = [_claim("Military cooperation between Azerbaijan and Turkey first emerged in 1992."),
+              _claim("NATO observers monitored the joint drills.")]
+    plain = verify(claims, real_options).results
+    with_nli = verify(claims, opts).results
+    assert plain[0].verdict == "supported"
+    assert plain[1].verdict == with_nli[1].verdict == "unsupported"
+    if with_nli[0].verdict != "supported":
+        assert "NLI model" in with_nli[0].reason
+
+
+def test_bad_nli_folder_is_a_clear_error(tmp_path):
+    from verifier.errors import ModelError
+    from verifier.nli import NLIModel
+
+    with pytest.raises(ModelError, match="NLI model folder not found"):
+        NLIModel(tmp_path / "missing")
+    (tmp_path / "junk").mkdir()
+    with pytest.raises(ModelError, match="cannot load the NLI model"):
+        NLIModel(tmp_path / "junk")

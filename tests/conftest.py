@@ -1,0 +1,63 @@
+"""Shared fixtures: a fast fake embedder, a private cache folder, and small source files."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from verifier.pipeline import Options
+
+DIM = 512
+
+
+class FakeEmbedder:
+    """A bag-of-words embedder: texts sharing words are close. Deterministic and instant."""
+
+    model_id = "fake-bow-1"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def embed(self, texts):
+        self.calls += 1
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in re.findall(r"\w+", t.lower()):
+                h = int(hashlib.md5(w[:6].encode()).hexdigest(), 16)
+                out[i, h % DIM] += 1.0
+            n = np.linalg.norm(out[i])
+            out[i] = out[i] / n if n else out[i]
+            if not n:
+                out[i, 0] = 1.0
+        return out
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    """Every test gets its own cache folder, never the user's."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("VERIFIER_CACHE_DIR", str(cache))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return cache
+
+
+@pytest.fixture
+def fake_embedder():
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def options(fake_embedder, private_cache):
+    return Options(embedder=fake_embedder, cache_dir=private_cache)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_02d9999218a401c2.txt"
+
+
+def write_claims(path: Path, body: str) -> Path:
+    path.write_text(body, encoding="utf-8")
+    return path

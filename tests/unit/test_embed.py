@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import numpy as np
+
+from verifier.embed import CachedEmbedder, atomic_write_bytes, model_fingerprint
+
+
+def test_second_call_is_served_from_disk(fake_embedder, tmp_path):
+    cached = CachedEmbedder(fake_embedder, tmp_path)
+    a = cached.embed(["one sentence", "another one"])
+    again = CachedEmbedder(fake_embedder, tmp_path)
+    b = again.embed(["one sentence", "another one"])
+    assert fake_embedder.calls == 1 and again.hits == 1
+    np.testing.assert_array_equal(a, b)
+
+
+def test_changed_text_is_embedded_again(fake_embedder, tmp_path):
+    cached = CachedEmbedder(fake_embedder, tmp_path)
+    cached.embed(["a b"])
+    cached.embed(["a c"])
+    assert fake_embedder.calls == 2
+
+
+def test_corrupt_entry_is_rebuilt(fake_embedder, tmp_path):
+    cached = CachedEmbedder(fake_embedder, tmp_path)
+    good = cached.embed(["x y z"])
+    (entry,) = list((tmp_path / "embeddings").rglob("*.npy"))
+    data = bytearray(entry.read_bytes())
+    data[-1] ^= 0xFF
+    entry.write_bytes(bytes(data))
+    again = cached.embed(["x y z"])
+    assert fake_embedder.calls == 2
+    np.testing.assert_array_equal(good, again)
+
+
+def test_no_cache_dir_means_no_files(fake_embedder, tmp_path):
+    CachedEmbedder(fake_embedder, None).embed(["a"])
+    assert not any(tmp_path.iterdir())
+
+
+def test_atomic_write_leaves_no_temp_files(tmp_path):
+    target = tmp_path / "sub" / "f.bin"
+    atomic_write_bytes(target, b"one")
+    atomic_write_bytes(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["f.bin"]
+
+
+def test_fingerprint_changes_with_content(tmp_path):
+    (tmp_path / "config.json").write_text("{}")
+    a = model_fingerprint(tmp_path)
+    (tmp_path / "config.json").write_text('{"x": 1}')
+    assert model_fingerprint(tmp_path) != a

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from verifier.claims import Claim, load_schema
+from verifier.errors import SourceError
+from verifier.pipeline import verify
+from verifier.report import REPORTERS, write
+from verifier.report.json_report import report_dict
+
+from ..conftest import SEED
+
+
+def claim(id: str, text: str, expect: str = "supported", sources=(SEED,)) -> Claim:
+    return Claim(id=id, text=text, expect=expect, sources=tuple(sources), file="claims/x.yaml", line=3)
+
+
+def test_supported_claim_cites_the_right_sentence(options):
+    run = verify([claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992.")], options)
+    (r,) = run.results
+    assert r.verdict == "supported", r.reason
+    e = r.evidence[0]
+    assert e.line == 15 and e.quote.startswith("Military cooperation between Azerbaijan and Turkey")
+    assert SEED.read_text(encoding="utf-8")[e.start:e.end] == e.quote
+
+
+def test_contradicted_claim_names_both_values(options):
+    run = verify([claim("b", "The two countries signed a memorandum of alliance on June 16.", "contradicted")], options)
+    (r,) = run.results
+    assert r.verdict == "contradicted"
+    assert "June 15" in r.reason and "June 16" in r.reason
+    assert r.passed
+
+
+def test_unsupported_claim_says_what_is_missing(options):
+    (r,) = verify([claim("c", "NATO observers monitored the joint drills.", "unsupported")], options).results
+    assert r.verdict == "unsupported" and "NATO" in r.reason
+    assert r.evidence  # the closest quote is still reported
+
+
+def test_claim_needing_two_sentences_quotes_both(options):
+    (r,) = verify([claim("d", "The Shusha Declaration affirms joint efforts by the two armies in the face of foreign threats.")],
+                  options).results
+    assert r.verdict == "supported", r.reason
+    assert r.evidence[0].quote.startswith("The Shusha Declaration") and "foreign threats" in r.evidence[0].quote
+
+
+def test_json_report_matches_schema_and_is_deterministic(options, fake_embedder):
+    claims = [claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992."),
+              claim("b", "The memorandum was signed on June 16.", "contradicted")]
+    first = report_dict(verify(claims, options))
+    jsonschema.Draft7Validator(load_schema("report")).validate(first)
+    second = report_dict(verify(claims, options))
+    assert json.dumps(first) == json.dumps(second)
+    assert first["summary"]["claims"] == 2
+
+
+def test_second_run_embeds_nothing_new(options, fake_embedder):
+    claims = [claim("a", "Military cooperation first emerged in 1992.")]
+    verify(claims, options)
+    calls = fake_embedder.calls
+    verify(claims, options)
+    assert fake_embedder.calls == calls
+
+
+def test_sources_with_no_text_are_an_error(options, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n")
+    with pytest.raises(SourceError, match="no text"):
+        verify([claim("a", "Anything.", sources=(empty,))], options)
+
+
+def test_every_reporter_writes(options, capsys):
+    import sys
+
+    run = verify([claim("a", "Military cooperation first emerged in 1992.")], options)
+    for name in REPORTERS:
+        write(name, run, sys.stdout)
+    out = capsys.readouterr().out
+    assert "Military cooperation" in out and '"version": 1' in out
+
+
+def test_text_report_has_no_colour_unless_asked(options):
+    import io
+
+    run = verify([claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992.")], options)
+    plain, coloured = io.StringIO(), io.StringIO()
+    write("text", run, plain, False)
+    write("text", run, coloured, True)
+    assert "\x1b[" not in plain.getvalue() and "\x1b[" in coloured.getvalue()
+    assert "1 claims: 1 supported" in plain.getvalue()
+
+
+class StubNLI:
+    def __init__(self, probs):
+        self.probs = probs
+
+    def probabilities(self, pairs):
+        return [self.probs for _ in pairs]
+
+
+@pytest.mark.parametrize("probs,expected", [
+    ({"entail": 0.9, "contradict": 0.05, "neutral": 0.05}, "supported"),
+    ({"entail": 0.2, "contradict": 0.1, "neutral": 0.7}, "unsupported"),
+    ({"entail": 0.1, "contradict": 0.8, "neutral": 0.1}, "contradicted"),
+])
+def test_nli_confirms_or_vetoes_support(options, probs, expected):
+    from verifier.judge import Verdict
+    from verifier.pipeline import _apply_nli
+
+    c = claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992.")
+    (r,) = verify([c], options).results
+    assert r.verdict == "supported"
+    fake = Verdict("supported", 0.9, "ok", (type("E", (), {"quote": r.evidence[0].quote})(),))
+    assert _apply_nli(StubNLI(probs), c, fake).verdict == expected
+    unsupported = Verdict("unsupported", 0.9, "no", ())
+    assert _apply_nli(StubNLI(probs), c, unsupported).verdict == "unsupported"

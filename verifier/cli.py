@@ -1,0 +1,200 @@
+"""The command line: parse options, call the library, pick a reporter, set the exit code."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import traceback
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Sequence
+
+import click
+
+from . import __version__
+from .errors import ClaimsFileError, UsageError, VerifierError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+REPORT_BUG = ("This is a bug in verifier, not in your input. Please report it on the project's issue "
+              "tracker (see the README) with the command you ran; rerun with --traceback for details.")
+FORMATS = ("text", "json")  # kept in step with verifier.report.REPORTERS by a test
+
+
+def _use_color(choice: str, stream: Any) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _default_claims() -> list[str]:
+    if Path("claims").is_dir():
+        return ["claims"]
+    raise UsageError("no claims given; pass a claims file or folder, e.g. `verifier check claims/`")
+
+
+def _write_output(path: Path, data: str) -> None:
+    from .embed import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(path, data.encode("utf-8"))
+    except OSError as e:
+        raise UsageError(f"{path}: cannot write the report: {e.strerror}") from e
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="verifier")
+@click.option("--traceback", "show_traceback", is_flag=True, help="On an internal error, print the full traceback.")
+@click.pass_context
+def cli(ctx: click.Context, show_traceback: bool) -> None:
+    """Check written claims against source documents and cite the quote that supports each.
+
+    \b
+    Example:
+        verifier check claims/
+        verifier check claims/ --format json --output report.json
+    """
+    ctx.obj = {"traceback": show_traceback}
+
+
+@cli.command()
+@click.argument("claims", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--sources", "sources", multiple=True, type=click.Path(path_type=Path),
+              help="Source file or folder; overrides the claims files' sources. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file (atomically) instead of standard output.")
+@click.option("--model", "model_path", type=click.Path(path_type=Path),
+              help="Folder of a sentence-transformers model (default: the bundled all-MiniLM-L6-v2).")
+@click.option("--nli-model", "nli_model_path", type=click.Path(path_type=Path),
+              help="Folder of a Hugging Face NLI cross-encoder; it can veto a supported verdict.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where to cache embeddings (default: $VERIFIER_CACHE_DIR or ~/.cache/verifier).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the embedding cache.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the text report; auto means only on a terminal, and never when NO_COLOR is set.")
+@click.option("-v", "--verbose", count=True, help="Say what is happening, on standard error.")
+@click.option("-q", "--quiet", count=True, help="Print nothing but the report.")
+def check(claims: Sequence[Path], sources: Sequence[Path], fmt: str, output: Path | None,
+          model_path: Path | None, nli_model_path: Path | None, cache_dir: Path | None,
+          no_cache: bool, color: str, verbose: int, quiet: int) -> int:
+    """Verify every claim in CLAIMS (files or folders) and report a cited verdict for each.
+
+    Exit code 0 when every claim gets the verdict it expects, 1 when one does not,
+    2 for bad input.
+
+    \b
+    Example:
+        verifier check claims/ --format json --output report.json
+    """
+    from .claims import load_claims
+    from .embed import default_cache_dir
+    from .pipeline import Options, verify
+    from .report import write
+
+    verbosity = 1 + verbose - quiet
+    paths = list(claims) or _default_claims()
+    default_sources = tuple(sources) if sources else (Path("seeds"),)
+    loaded = load_claims(paths, default_sources)
+    if sources:
+        loaded = [replace(c, sources=tuple(sources)) for c in loaded]
+
+    def progress(msg: str) -> None:
+        if verbosity > 1:
+            click.echo(f"verifier: {msg}", err=True)
+
+    options = Options(model_path=model_path, cache_dir=cache_dir or default_cache_dir(), use_cache=not no_cache,
+                      nli_model_path=nli_model_path, progress=progress)
+    run = verify(loaded, options)
+    if output is not None:
+        buf = io.StringIO()
+        write(fmt, run, buf, False)
+        _write_output(output, buf.getvalue())
+        if verbosity > 0:
+            s = run.summary
+            click.echo(f"{s['claims']} claims: {s['passed']} passed, {s['failed']} failed; report in {output}",
+                       err=True)
+    else:
+        write(fmt, run, sys.stdout, fmt == "text" and _use_color(color, sys.stdout))
+    return EXIT_OK if run.passed else EXIT_FAILED
+
+
+@cli.command()
+@click.argument("claims", nargs=-1, type=click.Path(path_type=Path))
+def validate(claims: Sequence[Path]) -> int:
+    """Check claims files against the schema, without loading any model.
+
+    \b
+    Example:
+        verifier validate claims/
+    """
+    from .claims import find_claims_files, load_claims_file
+
+    paths = list(claims) or _default_claims()
+    problems: list[str] = []
+    for path in find_claims_files(paths):
+        try:
+            n = len(load_claims_file(path))
+            click.echo(f"{path}: ok ({n} claims)")
+        except ClaimsFileError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise ClaimsFileError(problems)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--report", is_flag=True, help="Print the JSON report's schema instead of the claims file's.")
+def schema(report: bool) -> int:
+    """Print the JSON Schema of claims files (draft-07), for editors and other tools.
+
+    \b
+    Example:
+        verifier schema > claims.schema.json
+    """
+    from .claims import load_schema
+
+    click.echo(json.dumps(load_schema("report" if report else "claims"), indent=2))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and map every outcome to an exit code, in this one place."""
+    show_traceback = "--traceback" in (argv if argv is not None else sys.argv[1:])
+    try:
+        rc = cli.main(args=list(argv) if argv is not None else None, prog_name="verifier", standalone_mode=False)
+        return rc if isinstance(rc, int) else EXIT_OK
+    except click.exceptions.Abort:
+        click.echo("verifier: interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        click.echo("verifier: interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.ClickException as e:
+        e.show()
+        return EXIT_BAD_INPUT
+    except ClaimsFileError as e:
+        for line in e.problems:
+            click.echo(line, err=True)
+        n = len(e.problems)
+        click.echo(f"verifier: {n} problem{'s' if n != 1 else ''} in the claims; nothing was checked", err=True)
+        return e.exit_code
+    except VerifierError as e:
+        click.echo(f"verifier: error: {e}", err=True)
+        return e.exit_code
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as e:  # the last resort: a bug, never a user's mistake
+        if show_traceback:
+            traceback.print_exc()
+        click.echo(f"verifier: internal error: {type(e).__name__}: {e}\n{REPORT_BUG}", err=True)
+        return EXIT_INTERNAL
+
+
+def entry_point() -> None:
+    sys.exit(main())

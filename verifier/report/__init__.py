@@ -1,0 +1,19 @@
+"""Reporters: one module per output format, registered by name; ``--format`` choices come from here."""
+from __future__ import annotations
+
+from typing import Callable, TextIO
+
+from ..result import Run
+from . import json_report, text
+
+Reporter = Callable[[Run, TextIO, bool], None]
+
+REPORTERS: dict[str, Reporter] = {
+    "text": text.write,
+    "json": json_report.write,
+}
+
+
+def write(name: str, run: Run, stream: TextIO, color: bool = False) -> None:
+    """Write ``run`` to ``stream`` in the named format."""
+    REPORTERS[name](run, stream, color)
