@@ -404,6 +404,11 @@ def _list_conflicts(claim: Facts, ev: Facts) -> list[str]:
     return out
 
 
+def _same_unit(a: str, b: str) -> bool:
+    """Units agree when either is unstated or both name the same thing ("days" ~ "day")."""
+    return not a or not b or a == b or _stem(a) == _stem(b)
+
+
 def _fmt_number(v: float) -> str:
     return f"{int(v):,}" if v == int(v) else f"{v:g}"
 
@@ -433,7 +438,8 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
     ev_years = {float(e.year) for e in ev.dates if e.year}
     for q in claim.quantities:
         out.fact_count += 1
-        if any(abs(q.value - e.value) < 1e-9 for e in ev.quantities) or q.value in ev_years:
+        if any(abs(q.value - e.value) < 1e-9 and _same_unit(q.unit, e.unit) for e in ev.quantities) \
+                or (not q.unit and q.value in ev_years):
             out.facts_matched += 1
             continue
         same_unit = [e for e in ev.quantities if q.unit and e.unit == q.unit]
@@ -494,9 +500,10 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
         total += 1.0
         matched += 1.0 if _entity_found(ent, ev) else 0.0
     fact_words = {w for e in claim.entities for w in e.norm.split()}
+    fact_words |= {q.unit for q in claim.quantities if q.unit}  # "44 days": checked with the number
     for w in claim.words:
         low = w.text.lower()
-        if low in fact_words:
+        if low in fact_words or w.lemma in fact_words:
             continue
         weight = 0.5 if w.pos == "ADV" else 1.0
         total += weight

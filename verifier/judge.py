@@ -17,8 +17,10 @@ class Thresholds:
     """Decision thresholds; measured on the public benchmarks (see docs/accuracy.md)."""
 
     support_cosine: float = 0.55      # the quote must be about the claim ...
-    support_coverage: float = 0.80    # ... and state (nearly) every content word of it
-    contradict_cosine: float = 0.50   # a conflict counts only in a quote about the same thing
+    support_coverage: float = 0.80    # ... and state (nearly) every content word of it,
+    close_cosine: float = 0.80        # ... or be this close in meaning (a paraphrase) ...
+    close_coverage: float = 0.75      # ... with this share of its content words
+    contradict_cosine: float = 0.45   # a conflict counts only in a quote about the same thing
     contradict_coverage: float = 0.60
     window_margin: float = 0.03       # a longer quote must score this much better to be preferred
 
@@ -88,7 +90,8 @@ def judge(
     supporting = [
         (c, cmp) for c, cmp in scored
         if not cmp.conflicts and not cmp.missing
-        and cmp.coverage >= th.support_coverage and c.cosine >= th.support_cosine
+        and ((cmp.coverage >= th.support_coverage and c.cosine >= th.support_cosine)
+             or (cmp.coverage >= th.close_coverage and c.cosine >= th.close_cosine))
     ]
     if supporting:
         best_c, best_cmp = _prefer_short(supporting, th.window_margin)
@@ -96,8 +99,10 @@ def judge(
         conf = 0.5 + 0.5 * min(1.0, (best_c.cosine - th.support_cosine) / (1 - th.support_cosine) + 0.5 * best_cmp.coverage)
         facts = best_cmp.facts_matched
         why = "the quote states the claim"
-        if facts:
-            why += f", with all {facts} of its facts (names, numbers, dates)" if facts > 1 else ", with its one checkable fact"
+        if facts == 1:
+            why += " and matches its one name, number or date"
+        elif facts > 1:
+            why += f" and matches all {facts} of its names, numbers and dates"
         if best_c.size > 1:
             why += f", across {best_c.size} adjacent sentences"
         return Verdict(SUPPORTED, _clip(conf), why, (best_c,) + rest, best_cmp)
@@ -115,11 +120,13 @@ def judge(
     # The closest quote shown for an unsupported claim is a single sentence where one is close.
     singles = [x for x in scored if x[0].size == 1] or scored
     best_c, best_cmp = singles[0]
-    gaps = list(dict.fromkeys(best_cmp.missing + best_cmp.conflicts))
+    gaps = list(dict.fromkeys(best_cmp.missing))
     if best_cmp.missing_words:
         gaps.append("the words " + ", ".join(f"'{w}'" for w in dict.fromkeys(best_cmp.missing_words)))
-    if gaps:
-        reason = "the closest quote does not state " + "; ".join(gaps)
+    if gaps or best_cmp.conflicts:
+        parts = (["the closest quote does not state " + "; ".join(gaps)] if gaps else [])
+        parts += list(dict.fromkeys(best_cmp.conflicts))
+        reason = "; ".join(parts)
     elif best_c.cosine < th.support_cosine:
         reason = f"no quote is close enough to the claim (best similarity {best_c.cosine:.2f})"
     else:

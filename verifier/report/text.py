@@ -29,7 +29,9 @@ def write(run: Run, stream: TextIO, color: bool = False) -> None:
         if r.evidence:
             e = r.evidence[0]
             quote = " ".join(e.quote.split())
-            wrapped = textwrap.fill(f"\u201c{quote}\u201d", width=96, initial_indent="", subsequent_indent="             ")
+            indent = " " * 13
+            wrapped = textwrap.fill(f"\u201c{quote}\u201d", width=100, initial_indent=indent,
+                                    subsequent_indent=indent)[len(indent):]
             label = "quote: " if r.verdict != "unsupported" else "closest:"
             stream.write(f"     {label} {wrapped}\n")
             stream.write(f"             ({e.source}, line {e.line})\n")
