@@ -409,10 +409,6 @@ def _same_unit(a: str, b: str) -> bool:
     return not a or not b or a == b or _stem(a) == _stem(b)
 
 
-def _fmt_number(v: float) -> str:
-    return f"{int(v):,}" if v == int(v) else f"{v:g}"
-
-
 def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None = None) -> Comparison:
     """Check every fact of the claim against a candidate quote.
 

@@ -142,8 +142,18 @@ def test_colour_always_and_no_color(capsys, monkeypatch):
     assert not cli_module._use_color("auto", type("TTY", (), {"isatty": lambda self: True})())
 
 
-def test_validate_loads_no_model(capsys, monkeypatch):
+def test_validate_imports_no_model_library(project):
+    import subprocess
     import sys
+
+    Path("claims/c.yaml").write_text(GOOD)
+    code = ("import sys; from verifier.cli import main; rc = main(['validate', 'claims']); "
+            "print(rc, sorted(m for m in ('torch', 'sentence_transformers', 'spacy') if m in sys.modules))")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert p.stdout.strip().splitlines()[-1] == "0 []", p.stdout + p.stderr
+
+
+def test_validate_reports_ok_and_problems(capsys, monkeypatch):
 
     Path("claims/c.yaml").write_text(GOOD)
     rc, out, _ = run(capsys, "validate", "claims")
