@@ -162,10 +162,7 @@ class Comparison:
     conflicts: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     missing_words: list[str] = field(default_factory=list)
-    matched_words: int = 0
-    total_words: float = 0.0
     coverage: float = 1.0
-    fact_count: int = 0
     facts_matched: int = 0
     polarity_flipped: bool = False
 
@@ -421,7 +418,6 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
 
     # Dates: each date of the claim must be stated by the quote.
     for d in claim.dates:
-        out.fact_count += 1
         if any(d.covered_by(e) for e in ev.dates):
             out.facts_matched += 1
         elif any(not d.compatible(e) for e in ev.dates):
@@ -433,7 +429,6 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
     # Numbers, with the thing they count when there is one.
     ev_years = {float(e.year) for e in ev.dates if e.year}
     for q in claim.quantities:
-        out.fact_count += 1
         if any(abs(q.value - e.value) < 1e-9 and _same_unit(q.unit, e.unit) for e in ev.quantities) \
                 or (not q.unit and q.value in ev_years):
             out.facts_matched += 1
@@ -447,7 +442,6 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
     # Ordinals: "first" against "second".
     ev_ords = {v for v, _ in ev.ordinals}
     for v, word in claim.ordinals:
-        out.fact_count += 1
         if v in ev_ords:
             out.facts_matched += 1
         elif ev.ordinals:
@@ -459,7 +453,6 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
     # Names and places: each must be in the quote; a different name in the same role conflicts.
     claim_norms = {e.norm for e in claim.entities}
     for ent in claim.entities:
-        out.fact_count += 1
         if _entity_found(ent, ev):
             out.facts_matched += 1
             continue
@@ -510,8 +503,6 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
             out.missing_words.append(w.text)
             if w.pos == "PROPN":
                 out.missing.append(w.text)  # a name the tagger saw but NER did not: still a name
-    out.total_words = total
-    out.matched_words = int(matched)
     out.coverage = matched / total if total else 1.0
     return out
 

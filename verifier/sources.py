@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import bisect
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -42,10 +41,6 @@ class Document:
     path: str
     text: str
     sentences: tuple[Sentence, ...] = field(default=())
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
 # ---------------------------------------------------------------- normalisation
