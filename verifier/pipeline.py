@@ -38,14 +38,23 @@ def _embedder(options: Options) -> Embedder:
     return CachedEmbedder(inner, options.cache_dir if options.use_cache else None)
 
 
-def load_documents(paths: Sequence[Path]) -> dict[Path, Document]:
-    """Read every source file once, keyed by resolved path."""
-    docs: dict[Path, Document] = {}
-    for f in find_source_files(paths):
-        key = f.resolve()
-        if key not in docs:
-            docs[key] = read_document(f)
-    return docs
+def load_documents(source_lists: Sequence[tuple[Path, ...]]) -> dict[tuple[Path, ...], list[Document]]:
+    """Expand each distinct list of sources once and read every file once.
+
+    Returns, for each list, its documents in order; a file named by several lists is one Document.
+    """
+    by_file: dict[Path, Document] = {}
+    out: dict[tuple[Path, ...], list[Document]] = {}
+    for sources in dict.fromkeys(source_lists):
+        docs = []
+        for f in find_source_files(sources):
+            key = f.resolve()
+            if key not in by_file:
+                by_file[key] = read_document(f)
+            if by_file[key] not in docs:
+                docs.append(by_file[key])
+        out[sources] = docs
+    return out
 
 
 class WordSimilarity:
@@ -87,23 +96,19 @@ def verify(claims: Sequence[Claim], options: Options | None = None) -> Run:
     """
     options = options or Options()
     say = options.progress or (lambda msg: None)
-    paths = sorted({p for c in claims for p in c.sources}, key=str)
-    if claims and not paths:
+    if claims and not any(c.sources for c in claims):
         raise SourceError("no sources given; add `sources:` to the claims file or pass --sources")
-    docs_by_claim: dict[str, list[Document]] = {}
-    all_docs = load_documents(paths)
-    for c in claims:
-        keys = [f.resolve() for f in find_source_files(c.sources)]
-        docs_by_claim[c.id + "\0" + c.file] = [all_docs[k] for k in dict.fromkeys(keys)]
+    docs_for = load_documents([c.sources for c in claims])
+    all_docs = {d.path: d for docs in docs_for.values() for d in docs}
     if claims and not any(d.sentences for d in all_docs.values()):
         raise SourceError("the sources hold no text to check claims against: " +
-                          ", ".join(d.path for d in all_docs.values()))
+                          ", ".join(sorted(all_docs)))
 
     embedder = _embedder(options)
     say(f"indexing {len(all_docs)} source files")
     indexes: dict[str, DocIndex] = {}
     sentence_facts: dict[tuple[str, int], Facts] = {}
-    for doc in sorted(all_docs.values(), key=lambda d: d.path):
+    for doc in (all_docs[p] for p in sorted(all_docs)):
         vecs = embedder.embed([s.text for s in doc.sentences]) if doc.sentences else np.zeros((0, 1), np.float32)
         indexes[doc.path] = build_index(doc, vecs)
 
@@ -112,7 +117,7 @@ def verify(claims: Sequence[Claim], options: Options | None = None) -> Run:
     claim_facts = analyze_many(c.text for c in claims)
     per_claim: list[list[Candidate]] = []
     for c, vec in zip(claims, claim_vecs):
-        idx = [indexes[d.path] for d in docs_by_claim[c.id + "\0" + c.file]]
+        idx = [indexes[d.path] for d in docs_for[c.sources]]
         per_claim.append(candidates(c.text, vec, idx))
 
     # Facts only for the sentences that are candidates: the tagger is as slow as the embedder.
