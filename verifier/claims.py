@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import ClaimsFileError, UsageError
+from .paths import display_path, expand_paths
 
 VERDICTS = ("supported", "contradicted", "unsupported")
 CLAIMS_SUFFIXES = (".yaml", ".yml")
@@ -35,36 +36,13 @@ def load_schema(name: str = "claims") -> dict[str, Any]:
     return json.loads(text)
 
 
-def display_path(path: Path) -> str:
-    """A path as a user would type it: relative to the working folder when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def find_claims_files(paths: Iterable[str | Path]) -> list[Path]:
     """Expand files and folders into the claims files they name, in a stable order."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix in CLAIMS_SUFFIXES and p.is_file())
-            if not files:
-                raise UsageError(f"{raw}: no claims files (*.yaml, *.yml) in this folder")
-            found.extend(files)
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise UsageError(f"{raw}: no such file or folder; give a claims file or a folder of them")
-    seen: set[Path] = set()
-    unique = []
-    for p in found:
-        key = p.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append(p)
-    return unique
+    return expand_paths(
+        paths, CLAIMS_SUFFIXES,
+        empty_folder=lambda p: UsageError(f"{p}: no claims files (*.yaml, *.yml) in this folder"),
+        missing=lambda p: UsageError(f"{p}: no such file or folder; give a claims file or a folder of them"),
+    )
 
 
 def _read_text(path: Path, shown: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import SourceError
+from .paths import display_path, expand_paths
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
 # Bumped whenever segmentation changes, so cached embeddings of old segmentations are not reused.
@@ -188,28 +189,17 @@ def segment(text: str, doc: str = "") -> tuple[Sentence, ...]:
 
 
 def find_source_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand files and folders into source files (.txt, .md), in a stable order."""
-    from .claims import display_path
-
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SOURCE_SUFFIXES and p.is_file())
-            if not files:
-                raise SourceError(f"{display_path(path)}: no source files (.txt, .md) in this folder")
-            found.extend(files)
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise SourceError(f"{display_path(path)}: source not found; check the path in `sources:` "
-                              "(it is relative to the claims file's folder) or --sources")
-    return found
+    """Expand files and folders into source files (.txt, .md), each once, in a stable order."""
+    return expand_paths(
+        paths, SOURCE_SUFFIXES,
+        empty_folder=lambda p: SourceError(f"{display_path(p)}: no source files (.txt, .md) in this folder"),
+        missing=lambda p: SourceError(f"{display_path(p)}: source not found; check the path in `sources:` "
+                                      "(it is relative to the claims file's folder) or --sources"),
+    )
 
 
 def read_document(path: Path) -> Document:
     """Read and segment one source file (UTF-8)."""
-    from .claims import display_path
-
     shown = display_path(path)
     try:
         data = path.read_bytes()

@@ -1,0 +1,47 @@
+"""Paths as users see them, and the expansion of files and folders into the files they hold."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable
+
+
+def display_path(path: Path) -> str:
+    """A path as a user would type it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def expand_paths(
+    paths: Iterable[str | Path],
+    suffixes: tuple[str, ...],
+    empty_folder: Callable[[Path], Exception],
+    missing: Callable[[Path], Exception],
+) -> list[Path]:
+    """Files named directly, and files with one of ``suffixes`` under folders, each once, in a stable order.
+
+    Args:
+        paths: files or folders.
+        suffixes: lower-case endings of the files to take from folders (".yaml").
+        empty_folder: the error to raise for a folder with no such file.
+        missing: the error to raise for a path that is neither file nor folder.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
+            if not files:
+                raise empty_folder(path)
+        elif path.is_file():
+            files = [path]
+        else:
+            raise missing(path)
+        for f in files:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(f)
+    return found
