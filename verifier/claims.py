@@ -255,15 +255,23 @@ def load_claims_file(path: Path, default_sources: tuple[Path, ...] = ()) -> list
     return claims
 
 
-def load_claims(paths: Iterable[str | Path], default_sources: tuple[Path, ...] = ()) -> list[Claim]:
-    """Load every claims file named (files or folders), collecting the problems of all of them."""
-    claims: list[Claim] = []
+def load_claims_files(
+    paths: Iterable[str | Path], default_sources: tuple[Path, ...] = ()
+) -> tuple[dict[Path, list[Claim]], list[str]]:
+    """Load every claims file named (files or folders): the claims of each good file, and the problems of the rest."""
+    loaded: dict[Path, list[Claim]] = {}
     problems: list[str] = []
     for path in find_claims_files(paths):
         try:
-            claims.extend(load_claims_file(path, default_sources))
+            loaded[path] = load_claims_file(path, default_sources)
         except ClaimsFileError as e:
             problems.extend(e.problems)
+    return loaded, problems
+
+
+def load_claims(paths: Iterable[str | Path], default_sources: tuple[Path, ...] = ()) -> list[Claim]:
+    """Load every claims file named (files or folders), collecting the problems of all of them."""
+    loaded, problems = load_claims_files(paths, default_sources)
     if problems:
         raise ClaimsFileError(problems)
-    return claims
+    return [c for claims in loaded.values() for c in claims]

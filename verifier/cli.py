@@ -97,8 +97,7 @@ def check(claims: Sequence[Path], sources: Sequence[Path], fmt: str, output: Pat
 
     verbosity = 1 + verbose - quiet
     paths = list(claims) or _default_claims()
-    default_sources = tuple(sources) if sources else (Path("seeds"),)
-    loaded = load_claims(paths, default_sources)
+    loaded = load_claims(paths, default_sources=(Path("seeds"),))
     if sources:
         loaded = [replace(c, sources=tuple(sources)) for c in loaded]
 
@@ -131,16 +130,11 @@ def validate(claims: Sequence[Path]) -> int:
     Example:
         verifier validate claims/
     """
-    from .claims import find_claims_files, load_claims_file
+    from .claims import load_claims_files
 
-    paths = list(claims) or _default_claims()
-    problems: list[str] = []
-    for path in find_claims_files(paths):
-        try:
-            n = len(load_claims_file(path))
-            click.echo(f"{path}: ok ({n} claims)")
-        except ClaimsFileError as e:
-            problems.extend(e.problems)
+    loaded, problems = load_claims_files(list(claims) or _default_claims())
+    for path, items in loaded.items():
+        click.echo(f"{path}: ok ({len(items)} claims)")
     if problems:
         raise ClaimsFileError(problems)
     return EXIT_OK
@@ -167,10 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         rc = cli.main(args=list(argv) if argv is not None else None, prog_name="verifier", standalone_mode=False)
         return rc if isinstance(rc, int) else EXIT_OK
-    except click.exceptions.Abort:
-        click.echo("verifier: interrupted", err=True)
-        return EXIT_INTERRUPTED
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("verifier: interrupted", err=True)
         return EXIT_INTERRUPTED
     except click.exceptions.Exit as e:
