@@ -61,6 +61,15 @@ DIRECTION_PAIRS: list[tuple[set[str], set[str]]] = [
     ({"positive", "positively"}, {"negative", "negatively"}),
     ({"majority"}, {"minority"}),
     ({"success", "successful", "succeed"}, {"failure", "unsuccessful"}),
+    ({"fast", "faster", "accelerate", "quick", "quicker", "rapid", "rapidly", "hasten"},
+     {"slow", "slower", "delay", "decelerate", "retard"}),
+    ({"abundant", "common", "frequent", "prevalent", "widespread"}, {"scarce", "rare", "uncommon", "infrequent"}),
+    ({"effective", "efficacious", "efficient"}, {"ineffective", "inefficient"}),
+    ({"sufficient", "adequate"}, {"insufficient", "inadequate"}),
+    ({"significant"}, {"insignificant", "nonsignificant"}),
+    ({"likely"}, {"unlikely"}),
+    ({"necessary", "required", "essential", "indispensable"}, {"unnecessary", "dispensable"}),
+    ({"safe"}, {"unsafe"}),
     ({"improve", "better", "benefit"}, {"worsen", "worse", "harm"}),
 ]
 _DIRECTION: dict[str, tuple[int, int]] = {}
@@ -282,7 +291,7 @@ def _facts_from_doc(text: str, doc: Any) -> Facts:
             ordinals.append((ORDINALS[low], tok.text))
         elif m := _ORDINAL_DIGITS.match(low):
             ordinals.append((int(m.group(1)), tok.text))
-        if low in NEGATION_CUES or lemma in NEGATION_CUES:
+        if (low in NEGATION_CUES or lemma in NEGATION_CUES) and not _is_numero(tok):
             negations.append(tok.text)
         elif lemma in _DIRECTION or low in _DIRECTION:
             pair, side = _DIRECTION.get(lemma, _DIRECTION.get(low, (0, 0)))
@@ -316,6 +325,12 @@ def _facts_from_doc(text: str, doc: Any) -> Facts:
         words=tuple(words),
         vocab=frozenset(vocab),
     )
+
+
+def _is_numero(tok: Any) -> bool:
+    """"No. 18" abbreviates "number"; it is no negation."""
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return tok.lower_ in ("no", "no.") and (tok.text.endswith(".") or (nxt is not None and (nxt.text == "." or nxt.like_num)))
 
 
 def _dates(text: str) -> tuple[list[DateFact], list[tuple[int, int]]]:

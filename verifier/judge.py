@@ -42,11 +42,11 @@ def _facts_of(cand: Candidate, sentence_facts: dict[tuple[str, int], Facts]) -> 
     return merged
 
 
-def _best_sentence_negations(cand: Candidate, claim: Facts, sentence_facts: dict[tuple[str, int], Facts]) -> tuple[str, ...]:
-    """Negations of the window's sentence that shares most words with the claim.
+def _best_sentence(cand: Candidate, claim: Facts, sentence_facts: dict[tuple[str, int], Facts]) -> Facts:
+    """The facts of the window's sentence that shares most words with the claim.
 
-    Polarity is a property of one statement; a "not" in a neighbouring sentence of a
-    window says nothing about the claim.
+    Polarity and direction are properties of one statement; a "not" or a "decreased" in a
+    neighbouring sentence of a window says nothing about the claim.
     """
     best, best_overlap = None, -1
     claim_words = {w.lemma for w in claim.words}
@@ -56,7 +56,7 @@ def _best_sentence_negations(cand: Candidate, claim: Facts, sentence_facts: dict
         if overlap > best_overlap:
             best, best_overlap = f, overlap
     assert best is not None
-    return best.negations
+    return best
 
 
 def _clip(x: float) -> float:
@@ -83,7 +83,8 @@ def judge(
     for cand in cands:
         facts = _facts_of(cand, sentence_facts)
         if cand.size > 1:
-            facts = replace(facts, negations=_best_sentence_negations(cand, claim, sentence_facts))
+            best = _best_sentence(cand, claim, sentence_facts)
+            facts = replace(facts, negations=best.negations, directions=best.directions)
         sims = similar([w.text.lower() for w in claim.words], [w.text.lower() for w in facts.words]) if similar else None
         scored.append((cand, compare(claim, facts, sims)))
 

@@ -68,3 +68,13 @@ def test_coverage_counts_missing_content_words():
     c = cmp("Armenia protested against the joint drills.", "Armenia watched the joint drills.")
     assert c.missing_words == ["protested"]
     assert 0 < c.coverage < 1
+
+
+def test_numero_is_not_negation():
+    assert analyze("The album debuted at No. 18 on the chart.").negations == ()
+    assert analyze("There is no evidence.").negations == ("no",)
+
+
+def test_negative_adjectives_and_speed_words_conflict():
+    assert cmp("CBT is an ineffective treatment for insomnia.", "CBT is an effective treatment for insomnia.").conflicts
+    assert cmp("Loss of cells slows the transition.", "Loss of cells accelerates the transition.").conflicts
