@@ -334,12 +334,10 @@ def _is_numero(tok: Any) -> bool:
 
 
 def _dates(text: str) -> tuple[list[DateFact], list[tuple[int, int]]]:
-    found: list[DateFact] = []
-    spans: list[tuple[int, int]] = []
+    """Dates in the text; where patterns overlap, the longest match wins ("15 January 2019", not "January 2019")."""
+    matches: list[tuple[int, int, DateFact]] = []
     for pat in _DATE_PATTERNS:
         for m in pat.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in spans):
-                continue
             g = m.groupdict()
             month = MONTHS.get((g.get("mn") or "").lower()) if g.get("mn") else (int(g["m"]) if g.get("m") else None)
             if g.get("mn") and g["mn"].lower() == "may" and not (g.get("d") or g.get("y")):
@@ -351,9 +349,13 @@ def _dates(text: str) -> tuple[list[DateFact], list[tuple[int, int]]]:
             end = m.end()
             while end > m.start() and text[end - 1] in " ,":
                 end -= 1
-            found.append(DateFact(year=year, month=month, day=day, text=text[m.start():end]))
-            spans.append((m.start(), end))
-    return found, spans
+            matches.append((m.start(), end, DateFact(year=year, month=month, day=day, text=text[m.start():end])))
+    chosen: list[tuple[int, int, DateFact]] = []
+    for start, end, fact in sorted(matches, key=lambda x: (x[0] - x[1], x[0])):
+        if not any(s < end and start < e for s, e, _ in chosen):
+            chosen.append((start, end, fact))
+    chosen.sort(key=lambda x: x[0])
+    return [f for _, _, f in chosen], [(s, e) for s, e, _ in chosen]
 
 
 # ---------------------------------------------------------------- comparison

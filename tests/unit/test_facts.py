@@ -78,3 +78,9 @@ def test_numero_is_not_negation():
 def test_negative_adjectives_and_speed_words_conflict():
     assert cmp("CBT is an ineffective treatment for insomnia.", "CBT is an effective treatment for insomnia.").conflicts
     assert cmp("Loss of cells slows the transition.", "Loss of cells accelerates the transition.").conflicts
+
+
+def test_longest_date_wins_where_patterns_overlap():
+    f = analyze("On 15 January 2019, Martin O'Neill was appointed.")
+    assert [(d.year, d.month, d.day) for d in f.dates] == [(2019, 1, 15)]
+    assert f.quantities == ()
