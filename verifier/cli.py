@@ -8,12 +8,13 @@ import sys
 import traceback
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import click
 
 from . import __version__
 from .errors import ClaimsFileError, UsageError, VerifierError
+from .judge import LOCAL_THRESHOLDS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 REPORT_BUG = ("This is a bug in verifier, not in your input. Please report it on the project's issue "
@@ -59,28 +60,69 @@ def cli(ctx: click.Context, show_traceback: bool) -> None:
     ctx.obj = {"traceback": show_traceback}
 
 
+def pipeline_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The arguments and options of every command that runs the models."""
+    for option in reversed([
+        click.argument("claims", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--sources", "sources", multiple=True, type=click.Path(path_type=Path),
+                     help="Source file or folder; overrides the claims files' sources. Repeatable."),
+        click.option("--model", "model_path", type=click.Path(path_type=Path),
+                     help="Folder of a sentence-transformers model (default: the bundled all-MiniLM-L6-v2)."),
+        click.option("--thresholds", "thresholds_path", type=click.Path(path_type=Path, dir_okay=False),
+                     help=f"Thresholds file from `verifier calibrate` (default: {LOCAL_THRESHOLDS} beside "
+                          "each claims file, else the built-in ones)."),
+        click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+                     help="Where to cache embeddings (default: $VERIFIER_CACHE_DIR or ~/.cache/verifier)."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the embedding cache."),
+        click.option("-v", "--verbose", count=True, help="Say what is happening, on standard error."),
+        click.option("-q", "--quiet", count=True, help="Print nothing but the results."),
+    ]):
+        f = option(f)
+    return f
+
+
+def _claims_and_options(claims: Sequence[Path], sources: Sequence[Path], model_path: Path | None,
+                        thresholds_path: Path | None, cache_dir: Path | None, no_cache: bool, verbosity: int,
+                        **extra: Any) -> tuple[list[Any], Any]:
+    """The claims, with --sources applied, and the Options that the shared flags describe."""
+    from .claims import load_claims
+    from .embed import default_cache_dir
+    from .judge import thresholds_from_json
+    from .pipeline import Options
+
+    loaded = load_claims(list(claims) or _default_claims(), default_sources=(Path("seeds"),))
+    if sources:
+        loaded = [replace(c, sources=tuple(sources)) for c in loaded]
+    thresholds = None
+    if thresholds_path is not None:
+        try:
+            text = thresholds_path.read_text(encoding="utf-8")
+        except OSError as e:
+            raise UsageError(f"{thresholds_path}: cannot read the thresholds: {e.strerror}") from e
+        thresholds = thresholds_from_json(text, str(thresholds_path))
+
+    def progress(msg: str) -> None:
+        if verbosity > 1:
+            click.echo(f"verifier: {msg}", err=True)
+
+    options = Options(model_path=model_path, cache_dir=cache_dir or default_cache_dir(), use_cache=not no_cache,
+                      thresholds=thresholds, progress=progress, **extra)
+    return loaded, options
+
+
 @cli.command()
-@click.argument("claims", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--sources", "sources", multiple=True, type=click.Path(path_type=Path),
-              help="Source file or folder; overrides the claims files' sources. Repeatable.")
+@pipeline_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Report format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file (atomically) instead of standard output.")
-@click.option("--model", "model_path", type=click.Path(path_type=Path),
-              help="Folder of a sentence-transformers model (default: the bundled all-MiniLM-L6-v2).")
 @click.option("--nli-model", "nli_model_path", type=click.Path(path_type=Path),
               help="Folder of a Hugging Face NLI cross-encoder; it can veto a supported verdict.")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Where to cache embeddings (default: $VERIFIER_CACHE_DIR or ~/.cache/verifier).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the embedding cache.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text report; auto means only on a terminal, and never when NO_COLOR is set.")
-@click.option("-v", "--verbose", count=True, help="Say what is happening, on standard error.")
-@click.option("-q", "--quiet", count=True, help="Print nothing but the report.")
 def check(claims: Sequence[Path], sources: Sequence[Path], fmt: str, output: Path | None,
-          model_path: Path | None, nli_model_path: Path | None, cache_dir: Path | None,
-          no_cache: bool, color: str, verbose: int, quiet: int) -> int:
+          model_path: Path | None, thresholds_path: Path | None, nli_model_path: Path | None,
+          cache_dir: Path | None, no_cache: bool, color: str, verbose: int, quiet: int) -> int:
     """Verify every claim in CLAIMS (files or folders) and report a cited verdict for each.
 
     Exit code 0 when every claim gets the verdict it expects, 1 when one does not,
@@ -90,23 +132,12 @@ def check(claims: Sequence[Path], sources: Sequence[Path], fmt: str, output: Pat
     Example:
         verifier check claims/ --format json --output report.json
     """
-    from .claims import load_claims
-    from .embed import default_cache_dir
-    from .pipeline import Options, verify
+    from .pipeline import verify
     from .report import write
 
     verbosity = 1 + verbose - quiet
-    paths = list(claims) or _default_claims()
-    loaded = load_claims(paths, default_sources=(Path("seeds"),))
-    if sources:
-        loaded = [replace(c, sources=tuple(sources)) for c in loaded]
-
-    def progress(msg: str) -> None:
-        if verbosity > 1:
-            click.echo(f"verifier: {msg}", err=True)
-
-    options = Options(model_path=model_path, cache_dir=cache_dir or default_cache_dir(), use_cache=not no_cache,
-                      nli_model_path=nli_model_path, progress=progress)
+    loaded, options = _claims_and_options(claims, sources, model_path, thresholds_path, cache_dir, no_cache,
+                                          verbosity, nli_model_path=nli_model_path)
     run = verify(loaded, options)
     if output is not None:
         buf = io.StringIO()
@@ -119,6 +150,61 @@ def check(claims: Sequence[Path], sources: Sequence[Path], fmt: str, output: Pat
     else:
         write(fmt, run, sys.stdout, fmt == "text" and _use_color(color, sys.stdout))
     return EXIT_OK if run.passed else EXIT_FAILED
+
+
+@cli.command()
+@pipeline_options
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help=f"Where to write the thresholds (default: {LOCAL_THRESHOLDS} beside the claims files).")
+@click.option("--dry-run", is_flag=True, help="Print the figures; write nothing.")
+def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path | None,
+              thresholds_path: Path | None, cache_dir: Path | None, no_cache: bool, output: Path | None,
+              dry_run: bool, verbose: int, quiet: int) -> int:
+    """Refit the decision thresholds on claims labelled with `expect`, for your own domain.
+
+    Every claim's `expect` (supported by default) is taken as its true verdict. The
+    thresholds under which most claims get it are written beside the claims, where
+    `verifier check` uses them. Label claims of all three kinds, or the thresholds will
+    learn to call everything one thing.
+
+    \b
+    Example:
+        verifier calibrate claims/labelled.yaml
+    """
+    from .calibrate import calibrate as run_calibration
+    from .embed import atomic_write_bytes
+    from .judge import thresholds_to_json
+
+    verbosity = 1 + verbose - quiet
+    loaded, options = _claims_and_options(claims, sources, model_path, thresholds_path, cache_dir, no_cache,
+                                          verbosity)
+    if output is None:
+        folders = {Path(c.file).parent for c in loaded}
+        if len(folders) != 1:
+            raise UsageError("the claims files are in several folders; say where to write the thresholds with --output")
+        output = folders.pop() / LOCAL_THRESHOLDS
+    result = run_calibration(loaded, options)
+    n = len(loaded)
+    rows = [("claims passing", f"{result.passed_before}/{n}", f"{result.passed_after}/{n}")]
+    for label, attr in (("support precision", "support_precision"), ("support recall", "support_recall"),
+                        ("reject rate", "reject_rate"), ("refuted caught", "refuted_caught")):
+        b, a = getattr(result.figures_before, attr), getattr(result.figures_after, attr)
+        rows.append((label, "-" if b is None else f"{b:.3f}", "-" if a is None else f"{a:.3f}"))
+    for name in ("support_cosine", "support_coverage", "close_cosine", "close_coverage",
+                 "contradict_cosine", "contradict_coverage"):
+        rows.append((name.replace("_", " "), f"{getattr(result.before, name):.2f}", f"{getattr(result.after, name):.2f}"))
+    click.echo(f"{'':22}{'before':>10}{'after':>10}")
+    for label, b, a in rows:
+        click.echo(f"{label:22}{b:>10}{a:>10}")
+    if dry_run:
+        return EXIT_OK
+    try:
+        atomic_write_bytes(output, thresholds_to_json(result.after).encode("utf-8"))
+    except OSError as e:
+        raise UsageError(f"{output}: cannot write the thresholds: {e.strerror}") from e
+    if verbosity > 0:
+        click.echo(f"wrote {output}; `verifier check` uses it for the claims files in that folder", err=True)
+    return EXIT_OK
 
 
 @cli.command()

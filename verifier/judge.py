@@ -1,7 +1,8 @@
 """Turn candidate quotes and fact checks into a verdict with a confidence and a reason."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
 from typing import Callable, Sequence
 
 from .facts import Comparison, Facts, compare
@@ -14,7 +15,11 @@ SimilarWords = Callable[[Sequence[str], Sequence[str]], dict[str, set[str]]]
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Decision thresholds; measured on the public benchmarks (see docs/accuracy.md)."""
+    """Decision thresholds; measured on the public benchmarks (see docs/accuracy.md).
+
+    ``verifier calibrate`` refits them on a user's labelled claims and writes them to
+    ``verifier-thresholds.json`` beside the claims, where ``verifier check`` reads them.
+    """
 
     support_cosine: float = 0.55      # the quote must be about the claim ...
     support_coverage: float = 0.80    # ... and state (nearly) every content word of it,
@@ -63,22 +68,13 @@ def _clip(x: float) -> float:
     return round(min(0.99, max(0.01, x)), 4)
 
 
-def judge(
+def assess(
     claim: Facts,
     cands: Sequence[Candidate],
     sentence_facts: dict[tuple[str, int], Facts],
     similar: SimilarWords | None = None,
-    th: Thresholds = Thresholds(),
-) -> Verdict:
-    """Decide a claim from its candidate quotes.
-
-    Supported needs a quote about the claim (cosine) that states every fact of it and
-    nearly all its content words. Contradicted needs such a quote that also states an
-    incompatible value or the opposite polarity. Anything else is unsupported.
-    """
-    if not cands:
-        return Verdict(UNSUPPORTED, 0.99, "the sources have no text to check against")
-
+) -> list[tuple[Candidate, Comparison]]:
+    """Compare the claim's facts with every candidate quote, in the candidates' order."""
     scored: list[tuple[Candidate, Comparison]] = []
     for cand in cands:
         facts = _facts_of(cand, sentence_facts)
@@ -87,6 +83,29 @@ def judge(
             facts = replace(facts, negations=best.negations, directions=best.directions)
         sims = similar([w.text.lower() for w in claim.words], [w.text.lower() for w in facts.words]) if similar else None
         scored.append((cand, compare(claim, facts, sims)))
+    return scored
+
+
+def judge(
+    claim: Facts,
+    cands: Sequence[Candidate],
+    sentence_facts: dict[tuple[str, int], Facts],
+    similar: SimilarWords | None = None,
+    th: Thresholds = Thresholds(),
+) -> Verdict:
+    """Decide a claim from its candidate quotes (see :func:`decide`)."""
+    return decide(assess(claim, cands, sentence_facts, similar), th)
+
+
+def decide(scored: Sequence[tuple[Candidate, Comparison]], th: Thresholds = Thresholds()) -> Verdict:
+    """Decide a claim from its compared candidate quotes.
+
+    Supported needs a quote about the claim (cosine) that states every fact of it and
+    nearly all its content words. Contradicted needs such a quote that also states an
+    incompatible value or the opposite polarity. Anything else is unsupported.
+    """
+    if not scored:
+        return Verdict(UNSUPPORTED, 0.99, "the sources have no text to check against")
 
     supporting = [
         (c, cmp) for c, cmp in scored
@@ -97,7 +116,7 @@ def judge(
     if supporting:
         best_c, best_cmp = _prefer_short(supporting, th.window_margin)
         rest = tuple(c for c, _ in scored if c is not best_c)[:2]
-        conf = 0.5 + 0.5 * min(1.0, (best_c.cosine - th.support_cosine) / (1 - th.support_cosine) + 0.5 * best_cmp.coverage)
+        conf = 0.5 + 0.5 * min(1.0, (best_c.cosine - th.support_cosine) / max(1e-6, 1 - th.support_cosine) + 0.5 * best_cmp.coverage)
         facts = best_cmp.facts_matched
         why = "the quote states the claim"
         if facts == 1:
@@ -108,9 +127,12 @@ def judge(
             why += f", across {best_c.size} adjacent sentences"
         return Verdict(SUPPORTED, _clip(conf), why, (best_c,) + rest, best_cmp)
 
+    # A conflict counts only where no closer quote agrees with every fact of the claim.
+    agreeing = max((c.score for c, cmp in scored if not cmp.conflicts and not cmp.missing), default=-1.0)
     contradicting = [
         (c, cmp) for c, cmp in scored
         if cmp.conflicts and c.cosine >= th.contradict_cosine and cmp.coverage >= th.contradict_coverage
+        and c.score > agreeing
     ]
     if contradicting:
         best_c, best_cmp = max(contradicting, key=lambda x: (x[0].score - 0.01 * x[0].size, -x[0].first))
@@ -143,3 +165,46 @@ def _prefer_short(options: list[tuple[Candidate, Comparison]], margin: float) ->
         return (-(c.score - margin * (c.size - 1)), c.size, c.doc.path, c.first)
 
     return sorted(options, key=key)[0]
+
+
+# `verifier calibrate` writes this file beside the claims; `verifier check` uses it for them.
+LOCAL_THRESHOLDS = "verifier-thresholds.json"
+
+
+def thresholds_from_json(text: str, origin: str) -> Thresholds:
+    """Read thresholds written by ``verifier calibrate``, checking every value."""
+    import json
+
+    from .errors import UsageError
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise UsageError(f"{origin}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from e
+    known = {f.name for f in fields(Thresholds)}
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise UsageError(f"{origin}: not a thresholds file (it needs \"version\": 1); rerun `verifier calibrate`")
+    values = {k: v for k, v in data.items() if k != "version"}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise UsageError(f"{origin}: unknown key {unknown[0]!r}; rerun `verifier calibrate`")
+    bad = [k for k, v in values.items() if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 <= v <= 1]
+    if bad:
+        raise UsageError(f"{origin}: {bad[0]} must be a number from 0 to 1")
+    return Thresholds(**{k: float(v) for k, v in values.items()})
+
+
+def thresholds_to_json(th: Thresholds) -> str:
+    import json
+
+    return json.dumps({"version": 1, **asdict(th)}, indent=2) + "\n"
+
+
+def thresholds_near(folder: Path) -> Thresholds | None:
+    """The calibrated thresholds in a claims file's folder, if there are any."""
+    path = folder / LOCAL_THRESHOLDS
+    if not path.is_file():
+        return None
+    from .paths import display_path
+
+    return thresholds_from_json(path.read_text(encoding="utf-8"), display_path(path))

@@ -11,7 +11,7 @@ from .claims import Claim
 from .embed import CachedEmbedder, Embedder, SentenceTransformerEmbedder, default_cache_dir
 from .errors import SourceError
 from .facts import Facts, analyze_many
-from .judge import CONTRADICTED, SUPPORTED, UNSUPPORTED, Thresholds, Verdict, judge
+from .judge import CONTRADICTED, SUPPORTED, UNSUPPORTED, Thresholds, Verdict, judge, thresholds_near
 from .result import ClaimResult, Evidence, Run
 from .retrieve import Candidate, DocIndex, build_index, candidates
 from .sources import Document, find_source_files, read_document
@@ -28,7 +28,7 @@ class Options:
     cache_dir: Path | None = field(default_factory=default_cache_dir)
     use_cache: bool = True
     nli_model_path: Path | None = None
-    thresholds: Thresholds = field(default_factory=Thresholds)
+    thresholds: Thresholds | None = None  # None: calibrated ones beside the claims file, else the defaults
     embedder: Embedder | None = None  # injected in tests
     progress: Callable[[str], None] | None = None
 
@@ -84,17 +84,18 @@ class WordSimilarity:
         return out
 
 
-def verify(claims: Sequence[Claim], options: Options | None = None) -> Run:
-    """Verify claims against their sources.
+@dataclass
+class Prepared:
+    """Everything the judge needs, per claim: its facts and candidate quotes, and the shared lookups."""
 
-    Args:
-        claims: claims as loaded by :func:`verifier.claims.load_claims`; each names its sources.
-        options: models, cache and thresholds; defaults work offline with the bundled model.
+    claim_facts: list[Facts]
+    candidates: list[list[Candidate]]
+    sentence_facts: dict[tuple[str, int], Facts]
+    similar: WordSimilarity
 
-    Returns:
-        A :class:`Run` with one result per claim, in the order given.
-    """
-    options = options or Options()
+
+def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
+    """Read and index the sources, find candidate quotes, and extract the facts to compare."""
     say = options.progress or (lambda msg: None)
     if claims and not any(c.sources for c in claims):
         raise SourceError("no sources given; add `sources:` to the claims file or pass --sources")
@@ -107,7 +108,6 @@ def verify(claims: Sequence[Claim], options: Options | None = None) -> Run:
     embedder = _embedder(options)
     say(f"indexing {len(all_docs)} source files")
     indexes: dict[str, DocIndex] = {}
-    sentence_facts: dict[tuple[str, int], Facts] = {}
     for doc in (all_docs[p] for p in sorted(all_docs)):
         vecs = embedder.embed([s.text for s in doc.sentences]) if doc.sentences else np.zeros((0, 1), np.float32)
         indexes[doc.path] = build_index(doc, vecs)
@@ -123,13 +123,41 @@ def verify(claims: Sequence[Claim], options: Options | None = None) -> Run:
     # Facts only for the sentences that are candidates: the tagger is as slow as the embedder.
     needed = sorted({(cand.doc.path, s.index) for cands in per_claim for cand in cands for s in cand.sentences})
     texts = [indexes[p].doc.sentences[i].text for p, i in needed]
-    sentence_facts.update(zip(needed, analyze_many(texts)))
+    sentence_facts = dict(zip(needed, analyze_many(texts)))
 
     similar = WordSimilarity(embedder)
     words = {w.text.lower() for f in claim_facts for w in f.words}
     words |= {w.text.lower() for key in needed for w in sentence_facts[key].words}
     similar.prepare(words)
+    return Prepared(claim_facts, per_claim, sentence_facts, similar)
 
+
+def thresholds_for(claims: Sequence[Claim], options: Options) -> list[Thresholds]:
+    """For each claim: the options' thresholds, else those calibrated beside its file, else the defaults."""
+    if options.thresholds is not None:
+        return [options.thresholds] * len(claims)
+    by_folder: dict[Path, Thresholds] = {}
+    out = []
+    for c in claims:
+        folder = Path(c.file).parent
+        if folder not in by_folder:
+            by_folder[folder] = thresholds_near(folder) or Thresholds()
+        out.append(by_folder[folder])
+    return out
+
+
+def verify(claims: Sequence[Claim], options: Options | None = None) -> Run:
+    """Verify claims against their sources.
+
+    Args:
+        claims: claims as loaded by :func:`verifier.claims.load_claims`; each names its sources.
+        options: models, cache and thresholds; defaults work offline with the bundled model.
+
+    Returns:
+        A :class:`Run` with one result per claim, in the order given.
+    """
+    options = options or Options()
+    prep = prepare(claims, options)
     nli = None
     if options.nli_model_path is not None:
         from .nli import NLIModel
@@ -137,8 +165,8 @@ def verify(claims: Sequence[Claim], options: Options | None = None) -> Run:
         nli = NLIModel(options.nli_model_path)
 
     results = []
-    for claim, facts, cands in zip(claims, claim_facts, per_claim):
-        verdict = judge(facts, cands, sentence_facts, similar, options.thresholds)
+    for claim, facts, cands, th in zip(claims, prep.claim_facts, prep.candidates, thresholds_for(claims, options)):
+        verdict = judge(facts, cands, prep.sentence_facts, prep.similar, th)
         if nli is not None:
             verdict = _apply_nli(nli, claim, verdict)
         results.append(_result(claim, verdict))

@@ -187,3 +187,27 @@ def test_no_cache_writes_nothing(capsys, private_cache):
     assert not private_cache.exists()
     run(capsys, "check", "claims", "--cache-dir", "mycache")
     assert any(Path("mycache").rglob("*.npy"))
+
+
+def test_calibrate_writes_thresholds_that_check_uses(capsys):
+    Path("claims/c.yaml").write_text(GOOD)
+    rc, out, _ = run(capsys, "calibrate", "claims/c.yaml", "--dry-run")
+    assert rc == 0 and "claims passing" in out and "support cosine" in out
+    assert not Path("claims/verifier-thresholds.json").exists()
+    Path("claims/verifier-thresholds.json").write_text('{"version": 1, "support_cosine": 0.99, "support_coverage": 1.0, '
+                                                       '"close_cosine": 0.99, "close_coverage": 1.0}')
+    rc, out, _ = run(capsys, "check", "claims/c.yaml")
+    assert rc == 1 and "since-1992: unsupported" in out  # the file beside the claims is used
+    rc, out, err = run(capsys, "calibrate", "claims/c.yaml")
+    assert rc == 0 and "wrote claims/verifier-thresholds.json" in err
+    assert out.splitlines()[1].split()[-1] == "2/2"
+    assert json.loads(Path("claims/verifier-thresholds.json").read_text())["version"] == 1
+
+
+def test_thresholds_option_and_bad_file_exit_2(capsys):
+    Path("claims/c.yaml").write_text(GOOD)
+    Path("t.json").write_text('{"version": 1, "support_cosine": "high"}')
+    rc, _, err = run(capsys, "check", "claims/c.yaml", "--thresholds", "t.json")
+    assert rc == 2 and "t.json: support_cosine must be a number from 0 to 1" in err
+    rc, _, err = run(capsys, "check", "claims/c.yaml", "--thresholds", "missing.json")
+    assert rc == 2 and "missing.json: cannot read the thresholds" in err

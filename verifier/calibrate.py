@@ -1,0 +1,80 @@
+"""Refit the decision thresholds on a user's own labelled claims."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+import numpy as np
+
+from .claims import Claim
+from .facts import Comparison
+from .judge import Thresholds, assess, decide
+from .metrics import LABEL_OF_VERDICT, Figures, figures
+from .pipeline import Options, prepare, thresholds_for
+from .retrieve import Candidate
+
+_GRID = [round(float(x), 2) for x in np.arange(0.30, 0.951, 0.05)]
+_COVERAGE_GRID = [round(float(x), 2) for x in np.arange(0.50, 1.001, 0.05)]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    before: Thresholds
+    after: Thresholds
+    figures_before: Figures
+    figures_after: Figures
+    passed_before: int
+    passed_after: int
+
+
+def _verdicts(scored: Sequence[list[tuple[Candidate, Comparison]]], th: Thresholds) -> list[str]:
+    return [decide(s, th).verdict for s in scored]
+
+
+def calibrate(claims: Sequence[Claim], options: Options) -> Calibration:
+    """Choose the thresholds under which most claims get the verdict their ``expect`` names.
+
+    The claims are read and compared once; only the decisions are repeated over a grid.
+    The support thresholds are searched first, then the contradiction ones. Among
+    settings that pass as many claims, the one with fewer false passes wins, then the one
+    nearest the thresholds in use.
+    """
+    if not claims:
+        raise ValueError("no claims to calibrate on")
+    start = thresholds_for(claims[:1], options)[0]
+    prep = prepare(claims, options)
+    scored = [assess(f, c, prep.sentence_facts, prep.similar) for f, c in zip(prep.claim_facts, prep.candidates)]
+    expect = [c.expect for c in claims]
+
+    def key(th: Thresholds) -> tuple[int, int, float]:
+        got = _verdicts(scored, th)
+        passed = sum(g == e for g, e in zip(got, expect))
+        false_passes = sum(g == "supported" != e for g, e in zip(got, expect))
+        distance = sum(abs(getattr(th, f) - getattr(start, f)) for f in (
+            "support_cosine", "support_coverage", "close_cosine", "close_coverage",
+            "contradict_cosine", "contradict_coverage"))
+        return passed, -false_passes, -distance
+
+    best, best_key = start, key(start)
+    support_grid = [dict(support_cosine=sc, support_coverage=sv, close_cosine=max(cc, sc), close_coverage=cv)
+                    for sc, sv, cc, cv in itertools.product(_GRID, _COVERAGE_GRID, _GRID[-4:], _COVERAGE_GRID[:6])]
+    contradict_grid = [dict(contradict_cosine=tc, contradict_coverage=tv)
+                       for tc, tv in itertools.product(_GRID, _COVERAGE_GRID)]
+    for grid in (support_grid, contradict_grid):
+        base = best
+        for change in grid:
+            th = replace(base, **change)
+            k = key(th)
+            if k > best_key:
+                best, best_key = th, k
+
+    gold = [LABEL_OF_VERDICT[e] for e in expect]
+    before, after = _verdicts(scored, start), _verdicts(scored, best)
+    return Calibration(
+        before=start, after=best,
+        figures_before=figures(gold, [LABEL_OF_VERDICT[v] for v in before]),
+        figures_after=figures(gold, [LABEL_OF_VERDICT[v] for v in after]),
+        passed_before=sum(v == e for v, e in zip(before, expect)),
+        passed_after=sum(v == e for v, e in zip(after, expect)),
+    )
