@@ -127,12 +127,9 @@ def decide(scored: Sequence[tuple[Candidate, Comparison]], th: Thresholds = Thre
             why += f", across {best_c.size} adjacent sentences"
         return Verdict(SUPPORTED, _clip(conf), why, (best_c,) + rest, best_cmp)
 
-    # A conflict counts only where no closer quote agrees with every fact of the claim.
-    agreeing = max((c.score for c, cmp in scored if not cmp.conflicts and not cmp.missing), default=-1.0)
     contradicting = [
         (c, cmp) for c, cmp in scored
         if cmp.conflicts and c.cosine >= th.contradict_cosine and cmp.coverage >= th.contradict_coverage
-        and c.score > agreeing
     ]
     if contradicting:
         best_c, best_cmp = max(contradicting, key=lambda x: (x[0].score - 0.01 * x[0].size, -x[0].first))
