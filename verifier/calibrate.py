@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -32,29 +32,22 @@ def _verdicts(scored: Sequence[list[tuple[Candidate, Comparison]]], th: Threshol
     return [decide(s, th).verdict for s in scored]
 
 
-def calibrate(claims: Sequence[Claim], options: Options) -> Calibration:
-    """Choose the thresholds under which most claims get the verdict their ``expect`` names.
+_FIELDS = ("support_cosine", "support_coverage", "close_cosine", "close_coverage",
+           "contradict_cosine", "contradict_coverage")
 
-    The claims are read and compared once; only the decisions are repeated over a grid.
-    The support thresholds are searched first, then the contradiction ones. Among
-    settings that pass as many claims, the one with fewer false passes wins, then the one
-    nearest the thresholds in use.
+
+def search(
+    scored: Sequence[list[tuple[Candidate, Comparison]]],
+    objective: Callable[[list[str]], tuple[float, ...]],
+    start: Thresholds,
+) -> Thresholds:
+    """The thresholds on a grid that maximise ``objective(verdicts)``; ties go to those nearest ``start``.
+
+    The support thresholds are searched first, then the contradiction ones.
     """
-    if not claims:
-        raise ValueError("no claims to calibrate on")
-    start = thresholds_for(claims[:1], options)[0]
-    prep = prepare(claims, options)
-    scored = [assess(f, c, prep.sentence_facts, prep.similar) for f, c in zip(prep.claim_facts, prep.candidates)]
-    expect = [c.expect for c in claims]
-
-    def key(th: Thresholds) -> tuple[int, int, float]:
-        got = _verdicts(scored, th)
-        passed = sum(g == e for g, e in zip(got, expect))
-        false_passes = sum(g == "supported" != e for g, e in zip(got, expect))
-        distance = sum(abs(getattr(th, f) - getattr(start, f)) for f in (
-            "support_cosine", "support_coverage", "close_cosine", "close_coverage",
-            "contradict_cosine", "contradict_coverage"))
-        return passed, -false_passes, -distance
+    def key(th: Thresholds) -> tuple[float, ...]:
+        distance = sum(abs(getattr(th, f) - getattr(start, f)) for f in _FIELDS)
+        return (*objective(_verdicts(scored, th)), -distance)
 
     best, best_key = start, key(start)
     support_grid = [dict(support_cosine=sc, support_coverage=sv, close_cosine=max(cc, sc), close_coverage=cv)
@@ -68,7 +61,29 @@ def calibrate(claims: Sequence[Claim], options: Options) -> Calibration:
             k = key(th)
             if k > best_key:
                 best, best_key = th, k
+    return best
 
+
+def calibrate(claims: Sequence[Claim], options: Options) -> Calibration:
+    """Choose the thresholds under which most claims get the verdict their ``expect`` names.
+
+    The claims are read and compared once; only the decisions are repeated over a grid.
+    Among settings that pass as many claims, the one with fewer false passes wins, then
+    the one nearest the thresholds in use.
+    """
+    if not claims:
+        raise ValueError("no claims to calibrate on")
+    start = thresholds_for(claims[:1], options)[0]
+    prep = prepare(claims, options)
+    scored = [assess(f, c, prep.sentence_facts, prep.similar) for f, c in zip(prep.claim_facts, prep.candidates)]
+    expect = [c.expect for c in claims]
+
+    def objective(got: list[str]) -> tuple[float, ...]:
+        passed = sum(g == e for g, e in zip(got, expect))
+        false_passes = sum(g == "supported" != e for g, e in zip(got, expect))
+        return passed, -false_passes
+
+    best = search(scored, objective, start)
     gold = [LABEL_OF_VERDICT[e] for e in expect]
     before, after = _verdicts(scored, start), _verdicts(scored, best)
     return Calibration(

@@ -87,7 +87,7 @@ def _claims_and_options(claims: Sequence[Path], sources: Sequence[Path], model_p
     """The claims, with --sources applied, and the Options that the shared flags describe."""
     from .claims import load_claims
     from .embed import default_cache_dir
-    from .judge import thresholds_from_json
+    from .judge import default_thresholds, thresholds_from_json
     from .pipeline import Options
 
     loaded = load_claims(list(claims) or _default_claims(), default_sources=(Path("seeds"),))
@@ -99,7 +99,7 @@ def _claims_and_options(claims: Sequence[Path], sources: Sequence[Path], model_p
             text = thresholds_path.read_text(encoding="utf-8")
         except OSError as e:
             raise UsageError(f"{thresholds_path}: cannot read the thresholds: {e.strerror}") from e
-        thresholds = thresholds_from_json(text, str(thresholds_path))
+        thresholds = thresholds_from_json(text, str(thresholds_path), default_thresholds())
 
     def progress(msg: str) -> None:
         if verbosity > 1:

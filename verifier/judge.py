@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -15,18 +17,18 @@ SimilarWords = Callable[[Sequence[str], Sequence[str]], dict[str, set[str]]]
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Decision thresholds; measured on the public benchmarks (see docs/accuracy.md).
+    """Decision thresholds. The shipped ones are fitted on public benchmarks (benchmarks/fit_thresholds.py).
 
     ``verifier calibrate`` refits them on a user's labelled claims and writes them to
     ``verifier-thresholds.json`` beside the claims, where ``verifier check`` reads them.
     """
 
-    support_cosine: float = 0.55      # the quote must be about the claim ...
-    support_coverage: float = 0.80    # ... and state (nearly) every content word of it,
-    close_cosine: float = 0.80        # ... or be this close in meaning (a paraphrase) ...
-    close_coverage: float = 0.75      # ... with this share of its content words
-    contradict_cosine: float = 0.45   # a conflict counts only in a quote about the same thing
-    contradict_coverage: float = 0.60
+    support_cosine: float             # the quote must be about the claim ...
+    support_coverage: float           # ... and state (nearly) every content word of it,
+    close_cosine: float               # ... or be this close in meaning (a paraphrase) ...
+    close_coverage: float             # ... with this share of its content words
+    contradict_cosine: float          # a conflict counts only in a quote about the same thing
+    contradict_coverage: float
     window_margin: float = 0.03       # a longer quote must score this much better to be preferred
 
 
@@ -91,19 +93,20 @@ def judge(
     cands: Sequence[Candidate],
     sentence_facts: dict[tuple[str, int], Facts],
     similar: SimilarWords | None = None,
-    th: Thresholds = Thresholds(),
+    th: Thresholds | None = None,
 ) -> Verdict:
     """Decide a claim from its candidate quotes (see :func:`decide`)."""
     return decide(assess(claim, cands, sentence_facts, similar), th)
 
 
-def decide(scored: Sequence[tuple[Candidate, Comparison]], th: Thresholds = Thresholds()) -> Verdict:
+def decide(scored: Sequence[tuple[Candidate, Comparison]], th: Thresholds | None = None) -> Verdict:
     """Decide a claim from its compared candidate quotes.
 
     Supported needs a quote about the claim (cosine) that states every fact of it and
     nearly all its content words. Contradicted needs such a quote that also states an
     incompatible value or the opposite polarity. Anything else is unsupported.
     """
+    th = th or default_thresholds()
     if not scored:
         return Verdict(UNSUPPORTED, 0.99, "the sources have no text to check against")
 
@@ -168,8 +171,11 @@ def _prefer_short(options: list[tuple[Candidate, Comparison]], margin: float) ->
 LOCAL_THRESHOLDS = "verifier-thresholds.json"
 
 
-def thresholds_from_json(text: str, origin: str) -> Thresholds:
-    """Read thresholds written by ``verifier calibrate``, checking every value."""
+DEFAULT_THRESHOLDS_FILE = Path(__file__).resolve().parent / "data" / "thresholds.json"
+
+
+def thresholds_from_json(text: str, origin: str, base: Thresholds | None = None) -> Thresholds:
+    """Read a thresholds file, checking every value; keys it leaves out keep ``base``'s values."""
     import json
 
     from .errors import UsageError
@@ -181,20 +187,35 @@ def thresholds_from_json(text: str, origin: str) -> Thresholds:
     known = {f.name for f in fields(Thresholds)}
     if not isinstance(data, dict) or data.get("version") != 1:
         raise UsageError(f"{origin}: not a thresholds file (it needs \"version\": 1); rerun `verifier calibrate`")
-    values = {k: v for k, v in data.items() if k != "version"}
+    values = {k: v for k, v in data.items() if k not in ("version", "source")}
     unknown = sorted(set(values) - known)
     if unknown:
         raise UsageError(f"{origin}: unknown key {unknown[0]!r}; rerun `verifier calibrate`")
     bad = [k for k, v in values.items() if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 <= v <= 1]
     if bad:
         raise UsageError(f"{origin}: {bad[0]} must be a number from 0 to 1")
-    return Thresholds(**{k: float(v) for k, v in values.items()})
+    if base is None:
+        missing = sorted(known - set(values) - {"window_margin"})
+        if missing:
+            raise UsageError(f"{origin}: {missing[0]} is missing")
+        return Thresholds(**{k: float(v) for k, v in values.items()})
+    return replace(base, **{k: float(v) for k, v in values.items()})
 
 
-def thresholds_to_json(th: Thresholds) -> str:
+def thresholds_to_json(th: Thresholds, source: str = "") -> str:
     import json
 
-    return json.dumps({"version": 1, **asdict(th)}, indent=2) + "\n"
+    data: dict[str, object] = {"version": 1, **asdict(th)}
+    if source:
+        data["source"] = source
+    return json.dumps(data, indent=2) + "\n"
+
+
+@lru_cache(maxsize=1)
+def default_thresholds() -> Thresholds:
+    """The shipped thresholds (verifier/data/thresholds.json)."""
+    text = resources.files("verifier").joinpath("data", "thresholds.json").read_text("utf-8")
+    return thresholds_from_json(text, "verifier/data/thresholds.json")
 
 
 def thresholds_near(folder: Path) -> Thresholds | None:
@@ -204,4 +225,4 @@ def thresholds_near(folder: Path) -> Thresholds | None:
         return None
     from .paths import display_path
 
-    return thresholds_from_json(path.read_text(encoding="utf-8"), display_path(path))
+    return thresholds_from_json(path.read_text(encoding="utf-8"), display_path(path), default_thresholds())

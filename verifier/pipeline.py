@@ -11,7 +11,7 @@ from .claims import Claim
 from .embed import CachedEmbedder, Embedder, SentenceTransformerEmbedder, default_cache_dir
 from .errors import SourceError
 from .facts import Facts, analyze_many
-from .judge import CONTRADICTED, SUPPORTED, UNSUPPORTED, Thresholds, Verdict, judge, thresholds_near
+from .judge import CONTRADICTED, SUPPORTED, UNSUPPORTED, Thresholds, Verdict, default_thresholds, judge, thresholds_near
 from .result import ClaimResult, Evidence, Run
 from .retrieve import Candidate, DocIndex, build_index, candidates
 from .sources import Document, find_source_files, read_document
@@ -141,7 +141,7 @@ def thresholds_for(claims: Sequence[Claim], options: Options) -> list[Thresholds
     for c in claims:
         folder = Path(c.file).parent
         if folder not in by_folder:
-            by_folder[folder] = thresholds_near(folder) or Thresholds()
+            by_folder[folder] = thresholds_near(folder) or default_thresholds()
         out.append(by_folder[folder])
     return out
 

@@ -7,7 +7,9 @@ import pytest
 from verifier.calibrate import calibrate
 from verifier.claims import Claim
 from verifier.errors import UsageError
-from verifier.judge import Thresholds, thresholds_from_json, thresholds_to_json
+from dataclasses import replace
+
+from verifier.judge import default_thresholds, thresholds_from_json, thresholds_to_json
 
 from ..conftest import SEED
 
@@ -17,8 +19,25 @@ def claim(i: int, text: str, expect: str = "supported") -> Claim:
 
 
 def test_thresholds_round_trip():
-    th = Thresholds(support_cosine=0.4)
-    assert thresholds_from_json(thresholds_to_json(th), "t.json") == th
+    th = replace(default_thresholds(), support_cosine=0.4)
+    assert thresholds_from_json(thresholds_to_json(th, source="test"), "t.json") == th
+
+
+def test_partial_file_keeps_the_other_values_of_its_base():
+    base = default_thresholds()
+    th = thresholds_from_json('{"version": 1, "support_cosine": 0.3}', "t.json", base)
+    assert th == replace(base, support_cosine=0.3)
+    with pytest.raises(UsageError, match="is missing"):
+        thresholds_from_json('{"version": 1, "support_cosine": 0.3}', "t.json")
+
+
+def test_shipped_thresholds_say_where_they_came_from():
+    import json
+    from importlib import resources
+
+    data = json.loads(resources.files("verifier").joinpath("data", "thresholds.json").read_text())
+    assert data["source"]
+    assert thresholds_from_json(json.dumps(data), "x") == default_thresholds()
 
 
 @pytest.mark.parametrize("text,message", [
@@ -34,7 +53,7 @@ def test_bad_thresholds_files(text, message):
 
 
 def test_calibration_never_passes_fewer_claims_and_prefers_strict(options):
-    options.thresholds = Thresholds(support_cosine=0.95, support_coverage=1.0, close_cosine=0.99)
+    options.thresholds = replace(default_thresholds(), support_cosine=0.95, support_coverage=1.0, close_cosine=0.99)
     claims = [
         claim(1, "Military cooperation between Azerbaijan and Turkey first emerged in 1992."),
         claim(2, "On June 15, the two countries signed a memorandum of alliance."),
