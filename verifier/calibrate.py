@@ -40,10 +40,11 @@ def search(
     scored: Sequence[list[tuple[Candidate, Comparison]]],
     objective: Callable[[list[str]], tuple[float, ...]],
     start: Thresholds,
+    contradiction: bool = True,
 ) -> Thresholds:
     """The thresholds on a grid that maximise ``objective(verdicts)``; ties go to those nearest ``start``.
 
-    The support thresholds are searched first, then the contradiction ones.
+    The support thresholds are searched first, then (with ``contradiction``) the contradiction ones.
     """
     def key(th: Thresholds) -> tuple[float, ...]:
         distance = sum(abs(getattr(th, f) - getattr(start, f)) for f in _FIELDS)
@@ -54,7 +55,7 @@ def search(
                     for sc, sv, cc, cv in itertools.product(_GRID, _COVERAGE_GRID, _GRID[-4:], _COVERAGE_GRID[:6])]
     contradict_grid = [dict(contradict_cosine=tc, contradict_coverage=tv)
                        for tc, tv in itertools.product(_GRID, _COVERAGE_GRID)]
-    for grid in (support_grid, contradict_grid):
+    for grid in (support_grid, contradict_grid) if contradiction else (support_grid,):
         base = best
         for change in grid:
             th = replace(base, **change)
