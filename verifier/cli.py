@@ -60,10 +60,9 @@ def cli(ctx: click.Context, show_traceback: bool) -> None:
     ctx.obj = {"traceback": show_traceback}
 
 
-def pipeline_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """The arguments and options of every command that runs the models."""
+def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of every command that runs the models."""
     for option in reversed([
-        click.argument("claims", nargs=-1, type=click.Path(path_type=Path)),
         click.option("--sources", "sources", multiple=True, type=click.Path(path_type=Path),
                      help="Source file or folder; overrides the claims files' sources. Repeatable."),
         click.option("--model", "model_path", type=click.Path(path_type=Path),
@@ -81,18 +80,30 @@ def pipeline_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def pipeline_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The claims argument and the model options, for the commands that check claims files."""
+    return click.argument("claims", nargs=-1, type=click.Path(path_type=Path))(model_options(f))
+
+
 def _claims_and_options(claims: Sequence[Path], sources: Sequence[Path], model_path: Path | None,
                         thresholds_path: Path | None, cache_dir: Path | None, no_cache: bool, verbosity: int,
                         **extra: Any) -> tuple[list[Any], Any]:
     """The claims, with --sources applied, and the Options that the shared flags describe."""
     from .claims import load_claims
-    from .embed import default_cache_dir
-    from .judge import default_thresholds, thresholds_from_json
-    from .pipeline import Options
 
     loaded = load_claims(list(claims) or _default_claims(), default_sources=(Path("seeds"),))
     if sources:
         loaded = [replace(c, sources=tuple(sources)) for c in loaded]
+    return loaded, _options(model_path, thresholds_path, cache_dir, no_cache, verbosity, **extra)
+
+
+def _options(model_path: Path | None, thresholds_path: Path | None, cache_dir: Path | None, no_cache: bool,
+             verbosity: int, **extra: Any) -> Any:
+    """The Options that the shared model flags describe."""
+    from .embed import default_cache_dir
+    from .judge import default_thresholds, thresholds_from_json
+    from .pipeline import Options
+
     thresholds = None
     if thresholds_path is not None:
         try:
@@ -105,9 +116,8 @@ def _claims_and_options(claims: Sequence[Path], sources: Sequence[Path], model_p
         if verbosity > 1:
             click.echo(f"verifier: {msg}", err=True)
 
-    options = Options(model_path=model_path, cache_dir=cache_dir or default_cache_dir(), use_cache=not no_cache,
-                      thresholds=thresholds, progress=progress, **extra)
-    return loaded, options
+    return Options(model_path=model_path, cache_dir=cache_dir or default_cache_dir(), use_cache=not no_cache,
+                   thresholds=thresholds, progress=progress, **extra)
 
 
 @cli.command()
@@ -205,6 +215,114 @@ def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path 
     if verbosity > 0:
         click.echo(f"wrote {output}; `verifier check` uses it for the claims files in that folder", err=True)
     return EXIT_OK
+
+
+@cli.command()
+@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
+@model_options
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
+              help="markdown: the draft with footnotes; json: a result per sentence.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to this file (atomically) instead of standard output.")
+@click.option("-i", "--in-place", is_flag=True, help="Rewrite the draft itself (atomically), with its citations.")
+@click.option("--claims-out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the draft's sentences as a claims file, to pin them in CI.")
+@click.option("--fail-on", type=click.Choice(["unsupported", "contradicted"]), default="unsupported",
+              show_default=True, help="Exit 1 when a sentence is unsupported or contradicted, or only when contradicted.")
+def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, thresholds_path: Path | None,
+         cache_dir: Path | None, no_cache: bool, verbose: int, quiet: int, fmt: str, output: Path | None,
+         in_place: bool, claims_out: Path | None, fail_on: str) -> int:
+    """Cite a quote from the sources for every sentence of a Markdown or text DRAFT.
+
+    Each sentence gets a footnote quoting its evidence, or is marked unsupported or
+    contradicted with the reason. Running it again replaces the citations it wrote;
+    code, front matter, headings, tables, link targets and images are left alone.
+
+    \b
+    Example:
+        verifier cite draft.md --sources seeds/ > cited.md
+        verifier cite draft.md --in-place
+    """
+    from .drafts import annotate, claims_for, draft_sentences, strip_citations
+    from .embed import atomic_write_bytes
+    from .paths import display_path
+    from .pipeline import verify
+    from .report.json_report import result_dict
+
+    if in_place and output is not None:
+        raise UsageError("--in-place and --output both name where to write; give one")
+    if in_place and fmt != "markdown":
+        raise UsageError("--in-place rewrites the draft, so it needs --format markdown")
+    verbosity = 1 + verbose - quiet
+    try:
+        raw = draft.read_bytes()
+    except OSError as e:
+        raise UsageError(f"{draft}: cannot read the draft: {e.strerror}") from e
+    if b"\x00" in raw:
+        raise UsageError(f"{draft}: this is a binary file, not a Markdown or text draft")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise UsageError(f"{draft}:{line}: the draft is not valid UTF-8 (byte {e.start}); save it as UTF-8") from e
+
+    original = strip_citations(text)
+    sentences = draft_sentences(original)
+    shown = display_path(draft)
+    if not sentences:
+        raise UsageError(f"{shown}: no sentences to check (code, headings, tables and front matter are skipped)")
+    claims = claims_for(sentences, shown, tuple(sources) or (Path("seeds"),))
+    run = verify(claims, _options(model_path, thresholds_path, cache_dir, no_cache, verbosity))
+    results = list(run.results)
+
+    if fmt == "json":
+        payload = {"version": 1, "draft": shown, "summary": run.summary,
+                   "results": [{**result_dict(r), "start": s.start, "end": s.end}
+                               for s, r in zip(sentences, results)]}
+        out = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    else:
+        out = annotate(original, sentences, results)
+
+    if claims_out is not None:
+        atomic_write_bytes(claims_out, _claims_yaml(claims, results, claims_out).encode("utf-8"))
+    if in_place:
+        atomic_write_bytes(draft, out.encode("utf-8"))
+    elif output is not None:
+        _write_output(output, out)
+    else:
+        sys.stdout.write(out)
+
+    flagged = [(s, r) for s, r in zip(sentences, results) if r.verdict != "supported"]
+    if verbosity > 0:
+        for s, r in flagged:
+            click.echo(f"{shown}:{s.line}: {r.verdict}: {s.claim} ({r.reason})", err=True)
+        click.echo(f"{len(results)} sentences: {len(results) - len(flagged)} cited, "
+                   f"{sum(r.verdict == 'contradicted' for _, r in flagged)} contradicted, "
+                   f"{sum(r.verdict == 'unsupported' for _, r in flagged)} unsupported", err=True)
+    failing = [r for _, r in flagged if fail_on == "unsupported" or r.verdict == "contradicted"]
+    return EXIT_FAILED if failing else EXIT_OK
+
+
+def _claims_yaml(claims: Sequence[Any], results: Sequence[Any], path: Path) -> str:
+    """A claims file (valid against the schema) pinning each sentence to the verdict it got."""
+    import os
+
+    def q(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML string
+
+    folder = path.resolve().parent
+    lines = ["# yaml-language-server: $schema=https://verifier.dev/schemas/claims.schema.json",
+             "# Written by `verifier cite`: one claim per sentence of the draft.", "version: 1"]
+    srcs = sorted({os.path.relpath(Path(s).resolve(), folder) for c in claims for s in c.sources})
+    if srcs:
+        lines.append("sources: [" + ", ".join(q(Path(s).as_posix()) for s in srcs) + "]")
+    lines.append("claims:")
+    for c, r in zip(claims, results):
+        lines.append(f"  - id: {q(c.id)}")
+        lines.append(f"    text: {q(c.text)}")
+        if r.verdict != "supported":
+            lines.append(f"    expect: {r.verdict}")
+    return "\n".join(lines) + "\n"
 
 
 @cli.command()

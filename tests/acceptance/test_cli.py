@@ -211,3 +211,68 @@ def test_thresholds_option_and_bad_file_exit_2(capsys):
     assert rc == 2 and "t.json: support_cosine must be a number from 0 to 1" in err
     rc, _, err = run(capsys, "check", "claims/c.yaml", "--thresholds", "missing.json")
     assert rc == 2 and "missing.json: cannot read the thresholds" in err
+
+
+DRAFT = """\
+# Notes on the drills
+
+Military cooperation between Azerbaijan and Turkey first emerged in 1992.
+On June 16, the two countries signed a memorandum of alliance.
+
+- NATO observers monitored the joint drills in the region.
+"""
+
+
+def test_cite_writes_footnotes_and_flags(capsys):
+    Path("draft.md").write_text(DRAFT)
+    rc, out, err = run(capsys, "cite", "draft.md")
+    assert rc == 1
+    assert "first emerged in 1992.[^verifier-1]" in out
+    assert "memorandum of alliance. **[contradicted]**[^verifier-2]" in out
+    assert "region. **[unsupported]**[^verifier-3]" in out
+    assert '(seeds/000_02d9999218a401c2.txt, line 15)' in out
+    assert "draft.md:4: contradicted: On June 16, the two countries signed a memorandum of alliance." in err
+    assert "3 sentences: 1 cited, 1 contradicted, 1 unsupported" in err
+    rc, _, _ = run(capsys, "cite", "draft.md", "--fail-on", "contradicted")
+    assert rc == 1
+
+
+def test_cite_in_place_is_idempotent_and_reversible(capsys):
+    from verifier.drafts import strip_citations
+
+    Path("draft.md").write_text(DRAFT)
+    run(capsys, "cite", "draft.md", "--in-place")
+    once = Path("draft.md").read_text()
+    run(capsys, "cite", "draft.md", "--in-place")
+    assert Path("draft.md").read_text() == once
+    assert strip_citations(once) == DRAFT
+
+
+def test_cite_json_and_claims_out(capsys):
+    from verifier.claims import load_claims_file
+
+    Path("draft.md").write_text(DRAFT)
+    rc, out, _ = run(capsys, "cite", "draft.md", "--format", "json", "--claims-out", "claims/draft.yaml")
+    report = json.loads(out)
+    r = report["results"][1]
+    assert r["verdict"] == "contradicted" and DRAFT[r["start"]:r["end"]] == r["claim"]
+    assert set(r) >= {"id", "claim", "file", "line", "verdict", "reason", "evidence", "start", "end"}
+    claims = load_claims_file(Path("claims/draft.yaml"))
+    assert [c.expect for c in claims] == ["supported", "contradicted", "unsupported"]
+    assert claims[0].sources == (Path("claims") / ".." / "seeds",)
+    rc, _, _ = run(capsys, "check", "claims/draft.yaml")
+    assert rc == 0  # the draft's verdicts, pinned
+
+
+def test_cite_bad_drafts_exit_2(capsys):
+    Path("empty.md").write_text("# Only a heading\n")
+    rc, _, err = run(capsys, "cite", "empty.md")
+    assert rc == 2 and "no sentences to check" in err
+    Path("latin.md").write_bytes(b"caf\xe9 is open.\n")
+    rc, _, err = run(capsys, "cite", "latin.md")
+    assert rc == 2 and "latin.md:1: the draft is not valid UTF-8" in err
+    rc, _, err = run(capsys, "cite", "missing.md")
+    assert rc == 2 and "missing.md: cannot read the draft" in err
+    Path("d.md").write_text(DRAFT)
+    rc, _, err = run(capsys, "cite", "d.md", "--in-place", "--format", "json")
+    assert rc == 2 and "--in-place rewrites the draft" in err

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verifier.claims import Claim
+from verifier.drafts import annotate, claim_id, claims_for, draft_sentences, strip_citations
+from verifier.result import ClaimResult, Evidence
+
+DRAFT = """\
+---
+title: A draft. With a sentence in front matter.
+---
+# A heading that is not a claim
+
+Azerbaijan and Turkey started *joint drills* in [Lachin](https://example.org/lachin "title"). It is the **first time** such drills are held there.
+
+- The memorandum was signed on June 15.
+- Some 5,000 troops take part.
+
+> The declaration affirms joint efforts by the two armies.
+
+| column one | column two |
+|---|---|
+| This is a table cell. | Another cell here. |
+
+![An image of the drills in Lachin](drills.png)
+
+```python
+print("code is not a claim at all")
+```
+
+Cooperation first emerged in 1992[^1].
+
+[^1]: A footnote the author wrote, not a claim to check.
+<!-- a comment that says nothing -->
+"""
+
+
+def claims_of(text):
+    return [s.claim for s in draft_sentences(text)]
+
+
+def test_markdown_edge_cases():
+    assert claims_of(DRAFT) == [
+        "Azerbaijan and Turkey started joint drills in Lachin.",
+        "It is the first time such drills are held there.",
+        "The memorandum was signed on June 15.",
+        "Some 5,000 troops take part.",
+        "The declaration affirms joint efforts by the two armies.",
+        "Cooperation first emerged in 1992.",
+    ]
+
+
+def test_offsets_point_at_the_sentence_in_the_draft():
+    for s in draft_sentences(DRAFT):
+        words = s.claim.split()
+        assert DRAFT[s.start:s.end].startswith(words[0].strip("*"))
+        assert DRAFT.count("\n", 0, s.start) + 1 == s.line
+
+
+def fake_results(sentences, verdicts=("supported", "contradicted", "unsupported")):
+    out = []
+    for i, s in enumerate(sentences):
+        v = verdicts[i % len(verdicts)]
+        claim = Claim(id=f"c{i}", text=s.claim, expect="supported", file="d.md", line=s.line)
+        ev = Evidence(source="seeds/a.txt", start=0, end=5, line=3, column=1, quote="Quote\nacross lines", score=0.9)
+        out.append(ClaimResult(claim=claim, verdict=v, confidence=0.9, reason="because", evidence=(ev,)))
+    return out
+
+
+def test_annotate_adds_markers_and_footnotes_only():
+    sentences = draft_sentences(DRAFT)
+    cited = annotate(DRAFT, sentences, fake_results(sentences))
+    assert "drills are held there. **[contradicted]**[^verifier-2]" in cited
+    assert '[^verifier-1]: "Quote across lines" (seeds/a.txt, line 3)' in cited
+    assert "[^verifier-3]: **Unsupported**: because. Closest quote:" in cited
+    assert strip_citations(cited) == DRAFT
+
+
+def test_citing_twice_does_not_add_footnotes_twice():
+    sentences = draft_sentences(DRAFT)
+    once = annotate(DRAFT, sentences, fake_results(sentences))
+    again_source = strip_citations(once)
+    twice = annotate(again_source, draft_sentences(again_source), fake_results(draft_sentences(again_source)))
+    assert twice == once
+    assert twice.count("verifier:citations") == 1
+
+
+def test_ids_are_stable_and_unique():
+    assert claim_id("The memorandum was signed.") == claim_id("The  memorandum was signed.")
+    assert claim_id("The memorandum was signed.").startswith("the-memorandum-was-signed-")
+    text = "The drills began in Lachin today.\n\nThe drills began in Lachin today.\n"
+    ids = [c.id for c in claims_for(draft_sentences(text), "d.md", ())]
+    assert len(set(ids)) == 2 and ids[1] == ids[0] + "-2"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\n-#*_>|[]()^:`~1\u2019\u00e9")), max_size=160))
+def test_round_trip_on_generated_drafts(text):
+    sentences = draft_sentences(text)
+    for s in sentences:
+        assert 0 <= s.start < s.end <= len(text)
+    cited = annotate(text, sentences, fake_results(sentences))
+    assert strip_citations(cited) == text
