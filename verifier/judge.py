@@ -29,7 +29,7 @@ class Thresholds:
     close_coverage: float             # ... with this share of its content words
     contradict_cosine: float          # a conflict counts only in a quote about the same thing
     contradict_coverage: float
-    window_margin: float = 0.03       # a longer quote must score this much better to be preferred
+    window_margin: float = 0.08       # a longer quote must score this much better, per extra sentence
 
 
 @dataclass(frozen=True)

@@ -103,3 +103,25 @@ def test_round_trip_on_generated_drafts(text):
         assert 0 <= s.start < s.end <= len(text)
     cited = annotate(text, sentences, fake_results(sentences))
     assert strip_citations(cited) == text
+
+
+def test_cited_draft_renders_as_the_same_document_plus_footnotes():
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt("commonmark").enable("table").use(footnote_plugin)
+    sentences = draft_sentences(DRAFT)
+    cited = annotate(DRAFT, sentences, fake_results(sentences))
+
+    def blocks(text):
+        out, in_notes = [], False
+        for t in md.parse(text):
+            in_notes = (in_notes or t.type == "footnote_block_open") and t.type != "footnote_block_close"
+            if not in_notes and not t.type.startswith("footnote") and t.type != "html_block":
+                out.append(t.type)
+        return out
+
+    assert blocks(cited) == blocks(DRAFT)
+    refs = [c.meta["label"] for t in md.parse(cited) if t.type == "inline" for c in t.children or []
+            if c.type == "footnote_ref"]
+    assert sum(r.startswith("verifier-") for r in refs) == len(sentences)
