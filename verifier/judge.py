@@ -130,9 +130,14 @@ def decide(scored: Sequence[tuple[Candidate, Comparison]], th: Thresholds | None
             why += f", across {best_c.size} adjacent sentences"
         return Verdict(SUPPORTED, _clip(conf), why, (best_c,) + rest, best_cmp)
 
+    # A conflicting value does not count where a closer quote states the claim's own values:
+    # the other date or number is then about something else (a byline, another event).
+    agreeing = max((c.score for c, cmp in scored if not cmp.conflicts and not cmp.missing and cmp.facts_matched),
+                   default=-1.0)
     contradicting = [
         (c, cmp) for c, cmp in scored
         if cmp.conflicts and c.cosine >= th.contradict_cosine and cmp.coverage >= th.contradict_coverage
+        and c.score > agreeing
     ]
     if contradicting:
         best_c, best_cmp = max(contradicting, key=lambda x: (x[0].score - 0.01 * x[0].size, -x[0].first))
@@ -140,8 +145,10 @@ def decide(scored: Sequence[tuple[Candidate, Comparison]], th: Thresholds | None
         conf = 0.5 + 0.4 * best_cmp.coverage * min(1.0, best_c.cosine / 0.8)
         return Verdict(CONTRADICTED, _clip(conf), "; ".join(dict.fromkeys(best_cmp.conflicts)), (best_c,) + rest, best_cmp)
 
-    # The closest quote shown for an unsupported claim is a single sentence where one is close.
-    singles = [x for x in scored if x[0].size == 1] or scored
+    # The quote shown for an unsupported claim is a single sentence where one is close: the one
+    # that states most of the claim's facts and words, then the most similar.
+    singles = [x for x in scored if x[0].size == 1] or list(scored)
+    singles.sort(key=lambda x: (len(x[1].missing) + len(x[1].conflicts), -x[1].coverage, -x[0].score))
     best_c, best_cmp = singles[0]
     gaps = list(dict.fromkeys(best_cmp.missing))
     if best_cmp.missing_words:

@@ -112,3 +112,9 @@ def test_bad_nli_folder_is_a_clear_error(tmp_path):
     (tmp_path / "junk").mkdir()
     with pytest.raises(ModelError, match="cannot load the NLI model"):
         NLIModel(tmp_path / "junk")
+
+
+def test_a_date_elsewhere_does_not_contradict_a_claim_the_source_states(real_options):
+    # The byline's 2021-09-07 is about the article, not the claim; line 15 says 1992.
+    (r,) = verify([_claim("Military cooperation between the two countries dates back to 1992.")], real_options).results
+    assert r.verdict != "contradicted", r.reason
