@@ -64,7 +64,8 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The options of every command that runs the models."""
     for option in reversed([
         click.option("--sources", "sources", multiple=True, type=click.Path(path_type=Path),
-                     help="Source file or folder; overrides the claims files' sources. Repeatable."),
+                     help="Source file or folder (repeatable). It replaces the sources a claims file names; "
+                          "without it, claims files name their own and drafts use seeds/."),
         click.option("--model", "model_path", type=click.Path(path_type=Path),
                      help="Folder of a sentence-transformers model (default: the bundled all-MiniLM-L6-v2)."),
         click.option("--thresholds", "thresholds_path", type=click.Path(path_type=Path, dir_okay=False),
