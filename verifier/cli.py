@@ -15,11 +15,12 @@ import click
 from . import __version__
 from .errors import ClaimsFileError, UsageError, VerifierError
 from .judge import LOCAL_THRESHOLDS
+from .report import REPORTERS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 REPORT_BUG = ("This is a bug in verifier, not in your input. Please report it on the project's issue "
               "tracker (see the README) with the command you ran; rerun with --traceback for details.")
-FORMATS = ("text", "json")  # kept in step with verifier.report.REPORTERS by a test
+FORMATS = tuple(REPORTERS)
 
 
 def _use_color(choice: str, stream: Any) -> bool:
@@ -123,15 +124,15 @@ def _options(model_path: Path | None, thresholds_path: Path | None, cache_dir: P
 
 @cli.command()
 @pipeline_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Report format.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report to this file (atomically) instead of standard output.")
+@click.option("--format", "fmts", type=click.Choice(FORMATS), multiple=True,
+              help="Report format (default: text). Repeat it, each with its own --output, for several reports.")
+@click.option("-o", "--output", "outputs", type=click.Path(path_type=Path, dir_okay=False), multiple=True,
+              help="Write the report of the --format in the same position to this file (atomically).")
 @click.option("--nli-model", "nli_model_path", type=click.Path(path_type=Path),
               help="Folder of a Hugging Face NLI cross-encoder; it can veto a supported verdict.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text report; auto means only on a terminal, and never when NO_COLOR is set.")
-def check(claims: Sequence[Path], sources: Sequence[Path], fmt: str, output: Path | None,
+def check(claims: Sequence[Path], sources: Sequence[Path], fmts: Sequence[str], outputs: Sequence[Path],
           model_path: Path | None, thresholds_path: Path | None, nli_model_path: Path | None,
           cache_dir: Path | None, no_cache: bool, color: str, verbose: int, quiet: int) -> int:
     """Verify every claim in CLAIMS (files or folders) and report a cited verdict for each.
@@ -142,24 +143,31 @@ def check(claims: Sequence[Path], sources: Sequence[Path], fmt: str, output: Pat
     \b
     Example:
         verifier check claims/ --format json --output report.json
+        verifier check claims/ --format sarif -o verifier.sarif --format github
     """
     from .pipeline import verify
     from .report import write
 
+    formats = list(fmts) or ["text"]
+    if len(outputs) > len(formats):
+        raise UsageError("more --output files than --format options; pair each --output with a --format")
+    if len(formats) - len(outputs) > 1:
+        raise UsageError("only one report can go to standard output; give each other --format an --output")
     verbosity = 1 + verbose - quiet
     loaded, options = _claims_and_options(claims, sources, model_path, thresholds_path, cache_dir, no_cache,
                                           verbosity, nli_model_path=nli_model_path)
     run = verify(loaded, options)
-    if output is not None:
+    for fmt, output in zip(formats, outputs):
         buf = io.StringIO()
         write(fmt, run, buf, False)
         _write_output(output, buf.getvalue())
-        if verbosity > 0:
-            s = run.summary
-            click.echo(f"{s['claims']} claims: {s['passed']} passed, {s['failed']} failed; report in {output}",
-                       err=True)
-    else:
+    if len(formats) > len(outputs):
+        fmt = formats[-1]
         write(fmt, run, sys.stdout, fmt == "text" and _use_color(color, sys.stdout))
+    elif verbosity > 0:
+        s = run.summary
+        click.echo(f"{s['claims']} claims: {s['passed']} passed, {s['failed']} failed; "
+                   f"report{'s' if len(outputs) > 1 else ''} in {', '.join(map(str, outputs))}", err=True)
     return EXIT_OK if run.passed else EXIT_FAILED
 
 

@@ -276,3 +276,17 @@ def test_cite_bad_drafts_exit_2(capsys):
     Path("d.md").write_text(DRAFT)
     rc, _, err = run(capsys, "cite", "d.md", "--in-place", "--format", "json")
     assert rc == 2 and "--in-place rewrites the draft" in err
+
+
+def test_several_formats_in_one_run(capsys):
+    Path("claims/c.yaml").write_text(GOOD)
+    rc, out, err = run(capsys, "check", "claims", "--format", "json", "-o", "a.json", "--format", "junit",
+                       "-o", "b.xml", "--format", "markdown")
+    assert rc == 0
+    assert json.loads(Path("a.json").read_text())["summary"]["claims"] == 2
+    assert Path("b.xml").read_text().startswith("<?xml")
+    assert out.startswith("## verifier: all claims passed")
+    rc, _, err = run(capsys, "check", "claims", "--format", "json", "--format", "junit")
+    assert rc == 2 and "only one report can go to standard output" in err
+    rc, _, err = run(capsys, "check", "claims", "-o", "a.json", "-o", "b.json")
+    assert rc == 2 and "more --output files than --format options" in err

@@ -4,13 +4,17 @@ from __future__ import annotations
 from typing import Callable, TextIO
 
 from ..result import Run
-from . import json_report, text
+from . import github, json_report, junit, markdown, sarif, text
 
 Reporter = Callable[[Run, TextIO, bool], None]
 
 REPORTERS: dict[str, Reporter] = {
     "text": text.write,
     "json": json_report.write,
+    "markdown": markdown.write,
+    "junit": junit.write,
+    "sarif": sarif.write,
+    "github": github.write,
 }
 
 

@@ -1,0 +1,46 @@
+"""A Markdown summary fit for a pull-request comment or $GITHUB_STEP_SUMMARY."""
+from __future__ import annotations
+
+from typing import TextIO
+
+from ..result import ClaimResult, Run
+
+_ICON = {"supported": "✅", "contradicted": "❌", "unsupported": "⚠️"}
+
+
+def _cell(text: str) -> str:
+    """Table-safe text: pipes escaped, lines joined."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _row(r: ClaimResult) -> str:
+    e = r.evidence[0] if r.evidence else None
+    quote = f"“{_cell(e.quote)}” ({e.source}, line {e.line})" if e else ""
+    expect = "" if r.passed else f" (expected {r.claim.expect})"
+    return (f"| {'pass' if r.passed else '**FAIL**'} | `{r.claim.id}` | {r.claim.file}:{r.claim.line} | "
+            f"{_ICON[r.verdict]} {r.verdict}{expect} | {_cell(r.reason)} | {quote} |")
+
+
+def markdown_summary(run: Run) -> str:
+    s = run.summary
+    status = "all claims passed" if run.passed else f"{s['failed']} of {s['claims']} claims failed"
+    lines = [
+        f"## verifier: {status}",
+        "",
+        f"{s['claims']} claims: {s['supported']} supported, {s['contradicted']} contradicted, "
+        f"{s['unsupported']} unsupported; {s['passed']} passed, {s['failed']} failed.",
+        "",
+    ]
+    header = ["| | claim | where | verdict | reason | quote |", "|---|---|---|---|---|---|"]
+    failed = [r for r in run.results if not r.passed]
+    if failed:
+        lines += ["### Failed", "", *header, *(_row(r) for r in failed), ""]
+    passed = [r for r in run.results if r.passed]
+    if passed:
+        lines += ["<details><summary>Passed claims</summary>", "", *header, *(_row(r) for r in passed), "",
+                  "</details>", ""]
+    return "\n".join(lines)
+
+
+def write(run: Run, stream: TextIO, color: bool = False) -> None:
+    stream.write(markdown_summary(run))

@@ -1,0 +1,59 @@
+"""SARIF 2.1.0: a result at the claims-file line of every claim that failed, for code-scanning tools."""
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from .. import __version__
+from ..result import ClaimResult, Run
+
+RULES = {
+    "supported": "the claim is supported by a quote, but it was expected not to be",
+    "contradicted": "a source contradicts the claim",
+    "unsupported": "no quote in the sources supports the claim",
+}
+
+
+def _result(r: ClaimResult, rule_index: dict[str, int]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "ruleId": f"claim-{r.verdict}",
+        "ruleIndex": rule_index[r.verdict],
+        "level": "error",
+        "message": {"text": f"{r.claim.id}: expected {r.claim.expect}, got {r.verdict}: {r.reason}"},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": r.claim.file},
+            "region": {"startLine": r.claim.line},
+        }}],
+        "properties": {"claim": r.claim.text, "confidence": round(r.confidence, 4)},
+    }
+    if r.evidence:
+        e = r.evidence[0]
+        out["relatedLocations"] = [{
+            "id": 0,
+            "message": {"text": "closest quote" if r.verdict == "unsupported" else "quote"},
+            "physicalLocation": {
+                "artifactLocation": {"uri": e.source},
+                "region": {"startLine": e.line, "startColumn": e.column, "charOffset": e.start,
+                           "charLength": e.end - e.start, "snippet": {"text": e.quote}},
+            },
+        }]
+    return out
+
+
+def sarif_log(run: Run) -> dict[str, Any]:
+    rules = [{"id": f"claim-{v}", "name": f"Claim{v.capitalize()}", "shortDescription": {"text": text},
+              "defaultConfiguration": {"level": "error"}} for v, text in RULES.items()]
+    index = {v: i for i, v in enumerate(RULES)}
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "verifier", "version": __version__, "rules": rules}},
+            "results": [_result(r, index) for r in run.results if not r.passed],
+        }],
+    }
+
+
+def write(run: Run, stream: TextIO, color: bool = False) -> None:
+    json.dump(sarif_log(run), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
