@@ -189,10 +189,23 @@ def _apply_nli(nli: "object", claim: Claim, verdict: Verdict) -> Verdict:
     return verdict
 
 
+# How much of the surrounding paragraph a report may show around a quote, on each side.
+CONTEXT_CHARS = 400
+
+
 def _evidence(c: Candidate) -> Evidence:
-    first = c.sentences[0]
+    sents = c.doc.sentences
+    first, last = sents[c.first], sents[c.last]
+    i, j = c.first, c.last
+    while i > 0 and sents[i - 1].block == first.block:
+        i -= 1
+    while j + 1 < len(sents) and sents[j + 1].block == last.block:
+        j += 1
+    para_start, para_end = sents[i].start, sents[j].end
+    before = c.doc.text[max(para_start, c.start - CONTEXT_CHARS) : c.start]
+    after = c.doc.text[c.end : min(para_end, c.end + CONTEXT_CHARS)]
     return Evidence(source=c.doc.path, start=c.start, end=c.end, line=first.line, column=first.column,
-                    quote=c.quote, score=round(c.score, 4))
+                    quote=c.quote, score=round(c.score, 4), before=before, after=after)
 
 
 def _result(claim: Claim, v: Verdict) -> ClaimResult:

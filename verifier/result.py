@@ -17,6 +17,9 @@ class Evidence:
     column: int
     quote: str
     score: float
+    # The rest of the quote's paragraph, for reports that show the quote in place.
+    before: str = ""
+    after: str = ""
 
 
 @dataclass(frozen=True)

@@ -51,3 +51,17 @@ def test_fingerprint_changes_with_content(tmp_path):
     a = model_fingerprint(tmp_path)
     (tmp_path / "config.json").write_text('{"x": 1}')
     assert model_fingerprint(tmp_path) != a
+
+
+def test_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path):
+    import os
+    import stat
+
+    target = tmp_path / "draft.md"
+    target.write_text("x")
+    os.chmod(target, 0o640)
+    atomic_write_bytes(target, b"y")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    fresh = tmp_path / "new.txt"
+    atomic_write_bytes(fresh, b"z")
+    assert stat.S_IMODE(fresh.stat().st_mode) & 0o044  # readable by others, as an ordinary new file is

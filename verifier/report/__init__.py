@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Callable, TextIO
 
 from ..result import Run
-from . import github, json_report, junit, markdown, sarif, text
+from . import github, html, json_report, junit, markdown, sarif, text
 
 Reporter = Callable[[Run, TextIO, bool], None]
 
@@ -15,6 +15,7 @@ REPORTERS: dict[str, Reporter] = {
     "junit": junit.write,
     "sarif": sarif.write,
     "github": github.write,
+    "html": html.write,
 }
 
 
