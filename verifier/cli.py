@@ -118,8 +118,10 @@ def _options(model_path: Path | None, thresholds_path: Path | None, cache_dir: P
         if verbosity > 1:
             click.echo(f"verifier: {msg}", err=True)
 
+    # A progress bar only for a person at a terminal; CI logs get nothing but results.
+    bar = verbosity > 0 and sys.stderr.isatty() and not os.environ.get("CI")
     return Options(model_path=model_path, cache_dir=cache_dir or default_cache_dir(), use_cache=not no_cache,
-                   thresholds=thresholds, progress=progress, **extra)
+                   thresholds=thresholds, progress=progress, progress_bar=bar, **extra)
 
 
 @cli.command()

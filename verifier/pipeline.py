@@ -31,6 +31,7 @@ class Options:
     thresholds: Thresholds | None = None  # None: calibrated ones beside the claims file, else the defaults
     embedder: Embedder | None = None  # injected in tests
     progress: Callable[[str], None] | None = None
+    progress_bar: bool = False  # a bar while indexing sources; the CLI turns it on for terminals only
 
 
 def _embedder(options: Options) -> Embedder:
@@ -108,9 +109,16 @@ def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
     embedder = _embedder(options)
     say(f"indexing {len(all_docs)} source files")
     indexes: dict[str, DocIndex] = {}
-    for doc in (all_docs[p] for p in sorted(all_docs)):
+    from tqdm import tqdm
+
+    ordered = [all_docs[p] for p in sorted(all_docs)]
+    bar = tqdm(total=sum(len(d.sentences) for d in ordered), unit="sentence", desc="indexing sources",
+               disable=not options.progress_bar or len(ordered) < 2, leave=False)
+    for doc in ordered:
         vecs = embedder.embed([s.text for s in doc.sentences]) if doc.sentences else np.zeros((0, 1), np.float32)
         indexes[doc.path] = build_index(doc, vecs)
+        bar.update(len(doc.sentences))
+    bar.close()
 
     say(f"checking {len(claims)} claims")
     claim_vecs = embedder.embed([c.text for c in claims]) if claims else np.zeros((0, 1), np.float32)

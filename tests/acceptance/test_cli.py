@@ -290,3 +290,32 @@ def test_several_formats_in_one_run(capsys):
     assert rc == 2 and "only one report can go to standard output" in err
     rc, _, err = run(capsys, "check", "claims", "-o", "a.json", "-o", "b.json")
     assert rc == 2 and "more --output files than --format options" in err
+
+
+def test_pre_commit_hooks_and_action_use_real_commands(capsys):
+    import re as _re
+
+    from ruamel.yaml import YAML
+
+    hooks = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    by_id = {h["id"]: h for h in hooks}
+    assert set(by_id) == {"verifier-validate", "verifier-check"}
+    for h in hooks:
+        assert _re.search(h["files"], "claims/seed.yaml") and not _re.search(h["files"], "src/app.yaml")
+        assert h["entry"].split()[0] == "verifier"
+    Path("claims/c.yaml").write_text(GOOD)
+    for h in hooks:  # pre-commit appends the changed files to the entry
+        rc, _, err = run(capsys, *h["entry"].split()[1:], "claims/c.yaml")
+        assert rc == 0, err
+    action = YAML(typ="safe").load((ROOT / "action.yml").read_text())
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "check")
+    assert "--format sarif --output" in step["run"] and "--format github" in step["run"]
+    rc, out, _ = run(capsys, "check", "claims", "--format", "sarif", "--output", "v.sarif", "--format", "github")
+    assert rc == 0 and json.loads(Path("v.sarif").read_text())["version"] == "2.1.0"
+    assert out.strip().endswith("2 claims: 2 passed, 0 failed")
+
+
+def test_nothing_but_results_in_logs(capsys):
+    Path("claims/c.yaml").write_text(GOOD)
+    rc, out, err = run(capsys, "check", "claims", "--format", "json")
+    assert rc == 0 and err == "" and json.loads(out)
