@@ -174,6 +174,18 @@ def _to_plain(node: Any, shown: str, root: Any, path: tuple[Any, ...], seen: set
     return str(node)
 
 
+def _friendly(err: Any, path: list[Any]) -> str:
+    """The schema's message, in the words of the claims file where the raw one is cryptic."""
+    if err.validator == "pattern" and path[-1:] == ["id"]:
+        return (f"{err.instance!r} is not a valid id: use letters, digits, '.', '_' and '-', "
+                "starting with a letter or digit")
+    if err.validator in ("pattern", "minLength") and path[-1:] == ["text"]:
+        return "the claim's text is blank"
+    if err.validator == "type" and not path:
+        return "a claims file is a mapping with `version: 1` and `claims:`; see `verifier schema`"
+    return str(err.message)
+
+
 def _schema_problems(data: Any, root: Any, shown: str) -> list[str]:
     from jsonschema import Draft7Validator
     from jsonschema.exceptions import best_match
@@ -185,7 +197,7 @@ def _schema_problems(data: Any, root: Any, shown: str) -> list[str]:
             err = best_match(err.context)
         path = list(err.absolute_path)
         line, col = _locate(root, path)
-        message = err.message
+        message = _friendly(err, path)
         if err.validator == "additionalProperties" and isinstance(err.instance, dict):
             known = err.schema.get("properties", {})
             for key in sorted(k for k in err.instance if k not in known):
@@ -200,7 +212,7 @@ def _schema_problems(data: Any, root: Any, shown: str) -> list[str]:
         elif err.validator == "const" and path == ["version"]:
             message = f"version must be 1, not {err.instance!r}"
         problems.append((line, col, f"{shown}:{line}:{col}: {_json_path(path)}: {message}"))
-    return [p for _, _, p in sorted(problems)]
+    return list(dict.fromkeys(p for _, _, p in sorted(problems)))
 
 
 def load_claims_file(path: Path, default_sources: tuple[Path, ...] = ()) -> list[Claim]:

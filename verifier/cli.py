@@ -42,6 +42,8 @@ def _write_output(path: Path, data: str) -> None:
 
     try:
         atomic_write_bytes(path, data.encode("utf-8"))
+    except (FileExistsError, NotADirectoryError) as e:
+        raise UsageError(f"{path}: cannot write the report: {path.parent} is not a folder") from e
     except OSError as e:
         raise UsageError(f"{path}: cannot write the report: {e.strerror}") from e
 

@@ -9,7 +9,7 @@ def display_path(path: Path) -> str:
     """A path as a user would type it: relative to the working folder when inside it."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the folder, or a symlink loop
         return path.as_posix()
 
 
@@ -31,6 +31,10 @@ def expand_paths(
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
+        try:
+            path.resolve(strict=True)
+        except (OSError, RuntimeError) as e:  # missing, or a symlink loop
+            raise missing(path) from e
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
             if not files:
@@ -40,7 +44,10 @@ def expand_paths(
         else:
             raise missing(path)
         for f in files:
-            key = f.resolve()
+            try:
+                key = f.resolve(strict=True)
+            except (OSError, RuntimeError):
+                continue  # a broken or looping link inside a folder is not a source
             if key not in seen:
                 seen.add(key)
                 found.append(f)

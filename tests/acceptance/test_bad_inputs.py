@@ -1,0 +1,187 @@
+"""A catalogue of bad input: each case gets one exact message naming the file, exit code 2, and no traceback."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from verifier import cli
+
+from ..conftest import ROOT, FakeEmbedder
+
+V = "version: 1\nsources: [../seeds]\n"
+GOODCLAIM = "claims:\n  - id: a\n    text: Military cooperation first emerged in 1992.\n"
+
+# (name, files to create, arguments, the message the user gets)
+CASES = [
+    ("yaml-unclosed-bracket", {"claims/c.yaml": V + "claims: [\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:4:1: invalid YAML: expected the node content, but found '<stream end>'"),
+    ("yaml-bad-indentation", {"claims/c.yaml": V + "claims:\n  - id: a\n     text: x\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:5:10: invalid YAML: mapping values are not allowed here"),
+    ("yaml-tab-indentation", {"claims/c.yaml": V + "claims:\n\t- id: a\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:4:1: invalid YAML: found character '\\t' that cannot start any token"),
+    ("yaml-duplicate-key", {"claims/c.yaml": V + "version: 1\n" + GOODCLAIM}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:3:1: invalid YAML: found duplicate key \"version\" with value \"1\" (original value: \"1\")"),
+    ("empty-file", {"claims/c.yaml": ""}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:1:1: the file is empty; see `verifier schema` for the format"),
+    ("only-comments", {"claims/c.yaml": "# nothing here\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:1:1: the file is empty; see `verifier schema` for the format"),
+    ("top-level-list", {"claims/c.yaml": "- id: a\n  text: x\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:1:1: $: a claims file is a mapping with `version: 1` and `claims:`; see `verifier schema`"),
+    ("top-level-scalar", {"claims/c.yaml": "just a sentence\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:1:1: $: a claims file is a mapping with `version: 1` and `claims:`; see `verifier schema`"),
+    ("missing-version", {"claims/c.yaml": "sources: [../seeds]\n" + GOODCLAIM}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:1:1: $: 'version' is a required property"),
+    ("wrong-version", {"claims/c.yaml": "version: 2\n" + GOODCLAIM}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:1:10: $.version: version must be 1, not 2"),
+    ("version-as-string", {"claims/c.yaml": "version: '1'\n" + GOODCLAIM}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:1:10: $.version: version must be 1, not '1'"),
+    ("missing-claims", {"claims/c.yaml": V}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:1:1: $: 'claims' is a required property"),
+    ("no-claims", {"claims/c.yaml": V + "claims: []\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:3:9: $.claims: [] should be non-empty"),
+    ("claims-not-a-list", {"claims/c.yaml": V + "claims:\n  a: x\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:4:3: $.claims: {'a': 'x'} is not of type 'array'"),
+    ("claim-not-a-mapping", {"claims/c.yaml": V + "claims:\n  - just text\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:4:5: $.claims[0]: 'just text' is not of type 'object'"),
+    ("claim-missing-id", {"claims/c.yaml": V + "claims:\n  - text: x\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:4:5: $.claims[0]: 'id' is a required property"),
+    ("claim-missing-text", {"claims/c.yaml": V + "claims:\n  - id: a\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:4:5: $.claims[0]: 'text' is a required property"),
+    ("id-with-spaces", {"claims/c.yaml": V + "claims:\n  - id: two words\n    text: x\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:4:9: $.claims[0].id: 'two words' is not a valid id: use letters, digits, '.', '_' and '-', starting with a letter or digit"),
+    ("id-a-number", {"claims/c.yaml": V + "claims:\n  - id: 12\n    text: x\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:4:9: $.claims[0].id: 12 is not of type 'string'"),
+    ("text-empty", {"claims/c.yaml": V + "claims:\n  - id: a\n    text: ''\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:5:11: $.claims[0].text: the claim's text is blank"),
+    ("text-blank", {"claims/c.yaml": V + "claims:\n  - id: a\n    text: '   '\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:5:11: $.claims[0].text: the claim's text is blank"),
+    ("text-a-list", {"claims/c.yaml": V + "claims:\n  - id: a\n    text: [x]\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:5:11: $.claims[0].text: ['x'] is not of type 'string'"),
+    ("expect-invalid", {"claims/c.yaml": V + "claims:\n  - id: a\n    text: x\n    expect: true\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:6:13: $.claims[0].expect: True is not one of ['supported', 'contradicted', 'unsupported']"),
+    ("unknown-claim-key", {"claims/c.yaml": V + "claims:\n  - id: a\n    text: x\n    quote: y\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:6:5: $.claims[0].quote: unknown key 'quote'; remove it or check its spelling"),
+    ("unknown-top-key", {"claims/c.yaml": V + "source: [x]\n" + GOODCLAIM}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:3:1: $.source: unknown key 'source'; remove it or check its spelling"),
+    ("sources-a-string", {"claims/c.yaml": "version: 1\nsources: ../seeds\n" + GOODCLAIM}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:2:10: $.sources: '../seeds' is not of type 'array'"),
+    ("sources-empty-list", {"claims/c.yaml": "version: 1\nsources: []\n" + GOODCLAIM}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:2:10: $.sources: [] should be non-empty"),
+    ("sources-empty-item", {"claims/c.yaml": "version: 1\nsources: ['']\n" + GOODCLAIM}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:2:11: $.sources[0]: '' should be non-empty"),
+    ("duplicate-ids", {"claims/c.yaml": V + "claims:\n  - id: a\n    text: x\n  - id: a\n    text: y\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:6:9: $.claims[1].id: duplicate id 'a', first used on line 4; ids must be unique"),
+    ("several-errors-at-once", {"claims/c.yaml": V + "claims:\n  - id: a b\n    text: x\n  - txt: y\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:4:9: $.claims[0].id: 'a b' is not a valid id: use letters, digits, '.', '_' and '-', starting with a letter or digit"),
+    ("claims-folder-without-yaml", {"claims/readme.txt": "x"}, ["check", "claims"],
+     "verifier: error: claims: no claims files (*.yaml, *.yml) in this folder"),
+    ("claims-path-missing", {}, ["check", "nowhere.yaml"],
+     "verifier: error: nowhere.yaml: no such file or folder; give a claims file or a folder of them"),
+    ("claims-binary", {"claims/c.yaml": b"\x89PNG\r\n\x1a\n\x00\x00"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:1:1: this is a binary file, not a YAML claims file"),
+    ("claims-latin-1", {"claims/c.yaml": (V + "claims:\n  - id: a\n    text: caf\xe9\n").encode("latin-1")}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:5:1: not valid UTF-8 (byte 62); save the file as UTF-8"),
+    ("claims-utf16-broken", {"claims/c.yaml": b"\xff\xfev\x00\x00\xd8"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:1:1: not valid UTF-16 text"),
+    ("alias-bomb", {"claims/c.yaml": V + "a: &a ['x','x','x','x','x','x','x','x','x']\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\nclaims: *d\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:3:4: $.b[0]: YAML anchors and aliases are not allowed in claims files"),
+    ("python-object-tag", {"claims/c.yaml": V + "claims:\n  - id: a\n    text: !!python/object/apply:os.system ['touch pwned']\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:5:11: $.claims[0].text: YAML tags such as tag:yaml.org,2002:python/object/apply:os.system are not allowed"),
+    ("custom-tag", {"claims/c.yaml": V + "claims:\n  - id: a\n    text: !secret x\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:5:11: $.claims[0].text: YAML tags such as !secret are not allowed"),
+    ("claims-file-too-large", {"claims/c.yaml": "#" * (11 * 1024 * 1024)}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:1:1: file is 11 MB; claims files are limited to 10 MB"),
+    ("source-missing", {"claims/c.yaml": "version: 1\nsources: [../missing.txt]\n" + GOODCLAIM}, ["check", "claims/c.yaml"],
+     "verifier: error: missing.txt: source not found; check the path in `sources:` (it is relative to the claims file's folder) or --sources"),
+    ("source-folder-without-text", {"claims/c.yaml": "version: 1\nsources: [../docs]\n" + GOODCLAIM, "docs/a.pdf": b"%PDF"}, ["check", "claims/c.yaml"],
+     "verifier: error: docs: no source files (.txt, .md) in this folder"),
+    ("source-binary", {"claims/c.yaml": "version: 1\nsources: [../docs/a.txt]\n" + GOODCLAIM, "docs/a.txt": b"\x00\x01\x02"}, ["check", "claims/c.yaml"],
+     "verifier: error: docs/a.txt: this is a binary file; sources must be .txt or .md text"),
+    ("source-latin-1", {"claims/c.yaml": "version: 1\nsources: [../docs/a.txt]\n" + GOODCLAIM, "docs/a.txt": "Caf\xe9 first emerged.\n".encode("latin-1")}, ["check", "claims/c.yaml"],
+     "verifier: error: docs/a.txt:1: source is not valid UTF-8 (byte 3); re-save it as UTF-8"),
+    ("source-symlink-loop", {"claims/c.yaml": "version: 1\nsources: [../docs/loop.txt]\n" + GOODCLAIM, "docs/loop.txt": "@symlink:loop.txt"}, ["check", "claims/c.yaml"],
+     "verifier: error: claims/../docs/loop.txt: source not found; check the path in `sources:` (it is relative to the claims file's folder) or --sources"),
+    ("sources-all-empty", {"claims/c.yaml": "version: 1\nsources: [../docs]\n" + GOODCLAIM, "docs/a.txt": "\n\n  \n", "docs/b.md": ""}, ["check", "claims/c.yaml"],
+     "verifier: error: the sources hold no text to check claims against: docs/a.txt, docs/b.md"),
+    ("sources-option-missing", {"claims/c.yaml": V + GOODCLAIM}, ["check", "claims/c.yaml", "--sources", "nope/"],
+     "verifier: error: nope: source not found; check the path in `sources:` (it is relative to the claims file's folder) or --sources"),
+    ("thresholds-not-json", {"claims/c.yaml": V + GOODCLAIM, "t.json": "{nope"}, ["check", "claims/c.yaml", "--thresholds", "t.json"],
+     "verifier: error: t.json:1:2: not valid JSON: Expecting property name enclosed in double quotes"),
+    ("thresholds-beside-claims-bad", {"claims/c.yaml": V + GOODCLAIM, "claims/verifier-thresholds.json": '{"version": 1, "support_cosine": 5}'}, ["check", "claims/c.yaml"],
+     "verifier: error: claims/verifier-thresholds.json: support_cosine must be a number from 0 to 1"),
+    ("model-folder-missing", {"claims/c.yaml": V + GOODCLAIM}, ["check", "claims/c.yaml", "--model", "no-model"],
+     "verifier: error: no-model: model folder not found; give the folder of a sentence-transformers model"),
+    ("output-into-missing-folder-file", {"claims/c.yaml": V + GOODCLAIM, "blocker": "x"}, ["check", "claims/c.yaml", "--format", "json", "-o", "blocker/r.json"],
+     "verifier: error: blocker/r.json: cannot write the report: blocker is not a folder"),
+    ("two-formats-to-stdout", {"claims/c.yaml": V + GOODCLAIM}, ["check", "claims/c.yaml", "--format", "json", "--format", "sarif"],
+     "verifier: error: only one report can go to standard output; give each other --format an --output"),
+    ("unknown-format", {}, ["check", "--format", "pdf"],
+     "Error: Invalid value for '--format': 'pdf' is not one of 'text', 'json', 'markdown', 'junit', 'sarif', 'github', 'html'."),
+    ("unknown-option", {}, ["check", "--frobnicate"],
+     "Error: No such option '--frobnicate'. Did you mean '--format'?"),
+    ("unknown-command", {}, ["verify"],
+     "Error: No such command 'verify'."),
+    ("validate-bad-file", {"claims/c.yaml": V + "claims: []\n"}, ["validate", "claims/c.yaml"],
+     "claims/c.yaml:3:9: $.claims: [] should be non-empty"),
+    ("cite-draft-missing", {}, ["cite", "draft.md"],
+     "verifier: error: draft.md: cannot read the draft: No such file or directory"),
+    ("cite-draft-empty", {"draft.md": ""}, ["cite", "draft.md"],
+     "verifier: error: draft.md: no sentences to check (code, headings, tables and front matter are skipped)"),
+    ("cite-draft-only-code", {"draft.md": "```\nprint('x. y. z.')\n```\n"}, ["cite", "draft.md"],
+     "verifier: error: draft.md: no sentences to check (code, headings, tables and front matter are skipped)"),
+    ("cite-draft-binary", {"draft.md": b"\x00\x01"}, ["cite", "draft.md"],
+     "verifier: error: draft.md: this is a binary file, not a Markdown or text draft"),
+    ("cite-draft-latin-1", {"draft.md": "Caf\xe9 is open today.\n".encode("latin-1")}, ["cite", "draft.md"],
+     "verifier: error: draft.md:1: the draft is not valid UTF-8 (byte 3); save it as UTF-8"),
+    ("cite-in-place-json", {"draft.md": "The drills began in Lachin today.\n"}, ["cite", "draft.md", "--in-place", "--format", "json"],
+     "verifier: error: --in-place rewrites the draft, so it needs --format markdown"),
+    ("cite-in-place-and-output", {"draft.md": "The drills began in Lachin today.\n"}, ["cite", "draft.md", "--in-place", "-o", "x.md"],
+     "verifier: error: --in-place and --output both name where to write; give one"),
+]
+
+
+@pytest.fixture(autouse=True)
+def fake_model(monkeypatch):
+    import verifier.pipeline as pipeline
+
+    real = pipeline.SentenceTransformerEmbedder
+    monkeypatch.setattr(pipeline, "SentenceTransformerEmbedder",
+                        lambda path=None: FakeEmbedder() if path is None else real(path))
+
+
+def _lay_out(folder: Path, files: dict) -> None:
+    shutil.copytree(ROOT / "seeds", folder / "seeds")
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str) and content.startswith("@symlink:"):
+            os.symlink(content.split(":", 1)[1], path)
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def test_the_catalogue_is_large_enough():
+    assert len(CASES) >= 40
+    assert len({c[0] for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("name,files,argv,message", CASES, ids=[c[0] for c in CASES])
+def test_bad_input(name, files, argv, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    _lay_out(tmp_path, files)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and not p.is_symlink()}
+    rc = cli.main(argv)
+    out, err = capsys.readouterr()
+    assert rc == 2, err
+    assert "Traceback" not in err
+    assert message in err.splitlines()
+    assert out == ""
+    # Nothing the user had is changed, and nothing half-written is left behind.
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and not p.is_symlink()}
+    assert {p: b for p, b in after.items() if p in before} == before
+    assert not [p for p in after if p not in before and "cache" not in p.parts]
