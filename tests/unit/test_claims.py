@@ -94,7 +94,8 @@ def test_aliases_are_refused(tmp_path):
 def test_bad_id_pattern_and_empty_text(tmp_path):
     problems = problems_of(tmp_path, "version: 1\nclaims:\n  - id: 'has space'\n    text: '  '\n")
     assert len(problems) == 2
-    assert any("does not match" in p for p in problems)
+    assert any("is not a valid id" in p for p in problems)
+    assert any("the claim's text is blank" in p for p in problems)
 
 
 def test_binary_and_non_utf8_files(tmp_path):
