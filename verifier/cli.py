@@ -372,8 +372,28 @@ def schema(report: bool) -> int:
     return EXIT_OK
 
 
+def _show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
+                  line: Any = None) -> None:
+    from .errors import VerifierWarning
+
+    if issubclass(category, VerifierWarning):
+        click.echo(f"verifier: warning: {message}", err=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and map every outcome to an exit code, in this one place."""
+    import warnings
+
+    from .errors import VerifierWarning
+
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        warnings.simplefilter("ignore")  # third-party noise is not the user's business
+        warnings.simplefilter("always", VerifierWarning)
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     show_traceback = "--traceback" in (argv if argv is not None else sys.argv[1:])
     try:
         rc = cli.main(args=list(argv) if argv is not None else None, prog_name="verifier", standalone_mode=False)

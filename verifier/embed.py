@@ -167,17 +167,24 @@ class CachedEmbedder:
 
 
 def _read_vectors(path: Path, n: int) -> np.ndarray | None:
+    """The cached vectors, or None when there are none; a damaged entry is reported and ignored."""
+    import warnings
+
+    from .errors import VerifierWarning
+
     try:
         raw = path.read_bytes()
     except OSError:
         return None
     digest, payload = raw[:32], raw[32:]
-    if hashlib.sha256(payload).digest() != digest:
-        return None
-    try:
-        vecs = np.load(io.BytesIO(payload), allow_pickle=False)
-    except (ValueError, OSError):
-        return None
-    if vecs.ndim != 2 or vecs.shape[0] != n:
+    vecs = None
+    if hashlib.sha256(payload).digest() == digest:
+        try:
+            vecs = np.load(io.BytesIO(payload), allow_pickle=False)
+        except (ValueError, OSError):
+            vecs = None
+    if vecs is None or vecs.ndim != 2 or vecs.shape[0] != n:
+        warnings.warn(f"cache entry {path.name} is damaged; embedding again and replacing it", VerifierWarning,
+                      stacklevel=2)
         return None
     return vecs

@@ -29,3 +29,7 @@ class SourceError(VerifierError):
 
 class ModelError(VerifierError):
     """A model that cannot be found or loaded from the local disk."""
+
+
+class VerifierWarning(UserWarning):
+    """Something was wrong but the run could go on (a damaged cache entry was rebuilt)."""

@@ -6,10 +6,22 @@ from typing import Callable, Iterable
 
 
 def display_path(path: Path) -> str:
-    """A path as a user would type it: relative to the working folder when inside it."""
+    """A path as a user would type it: relative to the working folder when inside it.
+
+    Outside it, a path in the home folder is written from ``~``, so reports shared from
+    CI or by mail do not give away where a user keeps their files.
+    """
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError, RuntimeError):  # outside the folder, or a symlink loop
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return path.as_posix()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        pass
+    try:
+        return "~/" + resolved.relative_to(Path.home().resolve()).as_posix()
+    except (ValueError, RuntimeError):
         return path.as_posix()
 
 

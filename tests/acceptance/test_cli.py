@@ -319,3 +319,27 @@ def test_nothing_but_results_in_logs(capsys):
     Path("claims/c.yaml").write_text(GOOD)
     rc, out, err = run(capsys, "check", "claims", "--format", "json")
     assert rc == 0 and err == "" and json.loads(out)
+
+
+def test_damaged_cache_entry_is_rebuilt_with_a_warning(capsys, private_cache):
+    Path("claims/c.yaml").write_text(GOOD)
+    rc, first, _ = run(capsys, "check", "claims", "--format", "json")
+    for entry in private_cache.rglob("*.npy"):
+        entry.write_bytes(entry.read_bytes()[:-7] + b"garbage")
+    rc2, second, err = run(capsys, "check", "claims", "--format", "json")
+    assert rc == rc2 == 0 and second == first
+    assert "verifier: warning: cache entry" in err and "is damaged; embedding again and replacing it" in err
+
+
+def test_paths_in_the_home_folder_are_written_from_tilde(monkeypatch, tmp_path):
+    from verifier.paths import display_path
+
+    home = tmp_path / "home"
+    (home / "notes").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    assert display_path(home / "notes" / "a.txt") == "home/notes/a.txt"  # inside the working folder
+    elsewhere = tmp_path / "work"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert display_path(home / "notes" / "a.txt") == "~/notes/a.txt"

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+
+from verifier.errors import VerifierWarning
 
 from verifier.embed import CachedEmbedder, atomic_write_bytes, model_fingerprint
 
@@ -28,7 +31,8 @@ def test_corrupt_entry_is_rebuilt(fake_embedder, tmp_path):
     data = bytearray(entry.read_bytes())
     data[-1] ^= 0xFF
     entry.write_bytes(bytes(data))
-    again = cached.embed(["x y z"])
+    with pytest.warns(VerifierWarning, match="is damaged; embedding again"):
+        again = cached.embed(["x y z"])
     assert fake_embedder.calls == 2
     np.testing.assert_array_equal(good, again)
 
