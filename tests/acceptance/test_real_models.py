@@ -118,3 +118,38 @@ def test_a_date_elsewhere_does_not_contradict_a_claim_the_source_states(real_opt
     # The byline's 2021-09-07 is about the article, not the claim; line 15 says 1992.
     (r,) = verify([_claim("Military cooperation between the two countries dates back to 1992.")], real_options).results
     assert r.verdict != "contradicted", r.reason
+
+
+NO_NETWORK = r"""
+import socket, sys
+def refuse(*a, **k):
+    raise RuntimeError("network access attempted")
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+from verifier.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_the_whole_pipeline_runs_with_sockets_forbidden(tmp_path):
+    env = {**os.environ, "VERIFIER_CACHE_DIR": str(tmp_path / "cache")}
+    for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        env.pop(k, None)  # verifier must not rely on the caller to set these
+    p = subprocess.run([sys.executable, "-c", NO_NETWORK, "check", "claims/", "--format", "json"],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr
+    assert "network access attempted" not in p.stderr
+    assert json.loads(p.stdout)["summary"]["failed"] == 0
+
+
+def test_same_json_whatever_the_thread_count(tmp_path):
+    outputs = []
+    for threads in ("1", "2"):
+        env = {**os.environ, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
+        p = subprocess.run([sys.executable, "-m", "verifier", "check", "claims/", "--format", "json", "--no-cache"],
+                           cwd=ROOT, env=env, capture_output=True, timeout=600)
+        assert p.returncode == 0, p.stderr
+        outputs.append(p.stdout)
+    assert outputs[0] == outputs[1]
