@@ -88,6 +88,10 @@ def _parse_yaml(text: str, shown: str) -> Any:
         raise ClaimsFileError([f"{shown}:{line}:{col}: invalid YAML: {problem}"]) from e
     except YAMLError as e:
         raise ClaimsFileError([f"{shown}:1:1: invalid YAML: {' '.join(str(e).split())}"]) from e
+    except (ValueError, IndexError, TypeError, OverflowError) as e:
+        # ruamel.yaml trips on some malformed scalars ("0x_") instead of reporting them.
+        raise ClaimsFileError([f"{shown}:1:1: invalid YAML: a value could not be read ({e}); "
+                               "quote values that look like numbers but are not"]) from e
 
 
 def _position(node: Any, key: Any) -> tuple[int, int] | None:

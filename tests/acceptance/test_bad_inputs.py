@@ -88,6 +88,8 @@ CASES = [
      "claims/c.yaml:1:1: not valid UTF-16 text"),
     ("alias-bomb", {"claims/c.yaml": V + "a: &a ['x','x','x','x','x','x','x','x','x']\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\nclaims: *d\n"}, ["check", "claims/c.yaml"],
      "claims/c.yaml:3:4: $.b[0]: YAML anchors and aliases are not allowed in claims files"),
+    ("yaml-malformed-number", {"claims/c.yaml": "version: 0x_\n" + GOODCLAIM}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:1:1: invalid YAML: a value could not be read (string index out of range); quote values that look like numbers but are not"),
     ("python-object-tag", {"claims/c.yaml": V + "claims:\n  - id: a\n    text: !!python/object/apply:os.system ['touch pwned']\n"}, ["check", "claims/c.yaml"],
      "claims/c.yaml:5:11: $.claims[0].text: YAML tags such as tag:yaml.org,2002:python/object/apply:os.system are not allowed"),
     ("custom-tag", {"claims/c.yaml": V + "claims:\n  - id: a\n    text: !secret x\n"}, ["check", "claims/c.yaml"],
