@@ -118,3 +118,16 @@ def test_nli_confirms_or_vetoes_support(options, probs, expected):
     assert _apply_nli(StubNLI(probs), c, fake).verdict == expected
     unsupported = Verdict("unsupported", 0.9, "no", ())
     assert _apply_nli(StubNLI(probs), c, unsupported).verdict == "unsupported"
+
+
+def test_offsets_and_lines_survive_unusual_characters_and_crlf(options, tmp_path):
+    text = ("Intro line with an emoji \U0001F600 and a zero\u200bwidth space.\r\n\r\n"
+            "\u05e9\u05dc\u05d5\u05dd is written right to left, and cafe\u0301 has a combining accent.\r\n\r\n"
+            "Military cooperation between Azerbaijan and Turkey first emerged in 1992.\r\n")
+    src = tmp_path / "odd.txt"
+    src.write_bytes(text.encode("utf-8"))
+    (r,) = verify([claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992.",
+                         sources=(src,))], options).results
+    e = r.evidence[0]
+    assert r.verdict == "supported", r.reason
+    assert text[e.start:e.end] == e.quote and e.line == 5 and e.column == 1
