@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from verifier.claims import load_claims_file
@@ -35,6 +35,7 @@ def main() -> int:
     fuzz_settings = settings(max_examples=args.examples, deadline=None, database=None, derandomize=False,
                              suppress_health_check=list(HealthCheck))
 
+    @seed(args.seed)
     @fuzz_settings
     @given(skeleton=st.sampled_from(SKELETONS), body=st.text(alphabet=st.sampled_from(YAML_ALPHABET), max_size=200),
            raw=st.binary(max_size=40), as_bytes=st.booleans())
@@ -47,6 +48,7 @@ def main() -> int:
         except ClaimsFileError:
             pass
 
+    @seed(args.seed)
     @fuzz_settings
     @given(text=st.text(alphabet=st.sampled_from(MD_ALPHABET), max_size=300))
     def drafts(text):
