@@ -37,15 +37,25 @@ def _default_claims() -> list[str]:
     raise UsageError("no claims given; pass a claims file or folder, e.g. `verifier check claims/`")
 
 
+def _check_writable(path: Path) -> None:
+    """Fail before the slow work when a file could never be written there."""
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"{path}: cannot write it: {parent} is not a folder")
+            return
+
+
 def _write_output(path: Path, data: str) -> None:
+    """Write a report, draft or claims file atomically; a path that cannot be written is the user's to fix."""
     from .embed import atomic_write_bytes
 
     try:
         atomic_write_bytes(path, data.encode("utf-8"))
     except (FileExistsError, NotADirectoryError) as e:
-        raise UsageError(f"{path}: cannot write the report: {path.parent} is not a folder") from e
+        raise UsageError(f"{path}: cannot write it: {path.parent} is not a folder") from e
     except OSError as e:
-        raise UsageError(f"{path}: cannot write the report: {e.strerror}") from e
+        raise UsageError(f"{path}: cannot write it: {e.strerror}") from e
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -158,6 +168,8 @@ def check(claims: Sequence[Path], sources: Sequence[Path], fmts: Sequence[str], 
     if len(formats) - len(outputs) > 1:
         raise UsageError("only one report can go to standard output; give each other --format an --output")
     verbosity = 1 + verbose - quiet
+    for path in outputs:
+        _check_writable(path)
     loaded, options = _claims_and_options(claims, sources, model_path, thresholds_path, cache_dir, no_cache,
                                           verbosity, nli_model_path=nli_model_path)
     run = verify(loaded, options)
@@ -195,7 +207,6 @@ def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path 
         verifier calibrate claims/labelled.yaml
     """
     from .calibrate import calibrate as run_calibration
-    from .embed import atomic_write_bytes
     from .judge import thresholds_to_json
 
     verbosity = 1 + verbose - quiet
@@ -206,6 +217,7 @@ def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path 
         if len(folders) != 1:
             raise UsageError("the claims files are in several folders; say where to write the thresholds with --output")
         output = folders.pop() / LOCAL_THRESHOLDS
+    _check_writable(output)
     result = run_calibration(loaded, options)
     n = len(loaded)
     rows = [("claims passing", f"{result.passed_before}/{n}", f"{result.passed_after}/{n}")]
@@ -221,10 +233,7 @@ def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path 
         click.echo(f"{label:22}{b:>10}{a:>10}")
     if dry_run:
         return EXIT_OK
-    try:
-        atomic_write_bytes(output, thresholds_to_json(result.after).encode("utf-8"))
-    except OSError as e:
-        raise UsageError(f"{output}: cannot write the thresholds: {e.strerror}") from e
+    _write_output(output, thresholds_to_json(result.after))
     if verbosity > 0:
         click.echo(f"wrote {output}; `verifier check` uses it for the claims files in that folder", err=True)
     return EXIT_OK
@@ -256,8 +265,7 @@ def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, threshol
         verifier cite draft.md --sources seeds/ > cited.md
         verifier cite draft.md --in-place
     """
-    from .drafts import annotate, claims_for, draft_sentences, strip_citations
-    from .embed import atomic_write_bytes
+    from .drafts import annotate, claims_file, claims_for, draft_sentences, read_draft, strip_citations
     from .paths import display_path
     from .pipeline import verify
     from .report.json_report import result_dict
@@ -267,18 +275,10 @@ def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, threshol
     if in_place and fmt != "markdown":
         raise UsageError("--in-place rewrites the draft, so it needs --format markdown")
     verbosity = 1 + verbose - quiet
-    try:
-        raw = draft.read_bytes()
-    except OSError as e:
-        raise UsageError(f"{draft}: cannot read the draft: {e.strerror}") from e
-    if b"\x00" in raw:
-        raise UsageError(f"{draft}: this is a binary file, not a Markdown or text draft")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise UsageError(f"{draft}:{line}: the draft is not valid UTF-8 (byte {e.start}); save it as UTF-8") from e
-
+    text = read_draft(draft)
+    for path in (output, claims_out):
+        if path is not None:
+            _check_writable(path)
     original = strip_citations(text)
     sentences = draft_sentences(original)
     shown = display_path(draft)
@@ -297,9 +297,9 @@ def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, threshol
         out = annotate(original, sentences, results)
 
     if claims_out is not None:
-        atomic_write_bytes(claims_out, _claims_yaml(claims, results, claims_out).encode("utf-8"))
+        _write_output(claims_out, claims_file(claims, results, claims_out))
     if in_place:
-        atomic_write_bytes(draft, out.encode("utf-8"))
+        _write_output(draft, out)
     elif output is not None:
         _write_output(output, out)
     else:
@@ -314,28 +314,6 @@ def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, threshol
                    f"{sum(r.verdict == 'unsupported' for _, r in flagged)} unsupported", err=True)
     failing = [r for _, r in flagged if fail_on == "unsupported" or r.verdict == "contradicted"]
     return EXIT_FAILED if failing else EXIT_OK
-
-
-def _claims_yaml(claims: Sequence[Any], results: Sequence[Any], path: Path) -> str:
-    """A claims file (valid against the schema) pinning each sentence to the verdict it got."""
-    import os
-
-    def q(value: str) -> str:
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML string
-
-    folder = path.resolve().parent
-    lines = ["# yaml-language-server: $schema=https://verifier.dev/schemas/claims.schema.json",
-             "# Written by `verifier cite`: one claim per sentence of the draft.", "version: 1"]
-    srcs = sorted({os.path.relpath(Path(s).resolve(), folder) for c in claims for s in c.sources})
-    if srcs:
-        lines.append("sources: [" + ", ".join(q(Path(s).as_posix()) for s in srcs) + "]")
-    lines.append("claims:")
-    for c, r in zip(claims, results):
-        lines.append(f"  - id: {q(c.id)}")
-        lines.append(f"    text: {q(c.text)}")
-        if r.verdict != "supported":
-            lines.append(f"    expect: {r.verdict}")
-    return "\n".join(lines) + "\n"
 
 
 @cli.command()

@@ -131,3 +131,43 @@ def annotate(draft: str, sentences: Sequence[DraftSentence], results: Sequence[C
     if not notes:
         return body
     return body + FOOTNOTES_START + "\n".join(notes) + "\n"
+
+
+def read_draft(path: Path) -> str:
+    """A draft's text; a missing, binary or non-UTF-8 draft is a UsageError naming it."""
+    from .errors import UsageError
+
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read the draft: {e.strerror}") from e
+    if b"\x00" in raw:
+        raise UsageError(f"{path}: this is a binary file, not a Markdown or text draft")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise UsageError(f"{path}:{line}: the draft is not valid UTF-8 (byte {e.start}); save it as UTF-8") from e
+
+
+def claims_file(claims: Sequence[Claim], results: Sequence[ClaimResult], path: Path) -> str:
+    """A claims file (valid against the schema) pinning each sentence to the verdict it got."""
+    import json
+    import os
+
+    def q(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML string
+
+    folder = path.resolve().parent
+    lines = ["# yaml-language-server: $schema=https://verifier.dev/schemas/claims.schema.json",
+             "# Written by `verifier cite`: one claim per sentence of the draft.", "version: 1"]
+    srcs = sorted({os.path.relpath(Path(s).resolve(), folder) for c in claims for s in c.sources})
+    if srcs:
+        lines.append("sources: [" + ", ".join(q(Path(s).as_posix()) for s in srcs) + "]")
+    lines.append("claims:")
+    for c, r in zip(claims, results):
+        lines.append(f"  - id: {q(c.id)}")
+        lines.append(f"    text: {q(c.text)}")
+        if r.verdict != "supported":
+            lines.append(f"    expect: {r.verdict}")
+    return "\n".join(lines) + "\n"
