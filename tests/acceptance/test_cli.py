@@ -142,13 +142,15 @@ def test_colour_always_and_no_color(capsys, monkeypatch):
     assert not cli_module._use_color("auto", type("TTY", (), {"isatty": lambda self: True})())
 
 
-def test_validate_imports_no_model_library(project):
+@pytest.mark.parametrize("argv", [["validate", "claims"], ["schema"], ["--help"], ["check", "--help"]])
+def test_quick_commands_import_no_model_library(project, argv):
     import subprocess
     import sys
 
     Path("claims/c.yaml").write_text(GOOD)
-    code = ("import sys; from verifier.cli import main; rc = main(['validate', 'claims']); "
-            "print(rc, sorted(m for m in ('torch', 'sentence_transformers', 'spacy') if m in sys.modules))")
+    code = (f"import sys; from verifier.cli import main; rc = main({argv!r}); "
+            "print(rc, sorted(m for m in ('torch', 'sentence_transformers', 'spacy', 'onnxruntime') "
+            "if m in sys.modules))")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert p.stdout.strip().splitlines()[-1] == "0 []", p.stdout + p.stderr
 
