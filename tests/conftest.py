@@ -35,6 +35,37 @@ class FakeEmbedder:
         return out
 
 
+def rule_scorer():
+    """A hand-set stand-in for the fitted scorer, for tests that run the fake embedder.
+
+    The fitted weights are for MiniLM's similarities, which the bag-of-words fake does not
+    have. This one makes a conflict contradict (at the shipped probability threshold) once
+    cosine plus coverage pass 0.45 + 0.6, the hand-set rule the fitted scorer replaced. The
+    fitted scorer itself is tested with the real models (tests/acceptance/test_real_models.py).
+    """
+    import math
+
+    from verifier.judge import default_thresholds
+    from verifier.scorer import CONTRADICT_FEATURES, SUPPORT_FEATURES, Logistic, Scorer
+
+    p = default_thresholds().contradict_probability
+    logit = math.log(p / (1 - p))
+
+    def model(names, at):
+        coef = tuple(10.0 if n in at else 0.0 for n in names)
+        return Logistic(names, (0.0,) * len(names), (1.0,) * len(names), coef,
+                        logit - sum(10.0 * v for v in at.values()))
+
+    return Scorer(model(SUPPORT_FEATURES, {"cosine": 0.4, "coverage": 0.8}),
+                  model(CONTRADICT_FEATURES, {"cosine": 0.45, "coverage": 0.6}))
+
+
+@pytest.fixture(autouse=True)
+def hand_set_scorer_with_the_fake_embedder(request, monkeypatch):
+    if request.node.get_closest_marker("slow") is None:
+        monkeypatch.setattr("verifier.judge.default_scorer", rule_scorer)
+
+
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch):
     """Every test gets its own cache folder, never the user's."""

@@ -9,10 +9,11 @@ import numpy as np
 
 from .claims import Claim
 from .facts import Comparison
-from .judge import Thresholds, assess, decide
+from .judge import Thresholds, assess, decide, probabilities
 from .metrics import LABEL_OF_VERDICT, Figures, figures
 from .pipeline import Options, prepare, thresholds_for
 from .retrieve import Candidate
+from .scorer import Scorer
 
 _GRID = [round(float(x), 2) for x in np.arange(0.30, 0.951, 0.05)]
 _COVERAGE_GRID = [round(float(x), 2) for x in np.arange(0.50, 1.001, 0.05)]
@@ -28,12 +29,15 @@ class Calibration:
     passed_after: int
 
 
-def _verdicts(scored: Sequence[list[tuple[Candidate, Comparison]]], th: Thresholds) -> list[str]:
-    return [decide(s, th).verdict for s in scored]
+def _verdicts(scored: Sequence[list[tuple[Candidate, Comparison]]], th: Thresholds,
+              probs: Sequence[Sequence[float | None]] | None = None) -> list[str]:
+    probs = probs if probs is not None else [probabilities(s) for s in scored]
+    return [decide(s, th, probs=p).verdict for s, p in zip(scored, probs)]
 
 
 _FIELDS = ("support_cosine", "support_coverage", "close_cosine", "close_coverage",
-           "contradict_cosine", "contradict_coverage")
+           "contradict_cosine", "contradict_coverage", "contradict_probability")
+_PROBABILITY_GRID = [round(float(x), 3) for x in np.arange(0.10, 0.951, 0.025)]
 
 
 def search(
@@ -41,20 +45,22 @@ def search(
     objective: Callable[[list[str]], tuple[float, ...]],
     start: Thresholds,
     contradiction: bool = True,
+    scorer: Scorer | None = None,
 ) -> Thresholds:
     """The thresholds on a grid that maximise ``objective(verdicts)``; ties go to those nearest ``start``.
 
     The support thresholds are searched first, then (with ``contradiction``) the contradiction ones.
     """
+    probs = [probabilities(s, scorer) for s in scored]  # they do not depend on the thresholds
+
     def key(th: Thresholds) -> tuple[float, ...]:
         distance = sum(abs(getattr(th, f) - getattr(start, f)) for f in _FIELDS)
-        return (*objective(_verdicts(scored, th)), -distance)
+        return (*objective(_verdicts(scored, th, probs)), -distance)
 
     best, best_key = start, key(start)
     support_grid = [dict(support_cosine=sc, support_coverage=sv, close_cosine=max(cc, sc), close_coverage=cv)
                     for sc, sv, cc, cv in itertools.product(_GRID, _COVERAGE_GRID, _GRID[-4:], _COVERAGE_GRID[:6])]
-    contradict_grid = [dict(contradict_cosine=tc, contradict_coverage=tv)
-                       for tc, tv in itertools.product(_GRID, _COVERAGE_GRID)]
+    contradict_grid = [dict(contradict_probability=p) for p in _PROBABILITY_GRID]
     for grid in (support_grid, contradict_grid) if contradiction else (support_grid,):
         base = best
         for change in grid:
@@ -84,9 +90,10 @@ def calibrate(claims: Sequence[Claim], options: Options) -> Calibration:
         false_passes = sum(g == "supported" != e for g, e in zip(got, expect))
         return passed, -false_passes
 
-    best = search(scored, objective, start)
+    best = search(scored, objective, start, scorer=options.scorer)
     gold = [LABEL_OF_VERDICT[e] for e in expect]
-    before, after = _verdicts(scored, start), _verdicts(scored, best)
+    probs = [probabilities(s, options.scorer) for s in scored]
+    before, after = _verdicts(scored, start, probs), _verdicts(scored, best, probs)
     return Calibration(
         before=start, after=best,
         figures_before=figures(gold, [LABEL_OF_VERDICT[v] for v in before]),

@@ -174,6 +174,11 @@ class Comparison:
     coverage: float = 1.0
     facts_matched: int = 0
     polarity_flipped: bool = False
+    conflict_kinds: list[str] = field(default_factory=list)  # parallel to ``conflicts``: date, number, name, ...
+
+    def conflict(self, kind: str, message: str) -> None:
+        self.conflicts.append(message)
+        self.conflict_kinds.append(kind)
 
 
 # ---------------------------------------------------------------- analysis
@@ -439,7 +444,7 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
             out.facts_matched += 1
         elif any(not d.compatible(e) for e in ev.dates):
             other = next(e for e in ev.dates if not d.compatible(e))
-            out.conflicts.append(f"the source says {other.text}; the claim says {d.text}")
+            out.conflict("date", f"the source says {other.text}; the claim says {d.text}")
         else:
             out.missing.append(f"the date {d.text}")
 
@@ -452,7 +457,7 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
             continue
         same_unit = [e for e in ev.quantities if q.unit and e.unit == q.unit]
         if same_unit:
-            out.conflicts.append(f"the source says {same_unit[0].text}; the claim says {q.text}")
+            out.conflict("number", f"the source says {same_unit[0].text}; the claim says {q.text}")
         else:
             out.missing.append(f"the number {q.text}")
 
@@ -463,7 +468,7 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
             out.facts_matched += 1
         elif ev.ordinals:
             other = next(w for ov, w in ev.ordinals if ov != v)
-            out.conflicts.append(f"the source says {other.lower()}; the claim says {word.lower()}")
+            out.conflict("ordinal", f"the source says {other.lower()}; the claim says {word.lower()}")
         else:
             out.missing.append(f"'{word.lower()}'")
 
@@ -476,18 +481,19 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
         rivals = [e for e in ev.entities if e.norm not in claim_norms and not _entity_found(e, claim)
                   and e.before == ent.before and e.before in _SLOT_WORDS]
         if rivals:
-            out.conflicts.append(f"the source names {rivals[0].text}, not {ent.text}")
+            out.conflict("name", f"the source names {rivals[0].text}, not {ent.text}")
         else:
             out.missing.append(ent.text)
-    out.conflicts.extend(_list_conflicts(claim, ev))
+    for message in _list_conflicts(claim, ev):
+        out.conflict("name", message)
 
     # Polarity: an odd number of negations on one side only.
     if len(claim.negations) % 2 != len(ev.negations) % 2:
         out.polarity_flipped = True
         if claim.negations:
-            out.conflicts.append(f"the claim says '{claim.negations[0]}' where the source affirms it")
+            out.conflict("polarity", f"the claim says '{claim.negations[0]}' where the source affirms it")
         else:
-            out.conflicts.append(f"the source says '{ev.negations[0]}' where the claim affirms it")
+            out.conflict("polarity", f"the source says '{ev.negations[0]}' where the claim affirms it")
 
     # Direction words: "increase" against "decrease".
     ev_dirs = {(p, s) for p, s, _ in ev.directions}
@@ -496,7 +502,7 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
             continue
         if (p, 1 - s) in ev_dirs:
             other = next(w for pp, ss, w in ev.directions if pp == p and ss == 1 - s)
-            out.conflicts.append(f"the source says '{other}'; the claim says '{word}'")
+            out.conflict("direction", f"the source says '{other}'; the claim says '{word}'")
 
     # Content words: each must be in the quote, as the same word, a form of it, or a synonym.
     # Names count too, so a claim that is mostly names is judged on them.

@@ -9,15 +9,17 @@ from typing import Callable, Sequence
 
 from .facts import Comparison, Facts, compare
 from .retrieve import Candidate
+from .scorer import Scorer, default_scorer, features
 
 SUPPORTED, CONTRADICTED, UNSUPPORTED = "supported", "contradicted", "unsupported"
+FACT_CONFLICTS = {"date", "number", "ordinal", "name"}
 
 SimilarWords = Callable[[Sequence[str], Sequence[str]], dict[str, set[str]]]
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Decision thresholds. The shipped ones are fitted on public benchmarks (benchmarks/fit_thresholds.py).
+    """Decision thresholds. The shipped ones are fitted on public benchmarks (benchmarks/fit_scorer.py).
 
     ``verifier calibrate`` refits them on a user's labelled claims and writes them to
     ``verifier-thresholds.json`` beside the claims, where ``verifier check`` reads them.
@@ -27,8 +29,9 @@ class Thresholds:
     support_coverage: float           # ... and state (nearly) every content word of it,
     close_cosine: float               # ... or be this close in meaning (a paraphrase) ...
     close_coverage: float             # ... with this share of its content words
-    contradict_cosine: float          # a conflict counts only in a quote about the same thing
-    contradict_coverage: float
+    contradict_cosine: float          # a conflict counts only in a quote about the same thing ...
+    contradict_coverage: float        # ... that states this share of the claim's content words,
+    contradict_probability: float     # ... and, unless a value or name conflicts, at this fitted probability
     window_margin: float = 0.08       # a longer quote must score this much better, per extra sentence
 
 
@@ -94,32 +97,58 @@ def judge(
     sentence_facts: dict[tuple[str, int], Facts],
     similar: SimilarWords | None = None,
     th: Thresholds | None = None,
+    scorer: Scorer | None = None,
 ) -> Verdict:
     """Decide a claim from its candidate quotes (see :func:`decide`)."""
-    return decide(assess(claim, cands, sentence_facts, similar), th)
+    return decide(assess(claim, cands, sentence_facts, similar), th, scorer)
 
 
-def decide(scored: Sequence[tuple[Candidate, Comparison]], th: Thresholds | None = None) -> Verdict:
+def probabilities(scored: Sequence[tuple[Candidate, Comparison]], scorer: Scorer | None = None) -> list[float | None]:
+    """For each candidate, the scorer's probability that it supports the claim (when it states all
+    the claim's facts) or contradicts it (when it conflicts with them); None for the others."""
+    scorer = scorer or default_scorer()
+    if not scored:
+        return []
+    best_cosine = max(c.cosine for c, _ in scored)
+    # A conflicting value does not count where a closer quote states the claim's own values:
+    # the other date or number is then about something else (a byline, another event).
+    agreeing = max((c.score for c, cmp in scored if not cmp.conflicts and not cmp.missing and cmp.facts_matched),
+                   default=-1.0)
+    out: list[float | None] = []
+    for c, cmp in scored:
+        if not cmp.conflicts and not cmp.missing:
+            out.append(scorer.support.probability(features(c, cmp, best_cosine)))
+        elif cmp.conflicts and c.score > agreeing:
+            out.append(scorer.contradict.probability(features(c, cmp, best_cosine)))
+        else:
+            out.append(None)
+    return out
+
+
+def decide(scored: Sequence[tuple[Candidate, Comparison]], th: Thresholds | None = None,
+           scorer: Scorer | None = None, probs: Sequence[float | None] | None = None) -> Verdict:
     """Decide a claim from its compared candidate quotes.
 
     Supported needs a quote about the claim (cosine) that states every fact of it and
-    nearly all its content words. Contradicted needs such a quote that also states an
-    incompatible value or the opposite polarity. Anything else is unsupported.
+    nearly all its content words. Contradicted needs a quote with an incompatible value,
+    the opposite polarity or direction, that the fitted scorer finds likely enough to be
+    about the same thing. Anything else is unsupported. Confidences are the scorer's
+    probabilities (``probs``, from :func:`probabilities`, when they are already known).
     """
     th = th or default_thresholds()
     if not scored:
         return Verdict(UNSUPPORTED, 0.99, "the sources have no text to check against")
+    p = {id(c): x for (c, _), x in zip(scored, probs if probs is not None else probabilities(scored, scorer))}
+    clean = [(c, cmp) for c, cmp in scored if not cmp.conflicts and not cmp.missing]
 
     supporting = [
-        (c, cmp) for c, cmp in scored
-        if not cmp.conflicts and not cmp.missing
-        and ((cmp.coverage >= th.support_coverage and c.cosine >= th.support_cosine)
-             or (cmp.coverage >= th.close_coverage and c.cosine >= th.close_cosine))
+        (c, cmp) for c, cmp in clean
+        if (cmp.coverage >= th.support_coverage and c.cosine >= th.support_cosine)
+        or (cmp.coverage >= th.close_coverage and c.cosine >= th.close_cosine)
     ]
     if supporting:
         best_c, best_cmp = _prefer_short(supporting, th.window_margin)
         rest = tuple(c for c, _ in scored if c is not best_c)[:2]
-        conf = 0.5 + 0.5 * min(1.0, (best_c.cosine - th.support_cosine) / max(1e-6, 1 - th.support_cosine) + 0.5 * best_cmp.coverage)
         facts = best_cmp.facts_matched
         why = "the quote states the claim"
         if facts == 1:
@@ -128,22 +157,22 @@ def decide(scored: Sequence[tuple[Candidate, Comparison]], th: Thresholds | None
             why += f" and matches all {facts} of its names, numbers and dates"
         if best_c.size > 1:
             why += f", across {best_c.size} adjacent sentences"
-        return Verdict(SUPPORTED, _clip(conf), why, (best_c,) + rest, best_cmp)
+        return Verdict(SUPPORTED, _clip(p[id(best_c)] or 0.0), why, (best_c,) + rest, best_cmp)
 
-    # A conflicting value does not count where a closer quote states the claim's own values:
-    # the other date or number is then about something else (a byline, another event).
-    agreeing = max((c.score for c, cmp in scored if not cmp.conflicts and not cmp.missing and cmp.facts_matched),
-                   default=-1.0)
-    contradicting = [
-        (c, cmp) for c, cmp in scored
-        if cmp.conflicts and c.cosine >= th.contradict_cosine and cmp.coverage >= th.contradict_coverage
-        and c.score > agreeing
-    ]
+    # A date, number, ordinal or name that differs in a quote about the same thing (cosine and
+    # coverage) is checkable and contradicts. Polarity and direction cues are noisier: the fitted
+    # scorer weighs those. (Fitted on the public sets alone, it also learns that a changed value
+    # is rarely a contradiction there, since most numbers in an abstract are about other things.)
+    contradicting = [(c, cmp, p[id(c)] or 0.0) for c, cmp in scored
+                     if cmp.conflicts and p[id(c)] is not None
+                     and ((set(cmp.conflict_kinds) & FACT_CONFLICTS
+                           and c.cosine >= th.contradict_cosine and cmp.coverage >= th.contradict_coverage)
+                          or (not set(cmp.conflict_kinds) & FACT_CONFLICTS
+                              and (p[id(c)] or 0.0) >= th.contradict_probability))]
     if contradicting:
-        best_c, best_cmp = max(contradicting, key=lambda x: (x[0].score - 0.01 * x[0].size, -x[0].first))
+        best_c, best_cmp, prob = max(contradicting, key=lambda x: (x[2], -x[0].size, -x[0].first))
         rest = tuple(c for c, _ in scored if c is not best_c)[:2]
-        conf = 0.5 + 0.4 * best_cmp.coverage * min(1.0, best_c.cosine / 0.8)
-        return Verdict(CONTRADICTED, _clip(conf), "; ".join(dict.fromkeys(best_cmp.conflicts)), (best_c,) + rest, best_cmp)
+        return Verdict(CONTRADICTED, _clip(prob), "; ".join(dict.fromkeys(best_cmp.conflicts)), (best_c,) + rest, best_cmp)
 
     # The quote shown for an unsupported claim is a single sentence where one is close: the one
     # that states most of the claim's facts and words, then the most similar.
@@ -161,8 +190,9 @@ def decide(scored: Sequence[tuple[Candidate, Comparison]], th: Thresholds | None
         reason = f"no quote is close enough to the claim (best similarity {best_c.cosine:.2f})"
     else:
         reason = "the closest quote does not state the whole claim"
-    conf = 1.0 - 0.5 * max(0.0, min(1.0, best_c.cosine)) * best_cmp.coverage
-    return Verdict(UNSUPPORTED, _clip(conf), reason, tuple(c for c, _ in singles[:3]), best_cmp)
+    # Neither supported nor contradicted: as sure as the likeliest alternative is unlikely.
+    likeliest = max((x for x in p.values() if x is not None), default=0.0)
+    return Verdict(UNSUPPORTED, _clip(1.0 - likeliest), reason, tuple(c for c, _ in singles[:3]), best_cmp)
 
 
 def _prefer_short(options: list[tuple[Candidate, Comparison]], margin: float) -> tuple[Candidate, Comparison]:

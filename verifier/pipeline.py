@@ -14,6 +14,7 @@ from .facts import Facts, analyze_many
 from .judge import CONTRADICTED, SUPPORTED, UNSUPPORTED, Thresholds, Verdict, default_thresholds, judge, thresholds_near
 from .result import ClaimResult, Evidence, Run
 from .retrieve import Candidate, DocIndex, build_index, candidates
+from .scorer import Scorer
 from .sources import Document, find_source_files, read_document
 
 # Two words count as the same in a claim and a quote at this cosine of their embeddings.
@@ -29,6 +30,7 @@ class Options:
     use_cache: bool = True
     nli_model_path: Path | None = None
     thresholds: Thresholds | None = None  # None: calibrated ones beside the claims file, else the defaults
+    scorer: Scorer | None = None  # None: the shipped one (verifier/data/scorer.json)
     embedder: Embedder | None = None  # injected in tests
     progress: Callable[[str], None] | None = None
     progress_bar: bool = False  # a bar while indexing sources; the CLI turns it on for terminals only
@@ -174,7 +176,7 @@ def verify(claims: Sequence[Claim], options: Options | None = None) -> Run:
 
     results = []
     for claim, facts, cands, th in zip(claims, prep.claim_facts, prep.candidates, thresholds_for(claims, options)):
-        verdict = judge(facts, cands, prep.sentence_facts, prep.similar, th)
+        verdict = judge(facts, cands, prep.sentence_facts, prep.similar, th, options.scorer)
         if nli is not None:
             verdict = _apply_nli(nli, claim, verdict)
         results.append(_result(claim, verdict))
