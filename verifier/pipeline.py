@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .claims import Claim
-from .embed import CachedEmbedder, Embedder, SentenceTransformerEmbedder, default_cache_dir
+from .embed import CachedEmbedder, Embedder, default_cache_dir, load_embedder
 from .errors import SourceError
 from .facts import Facts, analyze_many
 from .judge import CONTRADICTED, SUPPORTED, UNSUPPORTED, Thresholds, Verdict, default_thresholds, judge, thresholds_near
@@ -25,6 +25,7 @@ class Options:
     """How to run; every field has a working default."""
 
     model_path: Path | None = None
+    backend: str = "onnx"  # "onnx" (the quantised graph) or "torch" (sentence-transformers)
     cache_dir: Path | None = field(default_factory=default_cache_dir)
     use_cache: bool = True
     nli_model_path: Path | None = None
@@ -35,8 +36,9 @@ class Options:
 
 
 def _embedder(options: Options) -> Embedder:
-    inner = options.embedder or SentenceTransformerEmbedder(options.model_path)
-    return CachedEmbedder(inner, options.cache_dir if options.use_cache else None)
+    cache_dir = options.cache_dir if options.use_cache else None
+    inner = options.embedder or load_embedder(options.model_path, options.backend, cache_dir)
+    return CachedEmbedder(inner, cache_dir)
 
 
 def load_documents(source_lists: Sequence[tuple[Path, ...]]) -> dict[tuple[Path, ...], list[Document]]:

@@ -21,7 +21,7 @@ def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     (tmp_path / "claims").mkdir()
-    monkeypatch.setattr("verifier.pipeline.SentenceTransformerEmbedder", lambda path=None: FakeEmbedder())
+    monkeypatch.setattr("verifier.pipeline.load_embedder", lambda path=None, *a, **k: FakeEmbedder())
     return tmp_path
 
 
