@@ -2,7 +2,7 @@
 
 sentence-transformers and torch load and export the model; every later run needs only onnxruntime,
 tokenizers and numpy. Importing torch and sentence-transformers costs seconds, the quantised graph
-embeds about twice as fast, and a run whose embeddings are all cached imports neither runtime.
+embeds two to three times as fast, and a run whose embeddings are all cached imports neither runtime.
 """
 from __future__ import annotations
 
