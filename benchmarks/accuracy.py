@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from verifier.claims import Claim
-from verifier.embed import CachedEmbedder, SentenceTransformerEmbedder, default_cache_dir
+from verifier.embed import BACKENDS, CachedEmbedder, default_cache_dir, load_embedder
 from verifier.metrics import LABEL_OF_VERDICT, NEI, SUPPORTED, Figures, figures
 from verifier.pipeline import Options, verify
 from verifier.result import ClaimResult
@@ -120,6 +120,17 @@ def print_table(name: str, rows: dict[str, Figures]) -> None:
         print(f"    {g:16}" + "".join(f"{f.confusion[g][p]:>14}" for p in f.confusion))
 
 
+def confidence_table(gold: list[str], results: list[ClaimResult]) -> dict[str, tuple[int, float, float]]:
+    """Per verdict: how many claims got it, their mean confidence, and the share of them that is right."""
+    out = {}
+    for verdict, label in LABEL_OF_VERDICT.items():
+        got = [(g, r) for g, r in zip(gold, results) if r.verdict == verdict]
+        if got:
+            out[verdict] = (len(got), round(sum(r.confidence for _, r in got) / len(got), 4),
+                            round(sum(g == label for g, _ in got) / len(got), 4))
+    return out
+
+
 def worst_cases(cases: list[Case], results: list[ClaimResult], n: int) -> list[dict]:
     """False passes first (the worst error), then wrong contradictions, then missed support; most confident first."""
     bad = []
@@ -144,12 +155,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--worst", type=int, default=8, help="how many worst cases to print")
     ap.add_argument("--json", type=Path, help="also write every figure and worst case here")
     ap.add_argument("--chunk", type=int, default=25, help="claims per pipeline call")
+    ap.add_argument("--backend", choices=BACKENDS, default="onnx",
+                    help="how the embedding model runs (the CLI's default is onnx)")
     args = ap.parse_args(argv)
     from tqdm import tqdm
 
     folders = args.data or DEFAULT_DATA
-    inner = SentenceTransformerEmbedder()
     cache_dir = default_cache_dir()
+    inner = load_embedder(None, args.backend, cache_dir)
     options = Options(embedder=inner, cache_dir=cache_dir)
     report: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="verifier-bench-") as tmp:
@@ -166,7 +179,11 @@ def main(argv: list[str] | None = None) -> int:
             theirs = figures(gold, [b[0] for b in base],
                              [cites_gold(c.text, s, e, c.row["evidence"]) for c, (_, s, e) in zip(cases, base)])
             rows = {"verifier": ours, "baseline": theirs}
-            print_table(f"{folder.name} ({args.split}, {len(cases)} claims)", rows)
+            print_table(f"{folder.name} ({args.split}, {len(cases)} claims, {args.backend} backend)", rows)
+            confidence = confidence_table(gold, results)
+            print("  confidence (mean stated confidence against the share right, per verdict):")
+            for verdict, (n, stated, right) in confidence.items():
+                print(f"    {verdict:13} {n:>4} claims  confidence {stated:.3f}  right {right:.3f}")
             worst = worst_cases(cases, results, args.worst)
             if worst:
                 print("  worst cases:")
@@ -174,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"    {w['id']}: gold {w['gold']}, got {w['verdict']} [{w['confidence']:.2f}]")
                     print(f"      claim:  {w['claim'][:160]}")
                     print(f"      reason: {w['reason'][:160]}")
-            report[folder.name] = {"verifier": ours.as_dict(), "baseline": theirs.as_dict(), "worst": worst}
+            report[folder.name] = {"verifier": ours.as_dict(), "baseline": theirs.as_dict(), "worst": worst,
+                                   "confidence": confidence, "backend": args.backend}
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0

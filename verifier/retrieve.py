@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
 from .sources import Document, Sentence, normalize
+
+if TYPE_CHECKING:
+    from .embed import Embedder
+    from .index import CorpusIndex
 
 # How far a window of adjacent sentences reaches (1 = single sentences only).
 MAX_WINDOW = 3
@@ -56,6 +60,7 @@ class DocIndex:
     spans: tuple[tuple[int, int], ...]
     vectors: np.ndarray
     norm_texts: tuple[str, ...]
+    singles: int | None = None  # spans[:singles] are single sentences; None: every sentence of doc
 
 
 def window_spans(n: int, max_window: int = MAX_WINDOW) -> list[tuple[int, int]]:
@@ -95,7 +100,7 @@ def candidates(claim_text: str, claim_vector: np.ndarray, indexes: Sequence[DocI
         # Fuzzy scores only for the dense short-list plus the best lexical single sentences.
         order = np.argsort(-cos, kind="stable")[: max(4 * k, 32)]
         chosen = set(order.tolist())
-        n = len(idx.doc.sentences)
+        n = len(idx.doc.sentences) if idx.singles is None else idx.singles
         lex = np.array([fuzz.token_set_ratio(claim_norm, idx.norm_texts[i]) for i in range(n)])
         chosen.update(np.argsort(-lex, kind="stable")[:k].tolist())
         for i in sorted(chosen):
@@ -104,3 +109,90 @@ def candidates(claim_text: str, claim_vector: np.ndarray, indexes: Sequence[DocI
             pool.append(Candidate(idx.doc, first, last, float(cos[i]), fz / 100.0))
     pool.sort(key=lambda c: (-c.score, c.size, c.doc.path, c.first))
     return pool[:k]
+
+
+def build_partial_index(doc: Document, indices: Sequence[int], sentence_vectors: np.ndarray,
+                        max_window: int = MAX_WINDOW) -> DocIndex:
+    """A DocIndex over some sentences of a document and the windows among runs of adjacent ones.
+
+    Spans come in the order :func:`build_index` gives them, and window vectors are computed
+    the same way, so over all of a document's sentences both build the same index.
+    """
+    order = np.argsort(np.asarray(indices), kind="stable")
+    idx = [int(indices[i]) for i in order]
+    vecs = np.asarray(sentence_vectors, np.float32)[order]
+    runs: list[tuple[int, int]] = []  # (position in idx of the first, of the last) of each run
+    for p, i in enumerate(idx):
+        if runs and idx[runs[-1][1]] == i - 1:
+            runs[-1] = (runs[-1][0], p)
+        else:
+            runs.append((p, p))
+    spans, rows = [], []
+    sums = []
+    for a, b in runs:
+        sums.append(np.vstack([np.zeros((1, vecs.shape[1]), np.float32), np.cumsum(vecs[a : b + 1], 0)]))
+    for size in range(1, max_window + 1):
+        for r, (a, b) in enumerate(runs):
+            for p in range(a, b - size + 2):
+                spans.append((idx[p], idx[p + size - 1]))
+                rows.append(sums[r][p - a + size] - sums[r][p - a])
+    if not spans:
+        return DocIndex(doc, (), np.zeros((0, 1), np.float32), (), 0)
+    out = np.stack(rows)
+    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+    norm = {i: normalize(doc.sentences[i].text) for i in idx}
+    texts = tuple(" ".join(norm[j] for j in range(a, b + 1)) for a, b in spans)
+    return DocIndex(doc, tuple(spans), out.astype(np.float32), texts, len(idx))
+
+
+def shortlist_candidates(claim_texts: Sequence[str], claim_vectors: np.ndarray, first_vectors: np.ndarray,
+                         corpus: "CorpusIndex", embedder: "Embedder", k: int = 12, shortlist: int = 48,
+                         rerank: int = 16) -> list[list[Candidate]]:
+    """Candidates from a large corpus without scoring all of it: a short-list, then the exact rule.
+
+    The first-pass index gives ``shortlist`` sentences per claim; the sentences and windows around
+    them are scored with first-pass vectors and fuzzy matching, and the ``rerank`` best are embedded
+    by the sentence model and go through :func:`candidates` as in a small corpus.
+
+    Args:
+        claim_texts: the claims.
+        claim_vectors: their sentence-model vectors.
+        first_vectors: their first-pass vectors, the kind the corpus index holds.
+        corpus: the index of the sources.
+        embedder: the sentence model, for the short-listed sentences only.
+        k: candidates per claim.
+        shortlist: sentences taken from the first-pass index per claim.
+        rerank: spans per claim embedded by the sentence model.
+    """
+    ids, _ = corpus.search(first_vectors, shortlist)
+    file_of = {p: i for i, p in enumerate(corpus.shown)}
+    reach = MAX_WINDOW - 1
+    wanted: list[dict[int, list[int]]] = []
+    for text, qvec, row in zip(claim_texts, first_vectors, ids):
+        files, local = corpus.locate(row[row >= 0])
+        around: dict[int, set[int]] = {}
+        for f, i in zip(files.tolist(), local.tolist()):
+            n = int(corpus.offsets[f + 1] - corpus.offsets[f])
+            around.setdefault(f, set()).update(range(max(0, i - reach), min(n, i + reach + 1)))
+        parts = []
+        for f in sorted(around):
+            sents = sorted(around[f])
+            parts.append(build_partial_index(corpus.document(f), sents, corpus.first_pass_vectors(f, sents)))
+        need: dict[int, set[int]] = {}
+        for c in candidates(text, np.asarray(qvec, np.float32), parts, k=rerank):
+            need.setdefault(file_of[c.doc.path], set()).update(range(c.first, c.last + 1))
+        wanted.append({f: sorted(s) for f, s in need.items()})
+
+    # One batch for every claim's short-listed sentences: the sentence model is the slow part.
+    keys = sorted({(f, i) for w in wanted for f, s in w.items() for i in s})
+    vecs = embedder.embed([corpus.document(f).sentences[i].text for f, i in keys]) if keys else None
+    row_of = {key: r for r, key in enumerate(keys)}
+    out = []
+    for text, cvec, w in zip(claim_texts, claim_vectors, wanted):
+        parts = []
+        for f in sorted(w):
+            rows = [row_of[(f, i)] for i in w[f]]
+            assert vecs is not None
+            parts.append(build_partial_index(corpus.document(f), w[f], vecs[rows]))
+        out.append(candidates(text, cvec, parts, k=k))
+    return out

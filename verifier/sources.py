@@ -198,8 +198,8 @@ def find_source_files(paths: Iterable[Path]) -> list[Path]:
     )
 
 
-def read_document(path: Path) -> Document:
-    """Read and segment one source file (UTF-8)."""
+def decode_source(path: Path) -> str:
+    """The decoded text of one source file (UTF-8), or a SourceError that says why not."""
     shown = display_path(path)
     try:
         data = path.read_bytes()
@@ -208,8 +208,14 @@ def read_document(path: Path) -> Document:
     if b"\x00" in data[:8192]:
         raise SourceError(f"{shown}: this is a binary file; sources must be .txt or .md text")
     try:
-        text = data.decode("utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else data.decode("utf-8")
+        return data.decode("utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise SourceError(f"{shown}:{line}: source is not valid UTF-8 (byte {e.start}); re-save it as UTF-8") from e
+
+
+def read_document(path: Path) -> Document:
+    """Read and segment one source file (UTF-8)."""
+    shown = display_path(path)
+    text = decode_source(path)
     return Document(path=shown, text=text, sentences=segment(text, shown))

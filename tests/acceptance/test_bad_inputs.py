@@ -155,9 +155,9 @@ CASES = [
 def fake_model(monkeypatch):
     import verifier.pipeline as pipeline
 
-    real = pipeline.SentenceTransformerEmbedder
-    monkeypatch.setattr(pipeline, "SentenceTransformerEmbedder",
-                        lambda path=None: FakeEmbedder() if path is None else real(path))
+    real = pipeline.load_embedder
+    monkeypatch.setattr(pipeline, "load_embedder",
+                        lambda path=None, *a, **k: FakeEmbedder() if path is None else real(path, *a, **k))
 
 
 def _lay_out(folder: Path, files: dict) -> None:

@@ -21,7 +21,7 @@ def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     (tmp_path / "claims").mkdir()
-    monkeypatch.setattr("verifier.pipeline.SentenceTransformerEmbedder", lambda path=None: FakeEmbedder())
+    monkeypatch.setattr("verifier.pipeline.load_embedder", lambda path=None, *a, **k: FakeEmbedder())
     return tmp_path
 
 
@@ -345,3 +345,21 @@ def test_paths_in_the_home_folder_are_written_from_tilde(monkeypatch, tmp_path):
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     assert display_path(home / "notes" / "a.txt") == "~/notes/a.txt"
+
+
+def test_backend_option_and_environment_variable_choose_the_runtime(capsys, monkeypatch):
+    seen = []
+
+    def load(path=None, backend="onnx", cache_dir=None):
+        seen.append(backend)
+        return FakeEmbedder()
+
+    monkeypatch.setattr("verifier.pipeline.load_embedder", load)
+    Path("claims/c.yaml").write_text(GOOD)
+    run(capsys, "check", "claims")
+    run(capsys, "check", "claims", "--backend", "torch")
+    monkeypatch.setenv("VERIFIER_BACKEND", "torch")
+    run(capsys, "check", "claims")
+    assert seen == ["onnx", "torch", "torch"]
+    rc, _, err = run(capsys, "check", "claims", "--backend", "tensorflow")
+    assert rc == 2 and "'tensorflow' is not one of 'onnx', 'torch'" in err

@@ -1,0 +1,206 @@
+"""How indexing and retrieval scale: corpora of 1k to 1M sentences built from the benchmark documents.
+
+Each size runs in its own process, so its peak RSS is its own. For each size it prints the wall
+time to index (cold cache), the peak RSS, the per-claim query latency, sentences/s and its ratio to
+the raw rate of the model that did the indexing, measured in the same run. Up to --exact-max
+sentences it also times the exact path (every sentence through the sentence model).
+
+    python benchmarks/scale.py --sizes 1000,10000,100000,1000000 --json scale.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "benchmarks"
+sys.path.insert(0, str(ROOT))  # this checkout's verifier, whatever is installed
+PER_FILE = 1000  # sentences per corpus file, about
+
+
+def base_documents(data: Path) -> list[tuple[str, int]]:
+    """(text, sentence count) of every benchmark document."""
+    from verifier.sources import segment
+
+    out = []
+    for name in ("scifact", "wice"):
+        for line in (data / name / "docs.dev.jsonl").open(encoding="utf-8"):
+            text = json.loads(line)["text"]
+            out.append((text, len(segment(text))))
+    return out
+
+
+def vary(text: str, rng: random.Random, vocab: list[str]) -> str:
+    """A copy that differs in about one word in eight, so repeated documents are not duplicates."""
+    words = text.split(" ")
+    for _ in range(max(1, len(words) // 8)):
+        i = rng.randrange(len(words))
+        if words[i].isalpha():
+            words[i] = rng.choice(vocab)
+    return " ".join(words)
+
+
+def build_corpus(folder: Path, size: int, data: Path) -> int:
+    """Write files of about PER_FILE sentences until ``size`` sentences; returns the count written."""
+    docs = base_documents(data)
+    vocab = sorted({w for t, _ in docs[:50] for w in re.findall(r"[a-z]{4,}", t)})
+    folder.mkdir(parents=True, exist_ok=True)
+    total, copy, chunk, chunk_n, files = 0, 0, [], 0, 0
+    rng = random.Random(0)
+    while total < size:
+        for text, n in docs:
+            if total >= size:
+                break
+            chunk.append(text if copy == 0 else vary(text, rng, vocab))
+            chunk_n += n
+            total += n
+            if chunk_n >= PER_FILE:
+                (folder / f"part{files:05d}.txt").write_text("\n\n".join(chunk) + "\n", encoding="utf-8")
+                files, chunk, chunk_n = files + 1, [], 0
+        copy += 1
+    if chunk:
+        (folder / f"part{files:05d}.txt").write_text("\n\n".join(chunk) + "\n", encoding="utf-8")
+    return total
+
+
+def load_claims(data: Path, n: int) -> list[str]:
+    out = []
+    for name in ("scifact", "wice"):
+        out += [json.loads(line)["claim"] for line in (data / name / "claims.dev.jsonl").open(encoding="utf-8")]
+    return out[:n]
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_size(size: int, claims_n: list[int], exact_max: int, data: Path, work: Path) -> dict:
+    """One size, in this process: build the corpus, index it cold, query it."""
+    import numpy as np
+
+    from verifier.embed import SentenceTransformerEmbedder, default_model_path
+    from verifier.index import ANN_LIMIT, CorpusIndex, StaticEmbedder
+    from verifier.paths import display_path  # noqa: F401  (imported as the pipeline does)
+    from verifier.retrieve import build_index, candidates, shortlist_candidates
+    from verifier.sources import find_source_files, read_document
+
+    corpus_dir = work / f"corpus-{size}"
+    if not corpus_dir.exists():
+        build_corpus(corpus_dir, size, data)
+    files = find_source_files([corpus_dir])
+    texts_sample = [s.text for s in read_document(files[0]).sentences]
+    claims = load_claims(data, max(claims_n))
+
+    model = SentenceTransformerEmbedder()
+    static = StaticEmbedder(default_model_path(), work / "models")
+    model.embed(texts_sample[:8])  # load both models before timing anything
+    static.embed(texts_sample[:8])
+    rss_models = rss_mib()
+
+    # Raw model rates, on the same machine in the same run.
+    sample = (texts_sample * 40)[:20000]
+    t = time.perf_counter()
+    model.embed(sample[:256])
+    model_rate = 256 / (time.perf_counter() - t)
+    t = time.perf_counter()
+    static.embed(sample)
+    static_rate = len(sample) / (time.perf_counter() - t)
+
+    cache = work / f"cache-{size}"
+    shutil.rmtree(cache, ignore_errors=True)
+    t = time.perf_counter()
+    corpus = CorpusIndex.build(files, static, cache, ANN_LIMIT)
+    index_s = time.perf_counter() - t
+    n = len(corpus)
+    t = time.perf_counter()
+    CorpusIndex.build(files, static, cache, ANN_LIMIT)
+    reopen_s = time.perf_counter() - t
+    rss_index = rss_mib()
+
+    cvecs = model.embed(claims)
+    fvecs = static.embed(claims)
+    lat = []
+    for i in range(min(10, len(claims))):  # one claim at a time: what a single query costs
+        t = time.perf_counter()
+        q1 = static.embed([claims[i]])
+        shortlist_candidates([claims[i]], cvecs[i : i + 1], q1, corpus, model)
+        lat.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    corpus.search(fvecs[:1], 48)
+    search_ms = (time.perf_counter() - t) * 1000
+    batch = {}
+    for m in claims_n:
+        t = time.perf_counter()
+        shortlist_candidates(claims[:m], cvecs[:m], fvecs[:m], corpus, model)
+        batch[m] = (time.perf_counter() - t) / m * 1000
+    out = {
+        "sentences": n, "files": len(files), "index": "hnsw-i8" if n > ANN_LIMIT else "exact-f16",
+        "index_s": round(index_s, 1), "reopen_s": round(reopen_s, 2), "sentences_per_s": round(n / index_s),
+        "static_rate": round(static_rate), "ratio_to_static": round(n / index_s / static_rate, 3),
+        "model_rate": round(model_rate, 1), "ratio_to_model": round(n / index_s / model_rate, 1),
+        "search_ms": round(search_ms, 1),
+        "claim_ms_median": round(statistics.median(lat) * 1000, 1), "claim_ms_max": round(max(lat) * 1000, 1),
+        "batch_ms_per_claim": {str(k): round(v, 1) for k, v in batch.items()},
+        "rss_models_mib": round(rss_models), "rss_after_index_mib": round(rss_index),
+    }
+    if n <= exact_max:
+        # The exact path: every sentence through the sentence model, every span scored per claim.
+        t = time.perf_counter()
+        idx = []
+        for f in files:
+            doc = read_document(f)
+            idx.append(build_index(doc, model.embed([s.text for s in doc.sentences])))
+        out["exact_index_s"] = round(time.perf_counter() - t, 1)
+        t = time.perf_counter()
+        for i in range(min(10, len(claims))):
+            candidates(claims[i], cvecs[i], idx)
+        out["exact_claim_ms"] = round((time.perf_counter() - t) / min(10, len(claims)) * 1000, 1)
+    out["peak_rss_mib"] = round(rss_mib())
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,10000,100000,1000000")
+    ap.add_argument("--claims", default="10,100", help="claim counts for the batch timing (up to 1000)")
+    ap.add_argument("--exact-max", type=int, default=10000, help="time the exact path up to this size")
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "verifier-scale")
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    claims_n = [int(x) for x in a.claims.split(",")]
+    if a.child:
+        print(json.dumps(run_size(a.child, claims_n, a.exact_max, a.data, a.work)))
+        return
+    rows = []
+    for size in [int(x) for x in a.sizes.split(",")]:
+        cmd = [sys.executable, __file__, "--child", str(size), "--claims", a.claims, "--exact-max", str(a.exact_max),
+               "--data", str(a.data), "--work", str(a.work)]
+        res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        if res.returncode:
+            sys.exit(f"size {size} failed:\n{res.stderr[-3000:]}")
+        rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
+        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    head = ("sentences", "index", "index_s", "peak_rss_mib", "sentences_per_s", "ratio_to_static", "ratio_to_model",
+            "search_ms", "claim_ms_median", "exact_index_s", "exact_claim_ms")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for r in rows:
+        print("| " + " | ".join(str(r.get(h, "")) for h in head) + " |")
+    if a.json:
+        a.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

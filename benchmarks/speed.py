@@ -1,0 +1,250 @@
+"""Measure verifier's embedding speed and start-up, each figure beside its baseline from the same run.
+
+Prints, from one run on one machine:
+  (a) the raw model's throughput: sentence-transformers on torch (fp32) and the quantised ONNX graph
+      called directly through onnxruntime (int8), on the same sentences;
+  (b) verifier's own embedder, through its code path, as a ratio to the raw int8 rate;
+  (c) cold start, process start to first embedding, for each backend (subprocesses);
+  (d) the wall time and peak RSS of a whole `verifier check claims/` with a cold and a warm cache,
+      and what the warm run spends its time on.
+
+Usage:
+    python benchmarks/speed.py --data ../shared/benchmarks
+    python benchmarks/speed.py --sentences 500 --repeat 1 --json speed.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # measure this checkout, not whatever verifier is installed
+
+import numpy as np  # noqa: E402
+
+from verifier.embed import load_embedder  # noqa: E402
+from verifier.onnx_embed import fast_tokenizer, read_graph  # noqa: E402
+from verifier.sources import segment  # noqa: E402
+
+DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks"
+PROBE = "The Azerbaijani-Turkish joint tactical drills have kicked off in Lachin region."
+
+
+def load_sentences(data: Path, n: int) -> list[str]:
+    """n sentences of three words or more, spread evenly over every docs.dev.jsonl under data."""
+    pool: list[str] = []
+    for f in sorted(data.glob("*/docs.dev.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            pool += [s.text for s in segment(json.loads(line)["text"]) if len(s.text.split()) >= 3]
+    if not pool:
+        raise SystemExit(f"no sentences under {data}/*/docs.dev.jsonl; pass --data")
+    step = max(1, len(pool) // n)
+    return pool[::step][:n]
+
+
+def rate(fn, texts: list[str]) -> tuple[float, np.ndarray]:
+    """Sentences per second of fn over texts, after a short warm-up."""
+    fn(texts[:16])
+    start = time.perf_counter()
+    out = fn(texts)
+    return len(texts) / (time.perf_counter() - start), out
+
+
+def raw_onnx(graph: bytes, model_path: Path, settings: dict, batch: int):
+    """onnxruntime called directly on the cached graph: padded batches in length order, or one text a call."""
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.log_severity_level = 3
+    session = ort.InferenceSession(graph, sess_options=so, providers=["CPUExecutionProvider"])
+    tokenizer = fast_tokenizer(model_path, settings["max_seq_length"])
+    if batch > 1:
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    names = [i.name for i in session.get_inputs()]
+    attr = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
+
+    def run(texts: list[str]) -> np.ndarray:
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # as sentence-transformers does
+        out = np.empty((len(texts), settings["dim"]), dtype=np.float32)
+        for at in range(0, len(order), batch):
+            rows = order[at:at + batch]
+            encs = tokenizer.encode_batch([texts[i] for i in rows])
+            feeds = {n: np.array([getattr(e, attr[n]) for e in encs], dtype=np.int64) for n in names}
+            out[rows] = session.run(None, feeds)[0]
+        return out
+
+    return run
+
+
+def child(code: str, cache: Path, argv: list[str] | None = None) -> tuple[float, float, str]:
+    """Run Python code (or `-m verifier ARGV`) in a fresh process: wall seconds, peak RSS in MiB, stdout."""
+    env = {**os.environ, "VERIFIER_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "verifier", *argv] if argv else [sys.executable, "-c", code]
+    start = time.time()
+    p = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = p.stdout.read() if p.stdout else ""
+    _, status, usage = os.wait4(p.pid, 0)  # this child's own peak RSS, not the maximum over all children
+    wall = time.time() - start
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd[:4])}... exited {p.returncode}")
+    return wall, usage.ru_maxrss / 1024, out
+
+
+def first_embedding(backend: str, cache: Path) -> tuple[float, float]:
+    """Seconds from process start to the first vector, and the peak RSS."""
+    code = ("import time\nfrom verifier.embed import load_embedder, default_cache_dir\n"
+            f"load_embedder(None, {backend!r}, default_cache_dir()).embed([{PROBE!r}])\nprint(time.time())")
+    start = time.time()
+    _, rss, out = child(code, cache)
+    return float(out.strip().splitlines()[-1]) - start, rss
+
+
+def median_of(repeat: int, fn):
+    runs = [fn() for _ in range(repeat)]
+    return tuple(statistics.median(r[i] for r in runs) for i in range(len(runs[0])))
+
+
+def warm_breakdown(cache: Path) -> dict[str, float]:
+    """Where a warm check spends its time: the biggest imports (-X importtime) and spaCy's model load."""
+    env = {**os.environ, "VERIFIER_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
+    p = subprocess.run([sys.executable, "-X", "importtime", "-m", "verifier", "check", "claims/", "-q"], cwd=ROOT,
+                       env=env, capture_output=True, text=True)
+    top: dict[str, float] = {}
+    for line in p.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            _, cumulative, name = line.split("|")
+            if not cumulative.strip().isdigit() or name.startswith("  "):
+                continue  # the header, or an import made by another import
+            pkg = name.strip().split(".")[0]
+            top[f"import {pkg}"] = top.get(f"import {pkg}", 0.0) + int(cumulative) / 1e6
+    code = ("import time\nfrom verifier import facts\nt = time.perf_counter()\nfacts.load_nlp()\n"
+            "print(time.perf_counter() - t)")
+    _, _, out = child(code, cache)
+    top["spaCy import + model load (facts.load_nlp)"] = float(out.strip())
+    return dict(sorted(top.items(), key=lambda kv: -kv[1])[:6])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of benchmark sets (*/docs.dev.jsonl)")
+    ap.add_argument("--sentences", type=int, default=2000)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each subprocess timing; the median is shown")
+    ap.add_argument("--json", type=Path, help="also write every figure here")
+    args = ap.parse_args(argv)
+
+    texts = load_sentences(args.data, args.sentences)
+    words = statistics.mean(len(t.split()) for t in texts)
+    figures: dict[str, dict] = {"setup": {"sentences": len(texts), "mean_words": round(words, 1),
+                                          "batch": args.batch, "cpus": os.cpu_count()}}
+    with tempfile.TemporaryDirectory(prefix="verifier-speed-") as tmp:
+        cache = Path(tmp) / "cache"
+        # Processes first, while this one is small: a child's peak RSS starts from its parent's at fork.
+        # (c) cold start: a fresh process to its first vector; the first ever also exports the graph.
+        first_ever, first_ever_rss = first_embedding("onnx", cache)
+        onnx_start, onnx_rss = median_of(args.repeat, lambda: first_embedding("onnx", cache))
+        torch_start, torch_rss = median_of(args.repeat, lambda: first_embedding("torch", cache))
+        figures["cold_start"] = {
+            "onnx_s": onnx_start, "torch_s": torch_start, "ratio_onnx_to_torch": onnx_start / torch_start,
+            "onnx_first_ever_with_export_s": first_ever,
+            "onnx_peak_rss_mib": onnx_rss, "torch_peak_rss_mib": torch_rss, "first_ever_peak_rss_mib": first_ever_rss,
+        }
+
+        # (d) whole `verifier check claims/` runs
+        def check(cache_dir: Path, *extra: str) -> tuple[float, float]:
+            wall, rss, _ = child("", cache_dir, ["check", "claims/", "-q", *extra])
+            return wall, rss
+
+        def fresh(name: str, keep_graph: bool) -> Path:
+            d = Path(tmp) / name
+            shutil.rmtree(d, ignore_errors=True)
+            if keep_graph:
+                shutil.copytree(cache / "models", d / "models")
+            return d
+
+        cold_key, warm_key = "cold: nothing cached (export + embed)", "warm: graph and embeddings cached"
+        runs = {
+            cold_key: check(fresh("c1", False)),
+            "graph cached, embeddings not": median_of(args.repeat, lambda: check(fresh("c2", True))),
+            "torch backend, embeddings not cached": median_of(args.repeat,
+                                                              lambda: check(fresh("c3", False), "--backend", "torch")),
+        }
+        warm = fresh("c4", True)
+        check(warm)
+        runs[warm_key] = median_of(args.repeat, lambda: check(warm))
+        figures["check"] = {k: {"wall_s": w, "peak_rss_mib": r} for k, (w, r) in runs.items()}
+        figures["check_ratio_warm_to_cold"] = runs[warm_key][0] / runs[cold_key][0]
+        figures["warm_breakdown_s"] = warm_breakdown(warm)
+
+        # (a) the raw model, in this process, on the graph exported above
+        onnx = load_embedder(None, "onnx", cache)
+        reference = onnx.reference
+        graph = read_graph(onnx.graph_file)
+        assert graph is not None
+        import onnxruntime as ort
+
+        settings = json.loads(ort.InferenceSession(graph).get_modelmeta().custom_metadata_map["verifier.tokenizer"])
+        st = reference._load()
+        torch_rate, ref = rate(lambda t: st.encode(t, batch_size=args.batch, normalize_embeddings=True,
+                                                   convert_to_numpy=True, show_progress_bar=False), texts)
+        int8_rate, int8 = rate(raw_onnx(graph, reference.path, settings, args.batch), texts)
+        int8_b1_rate, _ = rate(raw_onnx(graph, reference.path, settings, 1), texts)
+        # (b) verifier's embedder through its own code path
+        ours_rate, ours = rate(onnx.embed, texts)
+        cos_raw = (int8 * ref).sum(axis=1)
+        cos_ours = (ours * ref).sum(axis=1)
+        figures["throughput"] = {
+            "torch_fp32": torch_rate, "onnx_int8_raw": int8_rate, "onnx_int8_raw_batch1": int8_b1_rate,
+            "verifier_embedder": ours_rate,
+            "ratio_torch_to_raw_int8": torch_rate / int8_rate,
+            "ratio_embedder_to_raw_int8": ours_rate / int8_rate,
+            "ratio_embedder_to_raw_int8_batch1": ours_rate / int8_b1_rate,
+            "cosine_to_fp32_raw_int8": {"mean": float(cos_raw.mean()), "min": float(cos_raw.min())},
+            "cosine_to_fp32_embedder": {"mean": float(cos_ours.mean()), "min": float(cos_ours.min())},
+        }
+
+    print_table(figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def print_table(f: dict) -> None:
+    s, t, c = f["setup"], f["throughput"], f["cold_start"]
+    print(f"{s['sentences']} sentences of {s['mean_words']} words on average, batch {s['batch']}, "
+          f"{s['cpus']} CPUs; one run, one machine\n")
+    print(f"{'(a, b) throughput':44}{'sentences/s':>12}{'x raw int8':>12}")
+    for label, key in (("sentence-transformers, torch fp32", "torch_fp32"),
+                       ("onnxruntime int8, raw, batch 64", "onnx_int8_raw"),
+                       ("onnxruntime int8, raw, one text a call", "onnx_int8_raw_batch1"),
+                       ("verifier's embedder (onnx backend)", "verifier_embedder")):
+        print(f"  {label:42}{t[key]:12.1f}{t[key] / t['onnx_int8_raw']:12.2f}")
+    print(f"  cosine to fp32: raw int8 mean {t['cosine_to_fp32_raw_int8']['mean']:.4f} "
+          f"min {t['cosine_to_fp32_raw_int8']['min']:.4f}; embedder mean {t['cosine_to_fp32_embedder']['mean']:.4f} "
+          f"min {t['cosine_to_fp32_embedder']['min']:.4f}\n")
+    print(f"{'(c) process start to first embedding':44}{'seconds':>12}{'x torch':>12}{'peak MiB':>12}")
+    print(f"  {'onnx backend, graph cached':42}{c['onnx_s']:12.2f}{c['ratio_onnx_to_torch']:12.2f}"
+          f"{c['onnx_peak_rss_mib']:12.0f}")
+    print(f"  {'torch backend':42}{c['torch_s']:12.2f}{1:12.2f}{c['torch_peak_rss_mib']:12.0f}")
+    print(f"  {'onnx backend, first ever (exports)':42}{c['onnx_first_ever_with_export_s']:12.2f}"
+          f"{c['onnx_first_ever_with_export_s'] / c['torch_s']:12.2f}{c['first_ever_peak_rss_mib']:12.0f}\n")
+    cold = f["check"]["cold: nothing cached (export + embed)"]["wall_s"]
+    print(f"{'(d) verifier check claims/':44}{'wall s':>12}{'x cold':>12}{'peak MiB':>12}")
+    for label, v in f["check"].items():
+        print(f"  {label:42}{v['wall_s']:12.2f}{v['wall_s'] / cold:12.2f}{v['peak_rss_mib']:12.0f}")
+    print("\nwarm check, biggest costs (s):")
+    for label, secs in f["warm_breakdown_s"].items():
+        print(f"  {label:42}{secs:12.2f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

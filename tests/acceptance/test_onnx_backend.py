@@ -1,0 +1,167 @@
+"""The ONNX backend with the real model: fidelity to sentence-transformers, the graph cache, no torch when warm."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from verifier.claims import load_claims
+from verifier.embed import SentenceTransformerEmbedder, load_embedder
+from verifier.errors import VerifierWarning
+from verifier.onnx_embed import OnnxEmbedder, read_graph
+from verifier.pipeline import Options, verify
+from verifier.sources import read_document
+
+from ..conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+HEAVY = ("torch", "sentence_transformers", "transformers")
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def onnx(cache):
+    return load_embedder(None, "onnx", cache)
+
+
+@pytest.fixture(scope="module")
+def torch_reference(onnx):
+    return onnx.reference
+
+
+def _env(cache):
+    return {**os.environ, "VERIFIER_CACHE_DIR": str(cache)}
+
+
+def test_int8_vectors_stay_close_to_sentence_transformers_on_every_seed_sentence(onnx, torch_reference):
+    assert isinstance(onnx, OnnxEmbedder)
+    texts = [s.text for path in sorted((ROOT / "seeds").glob("*.txt")) for s in read_document(path).sentences]
+    cosines = (onnx.embed(texts) * torch_reference.embed(texts)).sum(axis=1)
+    assert len(texts) > 10 and cosines.min() >= 0.97, sorted(zip(cosines, texts))[:3]
+
+
+def test_a_sentence_gets_the_same_vector_alone_or_among_others(onnx):
+    together = onnx.embed(["Short.", "A much longer sentence about the joint drills in Lachin region."])
+    alone = onnx.embed(["Short."])
+    np.testing.assert_array_equal(together[:1], alone)
+
+
+def test_bundled_claims_get_the_same_verdicts_under_both_backends(cache):
+    claims = load_claims([ROOT / "claims"])
+    runs = {backend: verify(claims, Options(backend=backend, cache_dir=cache)) for backend in ("onnx", "torch")}
+    verdicts = {b: [(r.claim.id, r.verdict) for r in run.results] for b, run in runs.items()}
+    assert verdicts["onnx"] == verdicts["torch"]
+    for run in runs.values():
+        assert [r.claim.id for r in run.results if not r.passed] == []
+
+
+def test_the_cached_graph_is_reused_without_importing_torch(onnx, cache):
+    graph = onnx.graph_file
+    before = graph.stat().st_mtime_ns
+    code = ("import sys; from verifier.embed import load_embedder, default_cache_dir; "
+            "e = load_embedder(None, 'onnx', default_cache_dir()); v = e.embed(['The drills began.']); "
+            f"print(type(e).__name__, v.shape, sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(cache), capture_output=True, text=True,
+                       timeout=300)
+    assert p.stdout.strip() == "OnnxEmbedder (1, 384) []", p.stdout + p.stderr
+    assert p.stderr == ""
+    assert graph.stat().st_mtime_ns == before
+
+
+def test_a_warm_check_imports_neither_torch_nor_onnxruntime(cache, tmp_path):
+    report = tmp_path / "r.json"
+    argv = ["check", "claims/", "--format", "json", "-o", str(report), "-q"]
+    code = (f"import sys; from verifier.cli import main; rc = main({argv!r}); "
+            f"print(rc, sorted(m for m in {HEAVY + ('onnxruntime',)!r} if m in sys.modules))")
+    first = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(cache), capture_output=True,
+                           text=True, timeout=600)
+    assert first.stdout.split()[0] == "0", first.stdout + first.stderr
+    warm = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(cache), capture_output=True,
+                          text=True, timeout=600)
+    assert warm.stdout.strip() == "0 []", warm.stdout + warm.stderr
+    assert json.loads(report.read_text())["summary"]["failed"] == 0
+
+
+def test_a_damaged_graph_is_exported_again_with_a_warning(onnx, cache, tmp_path):
+    import shutil
+
+    private = tmp_path / "cache"
+    shutil.copytree(cache / "models", private / "models")
+    graph = private / "models" / onnx.graph_file.name
+    good = read_graph(graph)
+    data = bytearray(graph.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    graph.write_bytes(bytes(data))
+    embedder = load_embedder(None, "onnx", private)
+    with pytest.warns(VerifierWarning, match="is damaged; exporting the model again"):
+        vecs = embedder.embed(["The memorandum was signed on June 15."])
+    assert read_graph(graph) is not None
+    np.testing.assert_allclose(vecs, onnx.embed(["The memorandum was signed on June 15."]), atol=1e-6)
+    assert len(read_graph(graph)) == len(good)
+
+
+def test_an_export_failure_falls_back_to_sentence_transformers(monkeypatch, tmp_path):
+    import verifier.onnx_embed as onnx_embed
+
+    def broken(model, out):
+        raise RuntimeError("Unsupported: ONNX export of operator foo")
+
+    monkeypatch.setattr(onnx_embed, "_export_fp32", broken)
+    with pytest.warns(VerifierWarning, match="cannot run the model through onnxruntime "
+                                             r"\(RuntimeError: Unsupported: ONNX export of operator foo\)"):
+        embedder = load_embedder(None, "onnx", tmp_path)
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    assert embedder.embed(["The drills began."]).shape == (1, 384)
+    assert not (tmp_path / "models").exists()
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    """A randomly initialised two-module sentence-transformers model (no Normalize), saved here: no download."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Pooling
+    from sentence_transformers.base.modules import Transformer
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    d = tmp_path_factory.mktemp("tiny")
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + sorted(set(
+        "the joint drills kicked off in lachin region on september 6 . yes , a of".split()))
+    (d / "vocab.txt").write_text("\n".join(words) + "\n")
+    BertTokenizerFast(vocab_file=str(d / "vocab.txt")).save_pretrained(d / "hf")
+    config = BertConfig(vocab_size=len(words), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=32, max_position_embeddings=64)
+    BertModel(config).save_pretrained(d / "hf")
+    model = SentenceTransformer(modules=[Transformer(str(d / "hf"), max_seq_length=32), Pooling(16)], device="cpu")
+    model.save(str(d / "st"))
+    return d / "st"
+
+
+def test_any_sentence_transformers_folder_exports_and_matches_its_reference(tiny_model, tmp_path):
+    embedder = load_embedder(tiny_model, "onnx", tmp_path)
+    assert isinstance(embedder, OnnxEmbedder)
+    texts = ["the joint drills kicked off in lachin region on september 6 .", "yes"]
+    got = embedder.embed(texts)
+    np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    assert (got * embedder.reference.embed(texts)).sum(axis=1).min() >= 0.95
+
+
+def test_a_folder_without_tokenizer_json_runs_on_torch_with_a_warning(tiny_model, tmp_path):
+    import shutil
+
+    folder = tmp_path / "no-fast-tokenizer"
+    shutil.copytree(tiny_model, folder)
+    (folder / "tokenizer.json").unlink()
+    (folder / "vocab.txt").write_text((tiny_model.parent / "vocab.txt").read_text())
+    with pytest.warns(VerifierWarning, match="no tokenizer.json"):
+        embedder = load_embedder(folder, "onnx", tmp_path / "cache")
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    assert embedder.embed(["yes"]).shape == (1, 16)

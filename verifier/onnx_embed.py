@@ -1,0 +1,257 @@
+"""The embedding model run through onnxruntime: exported once from sentence-transformers, quantised, cached.
+
+sentence-transformers and torch load and export the model; every later run needs only onnxruntime,
+tokenizers and numpy. Importing torch and sentence-transformers costs seconds, the quantised graph
+embeds two to three times as fast, and a run whose embeddings are all cached imports neither runtime.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import tempfile
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+import numpy as np
+
+from .embed import atomic_write_bytes
+from .errors import ModelError, VerifierWarning
+
+if TYPE_CHECKING:
+    from .embed import SentenceTransformerEmbedder
+
+# Bump when the export or quantisation recipe changes: graphs cached under another version are ignored.
+GRAPH_VERSION = 1
+MODEL_ID_SUFFIX = "-onnx-int8"
+OUTPUT = "sentence_embedding"
+# The tokenizer's outputs by the names a Hugging Face model's inputs carry.
+INPUTS = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
+SETTINGS_KEY = "verifier.tokenizer"
+# An export is used only when it agrees with sentence-transformers on these sentences: the same
+# tokens, and vectors as close as quantisation allows (0.97 and up on real text; a broken graph is near 0).
+PROBES = (
+    "The joint drills kicked off in Lachin region on September 6.",
+    "Yes.",
+    "Military cooperation between Azerbaijan and Turkey dates back to 1992, and was cemented in 2021.",
+    "naïve café — “quoted” 3,000 servicemen; 44-day war (2020) – not the first time!",
+    " ".join(["A sentence far longer than the model's window, so the tokenizer must cut it."] * 40),
+)
+MIN_PROBE_COSINE = 0.95
+
+
+class ExportError(Exception):
+    """The model cannot be run through onnxruntime; the caller falls back to sentence-transformers."""
+
+
+class OnnxEmbedder:
+    """A sentence-transformers model's quantised ONNX graph, one sentence per call.
+
+    Dynamic quantisation scales each call's activations by their own range, so a sentence embedded
+    in a padded batch gets a vector that depends on its neighbours (cosine as low as 0.98 between
+    the two). One sentence per call gives every sentence one vector, needs no padding, and measured
+    faster than batches of 64 on a 2-core machine.
+    """
+
+    def __init__(self, reference: SentenceTransformerEmbedder, graph_file: Path | None,
+                 graph: bytes | None = None) -> None:
+        self.reference = reference
+        self.path = reference.path
+        self.model_id = reference.model_id + MODEL_ID_SUFFIX
+        self.graph_file = graph_file
+        self._graph = graph
+        self._run: Callable[[Sequence[str]], np.ndarray] | None = None
+
+    def _load(self) -> Callable[[Sequence[str]], np.ndarray]:
+        # Deferred to the first embedding: a run whose embeddings are all cached never loads onnxruntime.
+        if self._run is None:
+            graph = self._graph
+            if graph is None:
+                assert self.graph_file is not None  # without a cache, the graph was exported in memory
+                graph = read_graph(self.graph_file)
+                if graph is None:
+                    warnings.warn(f"the cached ONNX graph {self.graph_file.name} is damaged; "
+                                  "exporting the model again and replacing it", VerifierWarning, stacklevel=3)
+                    try:
+                        graph = export_graph(self.reference)
+                    except ExportError as e:  # it exported before, so this is the environment's doing
+                        raise ModelError(f"{self.path}: cannot export the embedding model again: {e}") from e
+                    write_graph(self.graph_file, graph)
+            self._run = session_runner(graph, self.path)
+            self._graph = None  # onnxruntime holds its own copy
+        return self._run
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return self._load()(texts)
+
+
+def session_runner(graph: bytes, model_path: Path) -> Callable[[Sequence[str]], np.ndarray]:
+    """A function from texts to vectors: the graph in onnxruntime, the model folder's fast tokenizer."""
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.log_severity_level = 3  # onnxruntime's notes about initialisers are not the user's business
+    try:
+        session = ort.InferenceSession(graph, sess_options=so, providers=["CPUExecutionProvider"])
+        settings = json.loads(session.get_modelmeta().custom_metadata_map[SETTINGS_KEY])
+        tokenizer = fast_tokenizer(model_path, settings["max_seq_length"])
+    except Exception as e:  # onnxruntime and tokenizers raise their own kinds
+        raise ModelError(f"{model_path}: cannot load the ONNX graph or the tokenizer: {e}") from e
+    lower = settings["do_lower_case"]
+    feeds = [(i.name, INPUTS[i.name]) for i in session.get_inputs()]
+
+    def run(texts: Sequence[str]) -> np.ndarray:
+        encodings = tokenizer.encode_batch([t.lower() for t in texts] if lower else list(texts))
+        out = np.empty((len(texts), settings["dim"]), dtype=np.float32)
+        for row, enc in enumerate(encodings):
+            inputs = {name: np.asarray(getattr(enc, attr), dtype=np.int64)[None, :] for name, attr in feeds}
+            out[row] = session.run([OUTPUT], inputs)[0][0]
+        return out
+
+    return run
+
+
+def fast_tokenizer(model_path: Path, max_seq_length: int) -> Any:
+    """The model folder's tokenizer.json, truncating as sentence-transformers does and never padding."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+    # The file's own settings (often padding to a fixed 128 tokens) are not what sentence-transformers
+    # uses; its window length is recorded in the graph at export.
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=max_seq_length)
+    return tokenizer
+
+
+def graph_file(cache_dir: Path, fingerprint: str) -> Path:
+    """Where the graph of the model with this content hash is cached."""
+    return cache_dir / "models" / f"{fingerprint}{MODEL_ID_SUFFIX}-v{GRAPH_VERSION}.onnx"
+
+
+def read_graph(path: Path) -> bytes | None:
+    """The cached graph, or None when it is missing or its checksum does not match."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    digest, payload = raw[:32], raw[32:]
+    return payload if payload and hashlib.sha256(payload).digest() == digest else None
+
+
+def write_graph(path: Path, graph: bytes) -> None:
+    """Cache a graph with its SHA-256 in front; a read-only or full cache folder is not an error."""
+    try:
+        atomic_write_bytes(path, hashlib.sha256(graph).digest() + graph)
+    except OSError:
+        pass
+
+
+def load_onnx_embedder(reference: SentenceTransformerEmbedder, cache_dir: Path | None) -> OnnxEmbedder:
+    """The ONNX embedder of ``reference``'s model, exporting it now unless its graph is cached.
+
+    Raises:
+        ExportError: the model cannot be exported, or its export disagrees with sentence-transformers.
+        ModelError: the folder holds no model that sentence-transformers can load.
+    """
+    path = graph_file(cache_dir, reference.fingerprint) if cache_dir is not None else None
+    if path is not None and path.is_file():
+        return OnnxEmbedder(reference, path)  # its checksum is checked when it is first needed
+    graph = export_graph(reference)
+    if path is not None:
+        write_graph(path, graph)
+    return OnnxEmbedder(reference, path, graph)
+
+
+def export_graph(reference: SentenceTransformerEmbedder) -> bytes:
+    """Export the model with torch, quantise it, and check it against sentence-transformers on PROBES."""
+    if not (reference.path / "tokenizer.json").is_file():
+        raise ExportError("the folder has no tokenizer.json, the fast tokenizer it needs")
+    model = reference._load()  # a ModelError here is the user's to fix, not a reason to fall back
+    try:
+        with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="verifier-onnx-") as tmp:
+            # torch's tracer and the quantiser warn about things that do not apply to this graph.
+            warnings.simplefilter("ignore")
+            previous = logging.root.manager.disable
+            logging.disable(logging.WARNING)
+            try:
+                settings = _export_fp32(model, Path(tmp) / "fp32.onnx")
+                _quantize(Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx", settings)
+            finally:
+                logging.disable(previous)
+            graph = (Path(tmp) / "int8.onnx").read_bytes()
+    except ExportError:
+        raise
+    except Exception as e:  # torch.onnx and onnxruntime raise many kinds for a model they cannot handle
+        raise ExportError(f"{type(e).__name__}: {e}") from e
+    _check_against(reference, graph)
+    return graph
+
+
+def _export_fp32(model: Any, out: Path) -> dict[str, Any]:
+    """Trace the whole sentence-transformers module (transformer, pooling, normalisation) into ONNX."""
+    import torch
+
+    transformer = model[0]
+    if not hasattr(transformer, "max_seq_length") or not hasattr(transformer, "tokenizer"):
+        raise ExportError(f"the first module is a {type(transformer).__name__}, not a text transformer")
+    # Two texts of different lengths, so the trace records the attention mask of a padded batch.
+    features = model.preprocess(list(PROBES[:2]))
+    names = [n for n in INPUTS if n in features]
+    unknown = sorted(k for k, v in features.items() if isinstance(v, torch.Tensor) and k not in INPUTS)
+    if unknown:
+        raise ExportError(f"the model takes inputs the exporter does not know: {', '.join(unknown)}")
+
+    class Whole(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, *tensors: torch.Tensor) -> torch.Tensor:
+            embedding = self.model(dict(zip(names, tensors)))[OUTPUT]
+            # Normalised inside the graph whether or not the model has a Normalize module.
+            return torch.nn.functional.normalize(embedding, p=2.0, dim=1)
+
+    axes = {n: {0: "batch", 1: "tokens"} for n in names}
+    axes[OUTPUT] = {0: "batch"}
+    with torch.no_grad():
+        # The TorchScript exporter: the default dynamo one needs onnxscript, another dependency.
+        torch.onnx.export(Whole().eval(), tuple(features[n] for n in names), str(out), input_names=names,
+                          output_names=[OUTPUT], dynamic_axes=axes, opset_version=17, dynamo=False)
+    dim = model.get_sentence_embedding_dimension()
+    return {"max_seq_length": int(transformer.max_seq_length), "dim": int(dim),
+            "do_lower_case": bool(getattr(transformer, "do_lower_case", False))}
+
+
+def _quantize(fp32: Path, int8: Path, settings: dict[str, Any]) -> None:
+    """Weights of every MatMul to int8 per channel; the tokenizer settings ride in the graph's metadata."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"])
+    graph = onnx.load(str(int8))
+    entry = graph.metadata_props.add()
+    entry.key, entry.value = SETTINGS_KEY, json.dumps(settings, sort_keys=True)
+    onnx.save(graph, str(int8))
+
+
+def _check_against(reference: SentenceTransformerEmbedder, graph: bytes) -> None:
+    """Refuse an export whose tokens or vectors differ from sentence-transformers' on PROBES."""
+    model = reference._load()
+    try:
+        run = session_runner(graph, reference.path)
+    except ModelError as e:
+        raise ExportError(str(e)) from e
+    got = run(PROBES)
+    want = reference.embed(PROBES)
+    tokenizer = fast_tokenizer(reference.path, int(model[0].max_seq_length))
+    for text in PROBES:
+        ours = tokenizer.encode(text.lower() if getattr(model[0], "do_lower_case", False) else text).ids
+        theirs = model.preprocess([text])["input_ids"][0].tolist()
+        if ours != theirs:
+            raise ExportError(f"tokenizer.json splits {text[:40]!r} unlike the model's own tokenizer")
+    cosine = float((got * want).sum(axis=1).min()) if got.shape == want.shape else 0.0
+    if cosine < MIN_PROBE_COSINE:
+        raise ExportError(f"the exported graph's vectors differ from the model's (cosine {cosine:.3f})")
