@@ -120,6 +120,7 @@ def _options(model_path: Path | None, thresholds_path: Path | None, cache_dir: P
     """The Options that the shared model flags describe."""
     from .embed import default_cache_dir
     from .judge import default_thresholds, thresholds_from_json
+    from .paths import read_error
     from .pipeline import Options
 
     thresholds = None
@@ -127,7 +128,7 @@ def _options(model_path: Path | None, thresholds_path: Path | None, cache_dir: P
         try:
             text = thresholds_path.read_text(encoding="utf-8")
         except OSError as e:
-            raise UsageError(f"{thresholds_path}: cannot read the thresholds: {e.strerror}") from e
+            raise UsageError(f"{thresholds_path}: cannot read the thresholds: {read_error(e)}") from e
         thresholds = thresholds_from_json(text, str(thresholds_path), default_thresholds())
 
     def progress(msg: str) -> None:

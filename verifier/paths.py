@@ -25,6 +25,14 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def read_error(e: OSError) -> str:
+    """Why a file could not be read, and for a permission problem, what to do about it."""
+    reason = e.strerror or str(e)
+    if isinstance(e, PermissionError):
+        return f"{reason}; give the user running verifier read access to it"
+    return reason
+
+
 def expand_paths(
     paths: Iterable[str | Path],
     suffixes: tuple[str, ...],

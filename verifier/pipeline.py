@@ -217,12 +217,13 @@ def verify(claims: Sequence[Claim], options: Options | None = None) -> Run:
         A :class:`Run` with one result per claim, in the order given.
     """
     options = options or Options()
-    prep = prepare(claims, options)
     nli = None
     if options.nli_model_path is not None:
+        # Loaded first, so a bad folder is reported before the sources are indexed, not after.
         from .nli import NLIModel
 
         nli = NLIModel(options.nli_model_path)
+    prep = prepare(claims, options)
 
     results = []
     for claim, facts, cands, th in zip(claims, prep.claim_facts, prep.candidates, thresholds_for(claims, options)):

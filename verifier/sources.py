@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import SourceError
-from .paths import display_path, expand_paths
+from .paths import display_path, expand_paths, read_error
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
 # Bumped whenever segmentation changes, so cached embeddings of old segmentations are not reused.
@@ -204,7 +204,7 @@ def decode_source(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise SourceError(f"{shown}: cannot read source: {e.strerror}") from e
+        raise SourceError(f"{shown}: cannot read source: {read_error(e)}") from e
     if b"\x00" in data[:8192]:
         raise SourceError(f"{shown}: this is a binary file; sources must be .txt or .md text")
     try:
