@@ -42,6 +42,7 @@ def find_claims_files(paths: Iterable[str | Path]) -> list[Path]:
         paths, CLAIMS_SUFFIXES,
         empty_folder=lambda p: UsageError(f"{p}: no claims files (*.yaml, *.yml) in this folder"),
         missing=lambda p: UsageError(f"{p}: no such file or folder; give a claims file or a folder of them"),
+        unreadable=lambda p, e: UsageError(f"{p}: cannot read the folder: {read_error(e)}"),
     )
 
 

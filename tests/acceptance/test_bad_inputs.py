@@ -257,3 +257,40 @@ def test_bad_input(name, files, argv, message, tmp_path, monkeypatch, capsys):
     after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and not p.is_symlink()}
     assert {p: b for p, b in after.items() if p in before} == before
     assert not [p for p in after if p not in before and "cache" not in p.parts]
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv to become nobody")
+@pytest.mark.parametrize("argv,unreadable,message", [
+    (["check", "claims/c.yaml"], "docs/a.txt",
+     "verifier: error: docs/a.txt: cannot read source: Permission denied; give the user running verifier read access to it"),
+    (["validate", "claims/c.yaml"], "claims/c.yaml",
+     "claims/c.yaml:1:1: cannot read file: Permission denied; give the user running verifier read access to it"),
+    (["check", "claims/c.yaml", "--sources", "docs"], "docs",
+     "verifier: error: docs: cannot read the folder: Permission denied; give the user running verifier read access to it"),
+    (["cite", "draft.md"], "draft.md",
+     "verifier: error: draft.md: cannot read the draft: Permission denied; give the user running verifier read access to it"),
+])
+def test_a_file_without_read_permission_as_an_ordinary_user(argv, unreadable, message):
+    """The catalogue's simulated PermissionError, for real: the CLI as `nobody` on a file of mode 000."""
+    import subprocess
+    import sys
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="verifier-unreadable-"))  # pytest's tmp_path is private to root
+    try:
+        folder.chmod(0o755)
+        _lay_out(folder, {"claims/c.yaml": "version: 1\nsources: [../docs/a.txt]\n" + GOODCLAIM,
+                          "docs/a.txt": "Military cooperation first emerged in 1992.\n",
+                          "draft.md": "The drills began in Lachin today.\n"})
+        (folder / "cache").mkdir(mode=0o777)
+        (folder / "cache").chmod(0o777)
+        (folder / unreadable).chmod(0)
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(folder), "VERIFIER_CACHE_DIR": str(folder / "cache")}
+        r = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                            sys.executable, "-m", "verifier", *argv],
+                           cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 2, r.stderr
+        assert "Traceback" not in r.stderr
+        assert message in r.stderr.splitlines()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
