@@ -136,13 +136,17 @@ def main() -> None:
         for sub in ("static", "models"):
             if a.models and (a.models / sub).is_dir():
                 shutil.copytree(a.models / sub, cache / sub)
-        report = a.work / f"{kind}.json"
+        report = a.work / f"{kind}-report.json"
         res = run_check(claims, cache, report)
-        res.update(input=kind, mb=round(source.stat().st_size / 1e6, 1))
-        if res["rc"] in (0, 1):
-            res["quotes_checked"] = check_offsets(report)
+        res.update(input=kind, mb=round(source.stat().st_size / 1e6, 1), report=str(report))
         rows.append(res)
         print(json.dumps(res), flush=True)
+    # Offsets are checked only after every run: a child's ru_maxrss includes the high-water mark of
+    # the address space it was spawned from, so this process must stay small until the last one.
+    for res in rows:
+        if res["rc"] in (0, 1):
+            res["quotes_checked"] = check_offsets(Path(res["report"]))
+            print(json.dumps({"input": res["input"], "quotes_checked": res["quotes_checked"]}), flush=True)
     if a.json:
         a.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
 
