@@ -92,3 +92,21 @@ SEED = ROOT / "seeds" / "000_02d9999218a401c2.txt"
 def write_claims(path: Path, body: str) -> Path:
     path.write_text(body, encoding="utf-8")
     return path
+
+
+def as_pickle(model: Path, folder: Path) -> Path:
+    """A copy of a model folder with its weights as pytorch_model.bin, as older models were saved.
+
+    transformers 5 writes safetensors only (it dropped ``safe_serialization=False``), so the
+    state dict is pickled here with torch.save.
+    """
+    import shutil
+
+    import torch
+    from safetensors.torch import load_file
+
+    shutil.copytree(model, folder)
+    for weights in folder.rglob("*.safetensors"):
+        torch.save(load_file(weights), weights.with_name("pytorch_model.bin"))
+        weights.unlink()
+    return folder

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import ClaimsFileError, UsageError
-from .paths import display_path, expand_paths
+from .paths import display_path, expand_paths, read_error
 
 VERDICTS = ("supported", "contradicted", "unsupported")
 CLAIMS_SUFFIXES = (".yaml", ".yml")
@@ -42,6 +42,7 @@ def find_claims_files(paths: Iterable[str | Path]) -> list[Path]:
         paths, CLAIMS_SUFFIXES,
         empty_folder=lambda p: UsageError(f"{p}: no claims files (*.yaml, *.yml) in this folder"),
         missing=lambda p: UsageError(f"{p}: no such file or folder; give a claims file or a folder of them"),
+        unreadable=lambda p, e: UsageError(f"{p}: cannot read the folder: {read_error(e)}"),
     )
 
 
@@ -55,7 +56,7 @@ def _read_text(path: Path, shown: str) -> str:
             )
         data = path.read_bytes()
     except OSError as e:
-        raise ClaimsFileError([f"{shown}:1:1: cannot read file: {e.strerror}"]) from e
+        raise ClaimsFileError([f"{shown}:1:1: cannot read file: {read_error(e)}"]) from e
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")

@@ -73,10 +73,14 @@ def cli(ctx: click.Context, show_traceback: bool) -> None:
     ctx.obj = {"traceback": show_traceback}
 
 
+# Paths that verifier reads take readable=False: click's own check would stop at "is not readable",
+# while verifier's reading names the file and says what to do.
+
+
 def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The options of every command that runs the models."""
     for option in reversed([
-        click.option("--sources", "sources", multiple=True, type=click.Path(path_type=Path),
+        click.option("--sources", "sources", multiple=True, type=click.Path(path_type=Path, readable=False),
                      help="Source file or folder (repeatable). It replaces the sources a claims file names; "
                           "without it, claims files name their own and drafts use seeds/."),
         click.option("--model", "model_path", type=click.Path(path_type=Path),
@@ -85,7 +89,7 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      envvar="VERIFIER_BACKEND",
                      help="Run the model as a quantised ONNX graph (exported once, cached) or on torch "
                           "through sentence-transformers. Also $VERIFIER_BACKEND."),
-        click.option("--thresholds", "thresholds_path", type=click.Path(path_type=Path, dir_okay=False),
+        click.option("--thresholds", "thresholds_path", type=click.Path(path_type=Path, dir_okay=False, readable=False),
                      help=f"Thresholds file from `verifier calibrate` (default: {LOCAL_THRESHOLDS} beside "
                           "each claims file, else the built-in ones)."),
         click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
@@ -100,7 +104,7 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def pipeline_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The claims argument and the model options, for the commands that check claims files."""
-    return click.argument("claims", nargs=-1, type=click.Path(path_type=Path))(model_options(f))
+    return click.argument("claims", nargs=-1, type=click.Path(path_type=Path, readable=False))(model_options(f))
 
 
 def _claims_and_options(claims: Sequence[Path], sources: Sequence[Path], model_path: Path | None,
@@ -120,6 +124,7 @@ def _options(model_path: Path | None, thresholds_path: Path | None, cache_dir: P
     """The Options that the shared model flags describe."""
     from .embed import default_cache_dir
     from .judge import default_thresholds, thresholds_from_json
+    from .paths import read_error
     from .pipeline import Options
 
     thresholds = None
@@ -127,7 +132,7 @@ def _options(model_path: Path | None, thresholds_path: Path | None, cache_dir: P
         try:
             text = thresholds_path.read_text(encoding="utf-8")
         except OSError as e:
-            raise UsageError(f"{thresholds_path}: cannot read the thresholds: {e.strerror}") from e
+            raise UsageError(f"{thresholds_path}: cannot read the thresholds: {read_error(e)}") from e
         thresholds = thresholds_from_json(text, str(thresholds_path), default_thresholds())
 
     def progress(msg: str) -> None:
@@ -244,7 +249,7 @@ def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path 
 
 
 @cli.command()
-@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False, readable=False))
 @model_options
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
               help="markdown: the draft with footnotes; json: a result per sentence.")
@@ -321,7 +326,7 @@ def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, backend:
 
 
 @cli.command()
-@click.argument("claims", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("claims", nargs=-1, type=click.Path(path_type=Path, readable=False))
 def validate(claims: Sequence[Path]) -> int:
     """Check claims files against the schema, without loading any model.
 

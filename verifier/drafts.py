@@ -136,11 +136,12 @@ def annotate(draft: str, sentences: Sequence[DraftSentence], results: Sequence[C
 def read_draft(path: Path) -> str:
     """A draft's text; a missing, binary or non-UTF-8 draft is a UsageError naming it."""
     from .errors import UsageError
+    from .paths import read_error
 
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise UsageError(f"{path}: cannot read the draft: {e.strerror}") from e
+        raise UsageError(f"{path}: cannot read the draft: {read_error(e)}") from e
     if b"\x00" in raw:
         raise UsageError(f"{path}: this is a binary file, not a Markdown or text draft")
     try:

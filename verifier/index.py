@@ -2,21 +2,22 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
 import tempfile
 import warnings
+from array import array
 from collections import OrderedDict
+from itertools import chain
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Any, BinaryIO, Callable, Iterator, Protocol, Sequence
 
 import numpy as np
 
-from .embed import Embedder, atomic_write_bytes, model_fingerprint
+from .embed import Embedder, atomic_writer, model_fingerprint
 from .errors import ModelError, VerifierWarning
-from .sources import SEGMENTER_VERSION, Document, Sentence, decode_source, segment
+from .sources import SEGMENTER_VERSION, Document, Sentence, decode_source, iter_spans
 
 # Above this many sentences an approximate (HNSW) index replaces the exact matrix product:
 # measured in benchmarks/scale.py, exact search over 256-dim float16 rows passes ~25 ms a query there.
@@ -26,6 +27,12 @@ ANN_LIMIT = 250_000
 EXACT_F32_BUDGET = 256 << 20
 STATIC_PCA_DIMS = 256
 INDEX_FORMAT = "1"
+# Sentences embedded, and rows of vectors copied, at a time: what bounds the memory of indexing a
+# file of any size to its text, its spans (20 bytes a sentence) and one chunk.
+CHUNK_ROWS = 8192
+# Decoded source texts kept for quoting, in characters: files of a few MB each fill the 256-document
+# cache long before this; a file of hundreds of MB is kept alone.
+DOC_CACHE_CHARS = 1 << 28
 
 
 class VectorIndex(Protocol):
@@ -216,28 +223,84 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _pack(*arrays: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    for a in arrays:
-        np.save(buf, a, allow_pickle=False)
-    payload = buf.getvalue()
-    return hashlib.sha256(payload).digest() + payload
+class _HashingWriter:
+    """Writes to a file and keeps the SHA-256 of everything written."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh, self.sha = fh, hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.sha.update(data)
+        return self.fh.write(data)
 
 
-def _unpack(path: Path, count: int) -> list[np.ndarray] | None:
-    """The arrays of an entry, or None when missing; a damaged entry is reported and ignored."""
+def _header(out: Any, dtype: str, shape: tuple[int, int]) -> None:
+    """The .npy header np.save writes for a C-ordered array of this dtype and shape."""
+    np.lib.format.write_array_header_1_0(out, {"descr": dtype, "fortran_order": False, "shape": shape})
+
+
+def _write_entry(path: Path, source: Path, embedder: Embedder) -> None:
+    """Segment one file and embed its sentences into an index entry, written as it goes.
+
+    An entry is the SHA-256 of the rest, then two .npy arrays: the spans (start, end, line, column,
+    block; int32) and the float16 vectors. Vectors are embedded and written CHUNK_ROWS at a time,
+    so a file of millions of sentences never has them all in memory (nor Sentence objects).
+    """
+    text = decode_source(source)
+    spans = np.frombuffer(array("i", chain.from_iterable(iter_spans(text))), np.int32).reshape(-1, 5)
+    with atomic_writer(path) as fh:
+        fh.write(bytes(32))  # the checksum, once the rest is written
+        out = _HashingWriter(fh)
+        np.lib.format.write_array(out, spans, allow_pickle=False)
+        if not len(spans):
+            np.lib.format.write_array(out, np.zeros((0, 1), np.float16), allow_pickle=False)
+        for i in range(0, len(spans), CHUNK_ROWS):
+            vecs = embedder.embed([text[a:b] for a, b in spans[i : i + CHUNK_ROWS, :2].tolist()])
+            if i == 0:
+                _header(out, "<f2", (len(spans), int(vecs.shape[1])))
+            out.write(np.ascontiguousarray(vecs, "<f2").tobytes())
+        fh.seek(0)
+        fh.write(out.sha.digest())
+
+
+def _read_entry(path: Path) -> tuple[np.ndarray, tuple[int, int], int] | None:
+    """An entry's spans, and its vectors' shape and byte offset; None when missing or damaged (reported).
+
+    The vectors stay on disk: the checksum is computed block by block, and _entry_vectors reads rows.
+    """
     try:
-        raw = path.read_bytes()
-    except OSError:
+        with path.open("rb") as fh:
+            digest = fh.read(32)
+            sha = hashlib.sha256()
+            for block in iter(lambda: fh.read(1 << 22), b""):
+                sha.update(block)
+            size = fh.tell()
+            if sha.digest() == digest:
+                fh.seek(32)
+                spans = np.lib.format.read_array(fh, allow_pickle=False)
+                version = np.lib.format.read_magic(fh)
+                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
+                    np.lib.format.read_array_header_2_0
+                shape, fortran, dtype = read_header(fh)
+                offset = fh.tell()
+                if (spans.dtype == np.int32 and spans.ndim == 2 and spans.shape[1] == 5 and not fortran
+                        and dtype == np.float16 and len(shape) == 2 and shape[0] == len(spans)
+                        and offset + shape[0] * shape[1] * 2 == size):
+                    return spans, (int(shape[0]), int(shape[1])), offset
+    except FileNotFoundError:
         return None
-    if hashlib.sha256(raw[32:]).digest() == raw[:32]:
-        try:
-            buf = io.BytesIO(raw[32:])
-            return [np.load(buf, allow_pickle=False) for _ in range(count)]
-        except (ValueError, OSError):
-            pass
+    except (OSError, ValueError):
+        pass
     warnings.warn(f"index entry {path.name} is damaged; indexing that file again", VerifierWarning, stacklevel=3)
     return None
+
+
+def _entry_vectors(fh: BinaryIO, shape: tuple[int, int], offset: int) -> Iterator[np.ndarray]:
+    """An entry's vectors, CHUNK_ROWS rows at a time, read from its open file."""
+    fh.seek(offset)
+    for start in range(0, shape[0], CHUNK_ROWS):
+        rows = min(CHUNK_ROWS, shape[0] - start)
+        yield np.frombuffer(fh.read(rows * shape[1] * 2), "<f2").reshape(rows, shape[1])
 
 
 def _file_checksum(path: Path) -> str:
@@ -281,7 +344,7 @@ class CorpusIndex:
         from .paths import display_path
 
         root = cache_dir / "index" / f"{embedder.model_id}-{SEGMENTER_VERSION}-v{INDEX_FORMAT}"
-        hashes = [_sha(Path(f).read_bytes()) for f in files]
+        hashes = [_file_checksum(Path(f)) for f in files]
         kind = "ann" if ann_limit is not None else "exact"
         key = _sha("\0".join([kind, str(ann_limit), *hashes]).encode())[:32]
         folder = root / "corpus" / key
@@ -325,47 +388,59 @@ class CorpusIndex:
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
         try:
-            counts, entry_paths = [], []
-            dim = 0
+            # First pass: an entry for every file, embedding those that have none. Only one file's
+            # spans are in memory at a time, and its vectors never all at once.
+            entries: list[tuple[Path, tuple[int, int], int]] = []
             for f, h in zip(files, hashes):
                 path = root / "files" / h[:2] / f"{h}.bin"
-                got = _unpack(path, 2)
+                got = _read_entry(path)
                 if got is None:
-                    got = _index_file(Path(f), embedder)
                     try:
-                        atomic_write_bytes(path, _pack(*got))
+                        _write_entry(path, Path(f), embedder)
                     except OSError:
-                        pass  # a full cache folder must not fail the run: the corpus holds the vectors
-                spans, vecs = got
-                counts.append(len(spans))
-                dim = dim or (vecs.shape[1] if len(vecs) else 0)
-                entry_paths.append((path, got if not path.is_file() else None))
+                        # A full or read-only entry folder must not fail the run: keep this one aside.
+                        path = tmp / f"{h}.bin"
+                        _write_entry(path, Path(f), embedder)
+                    got = _read_entry(path)
+                    if got is None:
+                        raise OSError(f"{path}: the index entry just written cannot be read back")
+                entries.append((path, got[1], got[2]))
                 if progress:
-                    progress(len(spans))
+                    progress(got[1][0])
+            counts = [shape[0] for _, shape, _ in entries]
             total = sum(counts)
-            dim = dim or 1
+            dim = next((shape[1] for _, shape, _ in entries if shape[0]), 1)
             offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-            spans_out = np.lib.format.open_memmap(tmp / "spans.npy", "w+", np.int32, (total, 5))
-            vecs_out = np.lib.format.open_memmap(tmp / "vectors.npy", "w+", np.float16, (total, dim))
-            # A second pass over the entries, one at a time, keeps at most one file's arrays in memory.
-            for (path, kept), a, b in zip(entry_paths, offsets[:-1], offsets[1:]):
-                got = kept or _unpack(path, 2)
-                if got is None:
-                    raise OSError(f"{path}: index entry vanished while assembling")
-                spans_out[a:b], vecs_out[a:b] = got[0], got[1]
-            spans_out.flush()
-            vecs_out.flush()
             np.save(tmp / "offsets.npy", offsets, allow_pickle=False)
-            del spans_out
+            # Second pass: the arrays are written through file handles, not memory maps, whose
+            # touched pages would count against the process's memory until the map is closed.
+            ann = ANNIndex(dim) if total > ann_limit else None
+            pending: list[np.ndarray] = []
+            with open(tmp / "spans.npy", "wb") as spans_out, open(tmp / "vectors.npy", "wb") as vecs_out:
+                _header(spans_out, "<i4", (total, 5))
+                _header(vecs_out, "<f2", (total, dim))
+                for path, shape, offset in entries:
+                    if not shape[0]:
+                        continue
+                    got = _read_entry(path)
+                    if got is None:
+                        raise OSError(f"{path}: index entry vanished while assembling")
+                    spans_out.write(np.ascontiguousarray(got[0], "<i4").tobytes())
+                    with path.open("rb") as fh:
+                        for vecs in _entry_vectors(fh, shape, offset):
+                            vecs_out.write(vecs.tobytes())
+                            if ann is not None:
+                                pending.append(vecs)
+                                if sum(len(p) for p in pending) >= 1 << 15:
+                                    ann.add(np.concatenate(pending).astype(np.float32))
+                                    pending = []
             names = ["offsets.npy", "spans.npy", "vectors.npy"]
-            if total > ann_limit:
-                ann = ANNIndex(dim)
-                chunk = 1 << 15
-                for s in range(0, total, chunk):
-                    ann.add(np.asarray(vecs_out[s : s + chunk], np.float32))
+            if ann is not None:
+                if pending:
+                    ann.add(np.concatenate(pending).astype(np.float32))
                 ann.save(tmp / "ann.usearch")
                 names.append("ann.usearch")
-            del vecs_out
+                del ann
             meta = {"sentences": total, "files": len(files), "checksums": {n: _file_checksum(tmp / n) for n in names}}
             (tmp / "manifest.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
             shutil.rmtree(folder, ignore_errors=True)
@@ -385,28 +460,41 @@ class CorpusIndex:
         return np.asarray(self.vectors[self.offsets[file_no] + np.asarray(local, np.int64)], np.float32)
 
     def document(self, file_no: int) -> Document:
-        """The file as a Document, rebuilt from its stored spans without segmenting it again."""
+        """The file as a Document, rebuilt from its stored spans without segmenting it again.
+
+        Its sentences are made from the spans one at a time, when asked for: a file of a million
+        sentences is quoted from without a million Sentence objects.
+        """
         doc = self._docs.get(file_no)
         if doc is None:
             shown, text = self.shown[file_no], decode_source(self.files[file_no])
-            rows = np.asarray(self.spans[self.offsets[file_no] : self.offsets[file_no + 1]]).tolist()
-            sents = tuple(Sentence(shown, i, s, e, text[s:e], ln, col, blk)
-                          for i, (s, e, ln, col, blk) in enumerate(rows))
-            doc = Document(shown, text, sents)
+            rows = np.asarray(self.spans[self.offsets[file_no] : self.offsets[file_no + 1]])
+            doc = Document(shown, text, SpanSentences(shown, text, rows))  # type: ignore[arg-type]
             self._docs[file_no] = doc
-            if len(self._docs) > 256:  # a bounded cache: claims tend to hit the same few files
+            # A bounded cache: claims tend to hit the same few files.
+            while len(self._docs) > 1 and (len(self._docs) > 256 or
+                                           sum(len(d.text) for d in self._docs.values()) > DOC_CACHE_CHARS):
                 self._docs.popitem(last=False)
         else:
             self._docs.move_to_end(file_no)
         return doc
 
 
-def _index_file(path: Path, embedder: Embedder) -> list[np.ndarray]:
-    """Segment one file and embed its sentences: its spans (start, end, line, column, block) and vectors."""
-    text = decode_source(path)
-    sents = segment(text)
-    spans = np.array([(s.start, s.end, s.line, s.column, s.block) for s in sents], np.int32).reshape(-1, 5)
-    texts = [s.text for s in sents]
-    parts = [embedder.embed(texts[i : i + 8192]) for i in range(0, len(texts), 8192)]
-    vecs = np.concatenate(parts).astype(np.float16) if parts else np.zeros((0, 1), np.float16)
-    return [spans, vecs]
+class SpanSentences(Sequence[Sentence]):
+    """A document's sentences, each made from its row of spans when it is asked for."""
+
+    def __init__(self, doc: str, text: str, rows: np.ndarray) -> None:
+        self.doc, self.text, self.rows = doc, text, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return tuple(self[j] for j in range(*i.indices(len(self))))
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        s, e, line, column, block = (int(x) for x in self.rows[i])
+        return Sentence(self.doc, int(i), s, e, self.text[s:e], line, column, block)

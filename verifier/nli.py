@@ -6,6 +6,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .embed import check_safe_weights
 from .errors import ModelError
 
 
@@ -16,10 +17,12 @@ class NLIModel:
         path = Path(path)
         if not path.is_dir():
             raise ModelError(f"{path}: NLI model folder not found; give the folder of a Hugging Face NLI model")
+        check_safe_weights(path, "NLI model")
         try:
             from sentence_transformers import CrossEncoder
 
-            self.model = CrossEncoder(str(path), device="cpu", local_files_only=True)
+            self.model = CrossEncoder(str(path), device="cpu", local_files_only=True,
+                                      model_kwargs={"use_safetensors": True})
         except Exception as e:  # the library raises many kinds for a bad folder
             raise ModelError(f"{path}: cannot load the NLI model: {e}") from e
         id2label = getattr(self.model.model.config, "id2label", None) or {}

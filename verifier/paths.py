@@ -1,6 +1,7 @@
 """Paths as users see them, and the expansion of files and folders into the files they hold."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -25,11 +26,20 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def read_error(e: OSError) -> str:
+    """Why a file could not be read, and for a permission problem, what to do about it."""
+    reason = e.strerror or str(e)
+    if isinstance(e, PermissionError):
+        return f"{reason}; give the user running verifier read access to it"
+    return reason
+
+
 def expand_paths(
     paths: Iterable[str | Path],
     suffixes: tuple[str, ...],
     empty_folder: Callable[[Path], Exception],
     missing: Callable[[Path], Exception],
+    unreadable: Callable[[Path, OSError], Exception],
 ) -> list[Path]:
     """Files named directly, and files with one of ``suffixes`` under folders, each once, in a stable order.
 
@@ -38,6 +48,7 @@ def expand_paths(
         suffixes: lower-case endings of the files to take from folders (".yaml").
         empty_folder: the error to raise for a folder with no such file.
         missing: the error to raise for a path that is neither file nor folder.
+        unreadable: the error to raise for a folder that cannot be listed.
     """
     found: list[Path] = []
     seen: set[Path] = set()
@@ -48,6 +59,11 @@ def expand_paths(
         except (OSError, RuntimeError) as e:  # missing, or a symlink loop
             raise missing(path) from e
         if path.is_dir():
+            # rglob skips a folder it may not list without a word, which would read as "no files here".
+            try:
+                os.scandir(path).close()
+            except OSError as e:
+                raise unreadable(path, e) from e
             files = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
             if not files:
                 raise empty_folder(path)

@@ -16,7 +16,7 @@ from .result import ClaimResult, Evidence, Run
 from .index import ANN_LIMIT, CorpusIndex, StaticEmbedder
 from .retrieve import Candidate, DocIndex, build_index, candidates, shortlist_candidates
 from .scorer import Scorer
-from .sources import Document, find_source_files, read_document
+from .sources import Document, find_source_files, read_document_upto
 
 # Above this many sentences in a claim's sources, candidates come from a short-list (see
 # verifier/index.py) instead of scoring every sentence: measured in benchmarks/scale.py, the exact
@@ -69,7 +69,12 @@ def load_documents(source_lists: Sequence[tuple[Path, ...]],
         for f in find_source_files(sources):
             key = f.resolve()
             if key not in by_file:
-                by_file[key] = read_document(f)
+                # Read no further than the limit needs: a huge file is never held as Sentences.
+                doc = read_document_upto(f, None if limit is None else limit - total + 1)
+                if doc is None:
+                    docs = None
+                    break
+                by_file[key] = doc
             if by_file[key] not in docs:
                 docs.append(by_file[key])
                 total += len(by_file[key].sentences)
@@ -219,12 +224,13 @@ def verify(claims: Sequence[Claim], options: Options | None = None) -> Run:
         A :class:`Run` with one result per claim, in the order given.
     """
     options = options or Options()
-    prep = prepare(claims, options)
     nli = None
     if options.nli_model_path is not None:
+        # Loaded first, so a bad folder is reported before the sources are indexed, not after.
         from .nli import NLIModel
 
         nli = NLIModel(options.nli_model_path)
+    prep = prepare(claims, options)
 
     results = []
     for claim, facts, cands, th in zip(claims, prep.claim_facts, prep.candidates, thresholds_for(claims, options)):

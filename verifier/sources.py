@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import SourceError
-from .paths import display_path, expand_paths
+from .paths import display_path, expand_paths, read_error
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
 # Bumped whenever segmentation changes, so cached embeddings of old segmentations are not reused.
@@ -19,6 +19,9 @@ _TERMINAL = tuple(".!?:;\"'”’)]")
 _MARKER = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,3}[.)][ \t]+|>[ \t]*)+", re.MULTILINE)
 _STRUCTURAL = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|[-*+][ \t]|\d{1,3}[.)][ \t]|>|\|)")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
+# The sentence splitter gets at most this many characters at once: far more than any paragraph of an
+# ordinary file, so those are split whole; a block longer than this is split window by window.
+SPLIT_WINDOW = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -159,18 +162,39 @@ def _split_sentences(chunk: str) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in offsets]
 
 
-def segment(text: str, doc: str = "") -> tuple[Sentence, ...]:
-    """Split ``text`` into sentences whose offsets index the original string."""
+def _block_sentences(text: str, bs: int, be: int) -> Iterator[tuple[int, int]]:
+    """Sentence spans of ``text[bs:be]`` (offsets into ``text``), at most SPLIT_WINDOW characters at a time.
+
+    A block of any ordinary file fits one window and is split whole, as it always was. A longer one
+    (a file that is one line of a million sentences) is split window by window: the last sentence of
+    a window may be cut, so it is split again at the start of the next window. The splitter and its
+    output never hold more than one window.
+    """
+    pos = bs
+    while pos < be:
+        end = min(be, pos + SPLIT_WINDOW)
+        # Line breaks inside a block become spaces of the same length, so offsets hold.
+        spans = _split_sentences(re.sub(r"[\r\n]", " ", text[pos:end]))
+        if end < be and len(spans) > 1:
+            yield from ((pos + a, pos + b) for a, b in spans[:-1])
+            pos += spans[-1][0]
+        else:
+            yield from ((pos + a, pos + b) for a, b in spans)
+            pos = end
+
+
+def iter_spans(text: str) -> Iterator[tuple[int, int, int, int, int]]:
+    """(start, end, line, column, block) of each sentence of ``text``, one at a time.
+
+    :func:`segment` makes Sentences of them; the index of a large source keeps them in an array,
+    since a Sentence object per sentence takes far more memory than five integers.
+    """
     line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
-    sentences: list[Sentence] = []
     for block_no, (bs, be) in enumerate(_blocks(text)):
         m = _MARKER.match(text, bs, be)
         if m:
             bs = m.end()
-        # Line breaks inside a block become spaces of the same length, so offsets hold.
-        chunk = re.sub(r"[\r\n]", " ", text[bs:be])
-        for a, b in _split_sentences(chunk):
-            s, e = bs + a, bs + b
+        for s, e in _block_sentences(text, bs, be):
             while s < e and text[s].isspace():
                 s += 1
             while e > s and text[e - 1].isspace():
@@ -178,10 +202,24 @@ def segment(text: str, doc: str = "") -> tuple[Sentence, ...]:
             if s >= e or not any(ch.isalnum() for ch in text[s:e]):
                 continue
             line = bisect.bisect_right(line_starts, s)
-            sentences.append(
-                Sentence(doc=doc, index=len(sentences), start=s, end=e, text=text[s:e],
-                         line=line, column=s - line_starts[line - 1] + 1, block=block_no)
-            )
+            yield s, e, line, s - line_starts[line - 1] + 1, block_no
+
+
+def segment(text: str, doc: str = "") -> tuple[Sentence, ...]:
+    """Split ``text`` into sentences whose offsets index the original string."""
+    sentences = segment_upto(text, doc, None)
+    assert sentences is not None
+    return sentences
+
+
+def segment_upto(text: str, doc: str, limit: int | None) -> tuple[Sentence, ...] | None:
+    """:func:`segment`, or None as soon as there are more than ``limit`` sentences, before making the rest."""
+    sentences: list[Sentence] = []
+    for s, e, line, column, block in iter_spans(text):
+        if limit is not None and len(sentences) >= limit:
+            return None
+        sentences.append(Sentence(doc=doc, index=len(sentences), start=s, end=e, text=text[s:e],
+                                  line=line, column=column, block=block))
     return tuple(sentences)
 
 
@@ -195,6 +233,7 @@ def find_source_files(paths: Iterable[Path]) -> list[Path]:
         empty_folder=lambda p: SourceError(f"{display_path(p)}: no source files (.txt, .md) in this folder"),
         missing=lambda p: SourceError(f"{display_path(p)}: source not found; check the path in `sources:` "
                                       "(it is relative to the claims file's folder) or --sources"),
+        unreadable=lambda p, e: SourceError(f"{display_path(p)}: cannot read the folder: {read_error(e)}"),
     )
 
 
@@ -204,7 +243,7 @@ def decode_source(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise SourceError(f"{shown}: cannot read source: {e.strerror}") from e
+        raise SourceError(f"{shown}: cannot read source: {read_error(e)}") from e
     if b"\x00" in data[:8192]:
         raise SourceError(f"{shown}: this is a binary file; sources must be .txt or .md text")
     try:
@@ -216,6 +255,18 @@ def decode_source(path: Path) -> str:
 
 def read_document(path: Path) -> Document:
     """Read and segment one source file (UTF-8)."""
+    doc = read_document_upto(path, None)
+    assert doc is not None
+    return doc
+
+
+def read_document_upto(path: Path, limit: int | None) -> Document | None:
+    """:func:`read_document`, or None when the file has more than ``limit`` sentences.
+
+    Segmenting stops at the first sentence over the limit, so a huge file costs its text, not
+    a Sentence object per sentence.
+    """
     shown = display_path(path)
     text = decode_source(path)
-    return Document(path=shown, text=text, sentences=segment(text, shown))
+    sentences = segment_upto(text, shown, limit)
+    return None if sentences is None else Document(path=shown, text=text, sentences=sentences)

@@ -1,6 +1,9 @@
 """A catalogue of bad input: each case gets one exact message naming the file, exit code 2, and no traceback."""
 from __future__ import annotations
 
+import builtins
+import errno
+import io
 import os
 import shutil
 from pathlib import Path
@@ -13,6 +16,8 @@ from ..conftest import ROOT, FakeEmbedder
 
 V = "version: 1\nsources: [../seeds]\n"
 GOODCLAIM = "claims:\n  - id: a\n    text: Military cooperation first emerged in 1992.\n"
+# The start of a pickle: never unpickled here, since the folder is refused before anything is loaded.
+PICKLE = b"\x80\x04\x95"
 
 # (name, files to create, arguments, the message the user gets)
 CASES = [
@@ -146,6 +151,41 @@ CASES = [
     ("calibrate-output-through-a-file", {"claims/c.yaml": V + GOODCLAIM, "blocker": "x"},
      ["calibrate", "claims/c.yaml", "-o", "blocker/t.json"],
      "verifier: error: blocker/t.json: cannot write it: blocker is not a folder"),
+    ("source-unreadable", {"claims/c.yaml": "version: 1\nsources: [../docs/a.txt]\n" + GOODCLAIM,
+                           "docs/a.txt": "@unreadable:Military cooperation first emerged in 1992.\n"}, ["check", "claims/c.yaml"],
+     "verifier: error: docs/a.txt: cannot read source: Permission denied; give the user running verifier read access to it"),
+    ("source-in-folder-unreadable", {"claims/c.yaml": "version: 1\nsources: [../docs]\n" + GOODCLAIM,
+                                     "docs/a.txt": "Military cooperation first emerged in 1992.\n",
+                                     "docs/b.md": "@unreadable:# Notes\n"}, ["check", "claims/c.yaml"],
+     "verifier: error: docs/b.md: cannot read source: Permission denied; give the user running verifier read access to it"),
+    ("claims-unreadable", {"claims/c.yaml": "@unreadable:" + V + GOODCLAIM}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:1:1: cannot read file: Permission denied; give the user running verifier read access to it"),
+    ("validate-unreadable", {"claims/c.yaml": "@unreadable:" + V + GOODCLAIM}, ["validate", "claims/c.yaml"],
+     "claims/c.yaml:1:1: cannot read file: Permission denied; give the user running verifier read access to it"),
+    ("thresholds-unreadable", {"claims/c.yaml": V + GOODCLAIM, "t.json": "@unreadable:{}"},
+     ["check", "claims/c.yaml", "--thresholds", "t.json"],
+     "verifier: error: t.json: cannot read the thresholds: Permission denied; give the user running verifier read access to it"),
+    ("cite-draft-unreadable", {"draft.md": "@unreadable:The drills began in Lachin today.\n"}, ["cite", "draft.md"],
+     "verifier: error: draft.md: cannot read the draft: Permission denied; give the user running verifier read access to it"),
+    ("cite-source-unreadable", {"draft.md": "The drills began in Lachin today.\n", "docs/a.txt": "@unreadable:x\n"},
+     ["cite", "draft.md", "--sources", "docs/a.txt"],
+     "verifier: error: docs/a.txt: cannot read source: Permission denied; give the user running verifier read access to it"),
+    ("model-weights-only-pickle", {"claims/c.yaml": V + GOODCLAIM, "m/config.json": "{}", "m/pytorch_model.bin": PICKLE},
+     ["check", "claims/c.yaml", "--model", "m"],
+     "verifier: error: m: the model's weights are only in pickle files (pytorch_model.bin), and loading a pickle can run "
+     "code; convert them to safetensors (load the model where you trust it, then "
+     "`save_pretrained(folder, safe_serialization=True)`) and try again"),
+    ("model-module-weights-only-pickle", {"claims/c.yaml": V + GOODCLAIM, "m/model.safetensors": b"{}",
+                                          "m/2_Dense/pytorch_model.bin": PICKLE, "m/2_Dense/config.json": "{}"},
+     ["check", "claims/c.yaml", "--model", "m"],
+     "verifier: error: m: the model's weights are only in pickle files (2_Dense/pytorch_model.bin), and loading a "
+     "pickle can run code; convert them to safetensors (load the model where you trust it, then "
+     "`save_pretrained(folder, safe_serialization=True)`) and try again"),
+    ("nli-model-weights-only-pickle", {"claims/c.yaml": V + GOODCLAIM, "nli/config.json": "{}", "nli/model.ckpt": PICKLE},
+     ["check", "claims/c.yaml", "--nli-model", "nli"],
+     "verifier: error: nli: the NLI model's weights are only in pickle files (model.ckpt), and loading a pickle can run "
+     "code; convert them to safetensors (load the model where you trust it, then "
+     "`save_pretrained(folder, safe_serialization=True)`) and try again"),
     ("cite-in-place-and-output", {"draft.md": "The drills began in Lachin today.\n"}, ["cite", "draft.md", "--in-place", "-o", "x.md"],
      "verifier: error: --in-place and --output both name where to write; give one"),
 ]
@@ -160,17 +200,39 @@ def fake_model(monkeypatch):
                         lambda path=None, *a, **k: FakeEmbedder() if path is None else real(path, *a, **k))
 
 
-def _lay_out(folder: Path, files: dict) -> None:
+def _lay_out(folder: Path, files: dict) -> set[Path]:
+    """Create the files; returns those marked ``@unreadable:``, to be made unreadable by _deny_reading."""
     shutil.copytree(ROOT / "seeds", folder / "seeds")
+    unreadable = set()
     for name, content in files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, str) and content.startswith("@symlink:"):
             os.symlink(content.split(":", 1)[1], path)
+        elif isinstance(content, str) and content.startswith("@unreadable:"):
+            path.write_text(content.split(":", 1)[1], encoding="utf-8")
+            unreadable.add(path.resolve())
         elif isinstance(content, bytes):
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
+    return unreadable
+
+
+def _deny_reading(monkeypatch, paths: set[Path]) -> None:
+    """Opening these files raises PermissionError, as for a file without read permission.
+
+    chmod cannot simulate it: the tests run as root, who may read anything.
+    """
+    real = builtins.open
+
+    def guarded(file, *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and Path(os.fsdecode(file)).resolve() in paths:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(file))
+        return real(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    monkeypatch.setattr(io, "open", guarded)  # what pathlib's read_bytes and read_text call
 
 
 def test_the_catalogue_is_large_enough():
@@ -181,9 +243,11 @@ def test_the_catalogue_is_large_enough():
 @pytest.mark.parametrize("name,files,argv,message", CASES, ids=[c[0] for c in CASES])
 def test_bad_input(name, files, argv, message, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    _lay_out(tmp_path, files)
+    unreadable = _lay_out(tmp_path, files)
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and not p.is_symlink()}
-    rc = cli.main(argv)
+    with monkeypatch.context() as m:
+        _deny_reading(m, unreadable)
+        rc = cli.main(argv)
     out, err = capsys.readouterr()
     assert rc == 2, err
     assert "Traceback" not in err
@@ -193,3 +257,40 @@ def test_bad_input(name, files, argv, message, tmp_path, monkeypatch, capsys):
     after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and not p.is_symlink()}
     assert {p: b for p, b in after.items() if p in before} == before
     assert not [p for p in after if p not in before and "cache" not in p.parts]
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv to become nobody")
+@pytest.mark.parametrize("argv,unreadable,message", [
+    (["check", "claims/c.yaml"], "docs/a.txt",
+     "verifier: error: docs/a.txt: cannot read source: Permission denied; give the user running verifier read access to it"),
+    (["validate", "claims/c.yaml"], "claims/c.yaml",
+     "claims/c.yaml:1:1: cannot read file: Permission denied; give the user running verifier read access to it"),
+    (["check", "claims/c.yaml", "--sources", "docs"], "docs",
+     "verifier: error: docs: cannot read the folder: Permission denied; give the user running verifier read access to it"),
+    (["cite", "draft.md"], "draft.md",
+     "verifier: error: draft.md: cannot read the draft: Permission denied; give the user running verifier read access to it"),
+])
+def test_a_file_without_read_permission_as_an_ordinary_user(argv, unreadable, message):
+    """The catalogue's simulated PermissionError, for real: the CLI as `nobody` on a file of mode 000."""
+    import subprocess
+    import sys
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="verifier-unreadable-"))  # pytest's tmp_path is private to root
+    try:
+        folder.chmod(0o755)
+        _lay_out(folder, {"claims/c.yaml": "version: 1\nsources: [../docs/a.txt]\n" + GOODCLAIM,
+                          "docs/a.txt": "Military cooperation first emerged in 1992.\n",
+                          "draft.md": "The drills began in Lachin today.\n"})
+        (folder / "cache").mkdir(mode=0o777)
+        (folder / "cache").chmod(0o777)
+        (folder / unreadable).chmod(0)
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(folder), "VERIFIER_CACHE_DIR": str(folder / "cache")}
+        r = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                            sys.executable, "-m", "verifier", *argv],
+                           cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 2, r.stderr
+        assert "Traceback" not in r.stderr
+        assert message in r.stderr.splitlines()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -16,7 +16,7 @@ from verifier.onnx_embed import OnnxEmbedder, read_graph
 from verifier.pipeline import Options, verify
 from verifier.sources import read_document
 
-from ..conftest import ROOT
+from ..conftest import ROOT, as_pickle
 
 pytestmark = pytest.mark.slow
 
@@ -165,3 +165,24 @@ def test_a_folder_without_tokenizer_json_runs_on_torch_with_a_warning(tiny_model
         embedder = load_embedder(folder, "onnx", tmp_path / "cache")
     assert isinstance(embedder, SentenceTransformerEmbedder)
     assert embedder.embed(["yes"]).shape == (1, 16)
+
+
+def test_a_model_saved_as_pickle_is_refused_and_the_same_model_as_safetensors_loads(tiny_model, tmp_path):
+    from verifier.errors import ModelError
+
+    pickled = as_pickle(tiny_model, tmp_path / "pickled")
+    with pytest.raises(ModelError, match=r"weights are only in pickle files \(pytorch_model.bin\).*safetensors"):
+        load_embedder(pickled, "torch", tmp_path / "cache")
+    r = subprocess.run([sys.executable, "-m", "verifier", "check", str(ROOT / "claims"), "--model", str(pickled)],
+                       capture_output=True, text=True, cwd=ROOT, env=_env(tmp_path / "cache"))
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr
+    assert f"verifier: error: {pickled}: the model's weights are only in pickle files" in r.stderr
+
+    # Beside the safetensors, a pickle is never opened: this one would fail to load if it were.
+    (tiny_model / "pytorch_model.bin").write_bytes(b"not a pickle")
+    try:
+        embedder = load_embedder(tiny_model, "torch", tmp_path / "cache")
+        assert embedder.embed(["yes"]).shape == (1, 16)
+    finally:
+        (tiny_model / "pytorch_model.bin").unlink()

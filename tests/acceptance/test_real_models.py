@@ -11,7 +11,7 @@ import pytest
 from verifier.claims import Claim, load_claims
 from verifier.pipeline import Options, verify
 
-from ..conftest import ROOT, SEED
+from ..conftest import ROOT, SEED, as_pickle
 
 pytestmark = pytest.mark.slow
 
@@ -153,3 +153,21 @@ def test_same_json_whatever_the_thread_count(tmp_path):
         assert p.returncode == 0, p.stderr
         outputs.append(p.stdout)
     assert outputs[0] == outputs[1]
+
+
+def test_an_nli_model_saved_as_pickle_is_refused(tiny_nli_model, tmp_path):
+    import shutil
+
+    from verifier.errors import ModelError
+    from verifier.nli import NLIModel
+
+    pickled = as_pickle(tiny_nli_model, tmp_path / "pickled")
+    assert (pickled / "pytorch_model.bin").is_file() and not (pickled / "model.safetensors").exists()
+    with pytest.raises(ModelError, match=r"NLI model's weights are only in pickle files \(pytorch_model.bin\)"):
+        NLIModel(pickled)
+
+    # With safetensors beside it, the pickle is never opened: this one would fail to load if it were.
+    both = tmp_path / "both"
+    shutil.copytree(tiny_nli_model, both)
+    (both / "pytorch_model.bin").write_bytes(b"not a pickle")
+    assert len(NLIModel(both).probabilities([("the memorandum was signed .", "it was signed .")])) == 1

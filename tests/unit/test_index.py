@@ -182,3 +182,34 @@ def test_short_list_path_without_a_cache_writes_nothing(options, private_cache):
     with warnings.catch_warnings():
         verify(seed_claims()[:2], forced(options, use_cache=False))
     assert not private_cache.exists() or not any(private_cache.rglob("*"))
+
+
+def test_a_file_entry_is_written_in_chunks_exactly_as_it_was_written_whole(tmp_path, monkeypatch):
+    # Entries written before they were streamed stay valid: same bytes, same cache key.
+    import hashlib
+    import io
+
+    import verifier.index as index
+
+    monkeypatch.setattr(index, "CHUNK_ROWS", 7)
+    emb = FakeEmbedder()
+    index._write_entry(tmp_path / "e.bin", SEED, emb)
+    doc = read_document(SEED)
+    spans = np.array([(s.start, s.end, s.line, s.column, s.block) for s in doc.sentences], np.int32)
+    buf = io.BytesIO()
+    np.save(buf, spans, allow_pickle=False)
+    np.save(buf, emb.embed([s.text for s in doc.sentences]).astype(np.float16), allow_pickle=False)
+    payload = buf.getvalue()
+    assert (tmp_path / "e.bin").read_bytes() == hashlib.sha256(payload).digest() + payload
+    got_spans, shape, _ = index._read_entry(tmp_path / "e.bin")
+    assert (got_spans == spans).all() and shape == (len(spans), 512)
+
+
+def test_sentences_of_a_large_file_are_made_from_its_spans_on_demand(tmp_path):
+    corpus = CorpusIndex.build([SEED], FakeEmbedder(), tmp_path)
+    lazy, real = corpus.document(0).sentences, read_document(SEED).sentences
+    assert len(lazy) == len(real)
+    assert list(lazy) == list(real)
+    assert lazy[2:5] == real[2:5] and lazy[-1] == real[-1]
+    with pytest.raises(IndexError):
+        lazy[len(real)]

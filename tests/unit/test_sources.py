@@ -80,3 +80,24 @@ def test_bad_sources(tmp_path):
     latin.write_bytes(b"line one\ncaf\xe9\n")
     with pytest.raises(SourceError, match=r"latin.txt:2: source is not valid UTF-8"):
         read_document(latin)
+
+
+def test_a_block_longer_than_the_window_is_split_as_if_whole(monkeypatch):
+    import verifier.sources as sources
+
+    line = "".join(f"Sample {i} of the series measured {i % 97} units. Dr. Smith agreed in 2.5 days! " for i in range(300))
+    text = "Title\n\n" + line + "\nLast line here."
+    whole = [(s.start, s.end, s.line, s.column, s.block) for s in segment(text)]
+    monkeypatch.setattr(sources, "SPLIT_WINDOW", 250)
+    windowed = [(s.start, s.end, s.line, s.column, s.block) for s in segment(text)]
+    assert windowed == whole
+    assert all(text[s.start : s.end] == s.text for s in segment(text))
+
+
+def test_reading_stops_at_the_limit(tmp_path):
+    from verifier.sources import read_document_upto
+
+    f = tmp_path / "a.txt"
+    f.write_text("The first one is here. The second one follows. The third ends it.\n")
+    assert len(read_document_upto(f, 3).sentences) == 3
+    assert read_document_upto(f, 2) is None
