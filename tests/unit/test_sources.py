@@ -80,3 +80,15 @@ def test_bad_sources(tmp_path):
     latin.write_bytes(b"line one\ncaf\xe9\n")
     with pytest.raises(SourceError, match=r"latin.txt:2: source is not valid UTF-8"):
         read_document(latin)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(max_size=60))
+def test_normalize_is_the_text_normalize_with_map_gives(text):
+    assert normalize(text) == normalize_with_map(text)[0]
+
+
+def test_normalize_agrees_with_the_map_on_every_character():
+    for code in range(0, 0x110000, 7):  # every seventh code point, alone and between others
+        for text in (chr(code), f"a{chr(code)}b", f" {chr(code)} \u00a0{chr(code)}"):
+            assert normalize(text) == normalize_with_map(text)[0], hex(code)
