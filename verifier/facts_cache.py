@@ -1,11 +1,12 @@
 """Extracted facts cached on disk by content hash, so that a run over texts seen before never loads spaCy.
 
-Importing and loading spaCy is about half of a warm ``verifier check``. The facts of a text depend
-only on the text, the extraction code and the spaCy model, so they are stored under the SHA-256 of
-the text and a version naming those two, as JSON (a cache file must never be able to run code, so
-no pickle). The store is one SQLite file: a run looks up all its texts in one query and writes all
-its new ones in one transaction, and SQLite's locking keeps two processes sharing it consistent.
-Each row carries the SHA-256 of its JSON; a damaged row, or a damaged file, is reported and rebuilt.
+Importing and loading spaCy took most of an otherwise warm ``verifier check``. The facts of a text
+depend only on the text, the extraction code and the spaCy model, so they are stored under the
+SHA-256 of the text and a version naming those two, as JSON (a cache file must never be able to run
+code, so no pickle). The store is one SQLite file: each batch of texts is looked up in one query and
+its new facts written in one transaction, and SQLite's locking keeps two processes sharing it
+consistent. Each row carries the SHA-256 of its JSON; a damaged row, or a damaged file, is reported
+and rebuilt.
 """
 from __future__ import annotations
 
