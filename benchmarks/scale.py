@@ -3,7 +3,9 @@
 Each size runs in its own process, so its peak RSS is its own. For each size it prints the wall
 time to index (cold cache), the peak RSS, the per-claim query latency, sentences/s and its ratio to
 the raw rate of the model that did the indexing, measured in the same run. Up to --exact-max
-sentences it also times the exact path (every sentence through the sentence model).
+sentences it also times the exact path (every sentence through the sentence model). The sentence
+model runs as the CLI runs it (``--backend``, onnx by default); ``--reuse-index`` queries the index an
+earlier run built instead of building it again.
 
     python benchmarks/scale.py --sizes 1000,10000,100000,1000000 --json scale.json
 """
@@ -80,15 +82,31 @@ def load_claims(data: Path, n: int) -> list[str]:
     return out[:n]
 
 
+class Timed:
+    """The sentence model, counting the texts it embeds and the time it takes."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.model_id = inner, inner.model_id
+        self.texts, self.seconds = 0, 0.0
+
+    def embed(self, texts):
+        t = time.perf_counter()
+        out = self.inner.embed(texts)
+        self.seconds += time.perf_counter() - t
+        self.texts += len(texts)
+        return out
+
+
 def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_size(size: int, claims_n: list[int], exact_max: int, data: Path, work: Path) -> dict:
-    """One size, in this process: build the corpus, index it cold, query it."""
+def run_size(size: int, claims_n: list[int], exact_max: int, data: Path, work: Path, backend: str = "onnx",
+             reuse: bool = False, reranks: tuple[int, ...] = (16,)) -> dict:
+    """One size, in this process: build the corpus, index it cold (or reopen it, with ``reuse``), query it."""
     import numpy as np
 
-    from verifier.embed import SentenceTransformerEmbedder, default_model_path
+    from verifier.embed import CachedEmbedder, default_cache_dir, default_model_path, load_embedder
     from verifier.index import ANN_LIMIT, CorpusIndex, StaticEmbedder
     from verifier.paths import display_path  # noqa: F401  (imported as the pipeline does)
     from verifier.retrieve import build_index, candidates, shortlist_candidates
@@ -101,7 +119,8 @@ def run_size(size: int, claims_n: list[int], exact_max: int, data: Path, work: P
     texts_sample = [s.text for s in read_document(files[0]).sentences]
     claims = load_claims(data, max(claims_n))
 
-    model = SentenceTransformerEmbedder()
+    # The sentence model as the CLI runs it; its exported graph is kept in the user's cache folder.
+    model = load_embedder(None, backend, default_cache_dir())
     static = StaticEmbedder(default_model_path(), work / "models")
     model.embed(texts_sample[:8])  # load both models before timing anything
     static.embed(texts_sample[:8])
@@ -117,7 +136,8 @@ def run_size(size: int, claims_n: list[int], exact_max: int, data: Path, work: P
     static_rate = len(sample) / (time.perf_counter() - t)
 
     cache = work / f"cache-{size}"
-    shutil.rmtree(cache, ignore_errors=True)
+    if not reuse:
+        shutil.rmtree(cache, ignore_errors=True)
     t = time.perf_counter()
     corpus = CorpusIndex.build(files, static, cache, ANN_LIMIT)
     index_s = time.perf_counter() - t
@@ -129,27 +149,46 @@ def run_size(size: int, claims_n: list[int], exact_max: int, data: Path, work: P
 
     cvecs = model.embed(claims)
     fvecs = static.embed(claims)
-    lat = []
-    for i in range(min(10, len(claims))):  # one claim at a time: what a single query costs
-        t = time.perf_counter()
-        q1 = static.embed([claims[i]])
-        shortlist_candidates([claims[i]], cvecs[i : i + 1], q1, corpus, model)
-        lat.append(time.perf_counter() - t)
+    def one_at_a_time(embedder, rerank: int) -> list[float]:
+        """Seconds per claim, one claim at a time: what a single query costs."""
+        out = []
+        for i in range(min(10, len(claims))):
+            t = time.perf_counter()
+            q1 = static.embed([claims[i]])
+            shortlist_candidates([claims[i]], cvecs[i : i + 1], q1, corpus, embedder, rerank=rerank)
+            out.append(time.perf_counter() - t)
+        return out
+
+    timed = Timed(model)
+    lat = one_at_a_time(timed, reranks[0])
+    by_rerank = {r: statistics.median(one_at_a_time(model, r)) for r in reranks[1:]}
+    # The same claims asked again, their re-ranked sentences' vectors cached by content hash as a
+    # `verifier check` caches them: what a warm run pays per claim at this size.
+    rerank_cache = work / f"rerank-cache-{size}"
+    shutil.rmtree(rerank_cache, ignore_errors=True)
+    cached = CachedEmbedder(model, rerank_cache)
+    one_at_a_time(cached, reranks[0])
+    repeated = one_at_a_time(cached, reranks[0])
     t = time.perf_counter()
     corpus.search(fvecs[:1], 48)
     search_ms = (time.perf_counter() - t) * 1000
     batch = {}
     for m in claims_n:
         t = time.perf_counter()
-        shortlist_candidates(claims[:m], cvecs[:m], fvecs[:m], corpus, model)
+        shortlist_candidates(claims[:m], cvecs[:m], fvecs[:m], corpus, model, rerank=reranks[0])
         batch[m] = (time.perf_counter() - t) / m * 1000
     out = {
         "sentences": n, "files": len(files), "index": "hnsw-i8" if n > ANN_LIMIT else "exact-f16",
+        "backend": backend, "index_reused": reuse,
         "index_s": round(index_s, 1), "reopen_s": round(reopen_s, 2), "sentences_per_s": round(n / index_s),
         "static_rate": round(static_rate), "ratio_to_static": round(n / index_s / static_rate, 3),
         "model_rate": round(model_rate, 1), "ratio_to_model": round(n / index_s / model_rate, 1),
         "search_ms": round(search_ms, 1),
         "claim_ms_median": round(statistics.median(lat) * 1000, 1), "claim_ms_max": round(max(lat) * 1000, 1),
+        "claim_rerank_ms_mean": round(timed.seconds / len(lat) * 1000, 1),
+        "claim_rerank_sentences_mean": round(timed.texts / len(lat), 1), "rerank": reranks[0],
+        "claim_ms_median_by_rerank": {str(r): round(v * 1000, 1) for r, v in by_rerank.items()},
+        "claim_ms_median_repeated": round(statistics.median(repeated) * 1000, 1),
         "batch_ms_per_claim": {str(k): round(v, 1) for k, v in batch.items()},
         "rss_models_mib": round(rss_models), "rss_after_index_mib": round(rss_index),
     }
@@ -177,23 +216,33 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "verifier-scale")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--backend", choices=("onnx", "torch"), default="onnx", help="how the sentence model runs")
+    ap.add_argument("--rerank", default="16", help="quotes re-scored by the sentence model per claim; several "
+                                                    "values (16,8) time each, the first being the main figure")
+    ap.add_argument("--reuse-index", action="store_true",
+                    help="open each size's index from an earlier run instead of building it cold (index_s is then "
+                         "the time to open it)")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args()
     claims_n = [int(x) for x in a.claims.split(",")]
     if a.child:
-        print(json.dumps(run_size(a.child, claims_n, a.exact_max, a.data, a.work)))
+        print(json.dumps(run_size(a.child, claims_n, a.exact_max, a.data, a.work, a.backend, a.reuse_index,
+                                  tuple(int(x) for x in a.rerank.split(",")))))
         return
     rows = []
     for size in [int(x) for x in a.sizes.split(",")]:
         cmd = [sys.executable, __file__, "--child", str(size), "--claims", a.claims, "--exact-max", str(a.exact_max),
-               "--data", str(a.data), "--work", str(a.work)]
+               "--data", str(a.data), "--work", str(a.work), "--backend", a.backend,
+               "--rerank", a.rerank]
+        cmd += ["--reuse-index"] if a.reuse_index else []
         res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         if res.returncode:
             sys.exit(f"size {size} failed:\n{res.stderr[-3000:]}")
         rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     head = ("sentences", "index", "index_s", "peak_rss_mib", "sentences_per_s", "ratio_to_static", "ratio_to_model",
-            "search_ms", "claim_ms_median", "exact_index_s", "exact_claim_ms")
+            "search_ms", "claim_ms_median", "claim_ms_median_repeated", "claim_rerank_ms_mean", "claim_rerank_sentences_mean", "exact_index_s",
+            "exact_claim_ms")
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:

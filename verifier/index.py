@@ -1,6 +1,7 @@
 """Vector indexes for large source sets: compact float16 storage, exact or approximate top-k, per-file entries."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -197,7 +198,8 @@ class StaticEmbedder:
         try:
             from model2vec.distill import distill
 
-            model = distill(model_name=str(self.model_path), pca_dims=STATIC_PCA_DIMS, device="cpu")
+            with _no_progress_bars():
+                model = distill(model_name=str(self.model_path), pca_dims=STATIC_PCA_DIMS, device="cpu")
         except Exception as e:  # the distiller raises many kinds for a folder it cannot read
             raise ModelError(f"{self.model_path}: cannot distill a static model from it: {e}") from e
         self.folder.parent.mkdir(parents=True, exist_ok=True)
@@ -214,6 +216,33 @@ class StaticEmbedder:
         vecs = np.asarray(self._load().encode(list(texts), batch_size=2048), np.float32)
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
         return vecs / np.maximum(norms, 1e-12)
+
+
+@contextlib.contextmanager
+def _no_progress_bars() -> Iterator[None]:
+    """Silence the progress bars of distilling: the report is the only output a run should print.
+
+    transformers ("Loading weights") has a switch for its bars; model2vec's "Encoding tokens" bar has
+    none, so its module's ``tqdm`` is swapped for a disabled one for the duration. Warnings and
+    errors still reach the user: only the bars are turned off, not stderr.
+    """
+    from functools import partial
+
+    from model2vec.distill import inference
+    from transformers.utils import logging as hf_logging
+
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    bar = getattr(inference, "tqdm", None)
+    if bar is not None:
+        inference.tqdm = partial(bar, disable=True)
+    try:
+        yield
+    finally:
+        if bar is not None:
+            inference.tqdm = bar
+        if was_enabled:
+            hf_logging.enable_progress_bar()
 
 
 # ---------------------------------------------------------------- the corpus

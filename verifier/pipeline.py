@@ -10,7 +10,8 @@ import numpy as np
 from .claims import Claim
 from .embed import CachedEmbedder, Embedder, default_cache_dir, default_model_path, load_embedder
 from .errors import SourceError
-from .facts import Facts, analyze_many
+from .facts import Facts
+from .facts_cache import FactsCache
 from .judge import CONTRADICTED, SUPPORTED, UNSUPPORTED, Thresholds, Verdict, default_thresholds, judge, thresholds_near
 from .result import ClaimResult, Evidence, Run
 from .index import ANN_LIMIT, CorpusIndex, StaticEmbedder
@@ -149,7 +150,8 @@ def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
 
     say(f"checking {len(claims)} claims")
     claim_vecs = embedder.embed([c.text for c in claims]) if claims else np.zeros((0, 1), np.float32)
-    claim_facts = analyze_many(c.text for c in claims)
+    fact_store = FactsCache(options.cache_dir if options.use_cache else None)
+    claim_facts = fact_store.analyze_many([c.text for c in claims])
     per_claim: list[list[Candidate]] = [[] for _ in claims]
     for n, (c, vec) in enumerate(zip(claims, claim_vecs)):
         docs = docs_for[c.sources]
@@ -163,7 +165,7 @@ def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
     doc_of = {cand.doc.path: cand.doc for cands in per_claim for cand in cands}
     needed = sorted({(cand.doc.path, s.index) for cands in per_claim for cand in cands for s in cand.sentences})
     texts = [doc_of[p].sentences[i].text for p, i in needed]
-    sentence_facts = dict(zip(needed, analyze_many(texts)))
+    sentence_facts = dict(zip(needed, fact_store.analyze_many(texts)))
 
     similar = WordSimilarity(embedder)
     words = {w.text.lower() for f in claim_facts for w in f.words}

@@ -89,9 +89,36 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
+class _Pieces(dict):  # type: ignore[type-arg]
+    """What each character becomes in a normalised text, worked out once per character.
+
+    A ``str.translate`` table: exactly the per-character steps of :func:`normalize_with_map`.
+    """
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in _INVISIBLE or unicodedata.category(ch) == "Mn":
+            piece = ""
+        else:
+            piece = _CHAR_MAP.get(ch)  # type: ignore[assignment]
+            if piece is None:
+                piece = "".join(_CHAR_MAP.get(c, c) for c in unicodedata.normalize("NFKC", ch).casefold())
+        self[code] = piece
+        return piece
+
+
+_PIECES = _Pieces()
+
+
 def normalize(text: str) -> str:
-    """The normalised form of ``text`` used for every comparison."""
-    return normalize_with_map(text)[0]
+    """The normalised form of ``text`` used for every comparison: ``normalize_with_map(text)[0]``.
+
+    Computed without the map, by a cached translation table and one split, since it runs on every
+    sentence a claim is scored against: ~20 times as fast as the character loop.
+    """
+    # str.split() and str.isspace() share one definition of white space, so this collapses
+    # and trims exactly the characters the loop in normalize_with_map does.
+    return " ".join(text.translate(_PIECES).split())
 
 
 # ---------------------------------------------------------------- segmentation

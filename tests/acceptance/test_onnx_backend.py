@@ -77,17 +77,19 @@ def test_the_cached_graph_is_reused_without_importing_torch(onnx, cache):
     assert graph.stat().st_mtime_ns == before
 
 
-def test_a_warm_check_imports_neither_torch_nor_onnxruntime(cache, tmp_path):
+def test_a_warm_check_imports_neither_torch_nor_onnxruntime_nor_spacy(cache, tmp_path):
     report = tmp_path / "r.json"
     argv = ["check", "claims/", "--format", "json", "-o", str(report), "-q"]
     code = (f"import sys; from verifier.cli import main; rc = main({argv!r}); "
-            f"print(rc, sorted(m for m in {HEAVY + ('onnxruntime',)!r} if m in sys.modules))")
+            f"print(rc, sorted(m for m in {HEAVY + ('onnxruntime', 'spacy')!r} if m in sys.modules))")
     first = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(cache), capture_output=True,
                            text=True, timeout=600)
     assert first.stdout.split()[0] == "0", first.stdout + first.stderr
+    cold = report.read_bytes()
     warm = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(cache), capture_output=True,
                           text=True, timeout=600)
     assert warm.stdout.strip() == "0 []", warm.stdout + warm.stderr
+    assert report.read_bytes() == cold  # facts read back from the cache give the same report
     assert json.loads(report.read_text())["summary"]["failed"] == 0
 
 

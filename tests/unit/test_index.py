@@ -213,3 +213,23 @@ def test_sentences_of_a_large_file_are_made_from_its_spans_on_demand(tmp_path):
     assert lazy[2:5] == real[2:5] and lazy[-1] == real[-1]
     with pytest.raises(IndexError):
         lazy[len(real)]
+
+
+def test_distilling_draws_no_progress_bars_and_puts_them_back_after(capsys):
+    from model2vec.distill import inference
+    from transformers.utils import logging as hf_logging
+
+    from verifier.index import _no_progress_bars
+
+    bar, enabled = inference.tqdm, hf_logging.is_progress_bar_enabled()
+    with _no_progress_bars():
+        for _ in inference.tqdm(range(3), desc="Encoding tokens"):
+            pass
+        for _ in hf_logging.tqdm(range(3), desc="Loading weights"):
+            pass
+    assert capsys.readouterr().err == ""
+    assert inference.tqdm is bar and hf_logging.is_progress_bar_enabled() == enabled
+
+    with pytest.raises(RuntimeError, match="distilling failed"), _no_progress_bars():
+        raise RuntimeError("distilling failed")  # errors go through untouched
+    assert inference.tqdm is bar and hf_logging.is_progress_bar_enabled() == enabled

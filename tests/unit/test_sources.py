@@ -101,3 +101,15 @@ def test_reading_stops_at_the_limit(tmp_path):
     f.write_text("The first one is here. The second one follows. The third ends it.\n")
     assert len(read_document_upto(f, 3).sentences) == 3
     assert read_document_upto(f, 2) is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(max_size=60))
+def test_normalize_is_the_text_normalize_with_map_gives(text):
+    assert normalize(text) == normalize_with_map(text)[0]
+
+
+def test_normalize_agrees_with_the_map_on_every_character():
+    for code in range(0, 0x110000, 7):  # every seventh code point, alone and between others
+        for text in (chr(code), f"a{chr(code)}b", f" {chr(code)} \u00a0{chr(code)}"):
+            assert normalize(text) == normalize_with_map(text)[0], hex(code)
