@@ -28,20 +28,13 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale import vary  # noqa: E402  (the same varied copies as the corpus-size benchmark)
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "benchmarks"
 if not DATA.is_dir():
     DATA = Path("/work/shared/benchmarks")
-
-
-def vary(text: str, rng: random.Random, vocab: list[str]) -> str:
-    """A copy that differs in about one word in eight, so repeated documents are not duplicates."""
-    words = text.split(" ")
-    for _ in range(max(1, len(words) // 8)):
-        i = rng.randrange(len(words))
-        if words[i].isalpha():
-            words[i] = rng.choice(vocab)
-    return " ".join(words)
 
 
 def write_big(path: Path, megabytes: float, data: Path) -> None:
