@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
-import tempfile
 import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
 from . import facts
+from .embed import atomic_write_bytes
 from .errors import VerifierWarning
 from .facts import DateFact, Entity, Facts, Quantity, Word
 
@@ -236,21 +235,7 @@ class FactsCache:
         warnings.warn(f"the facts cache {FILE_NAME} is damaged ({error}); extracting facts again and "
                       "replacing it", VerifierWarning, stacklevel=4)
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-            os.close(fd)
-            try:
-                con = sqlite3.connect(tmp)
-                try:
-                    con.execute(_SCHEMA)
-                    con.commit()
-                finally:
-                    con.close()
-                os.replace(tmp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
-        except (OSError, sqlite3.Error):
+            # An empty file is an empty SQLite database; _connect creates the table in it.
+            atomic_write_bytes(self.path, b"")
+        except OSError:
             pass  # the run goes on without the cache
