@@ -48,11 +48,15 @@ class Options:
     shortlist: int = 48  # sentences per claim taken from the first-pass index
     rerank: int = 16  # quotes per claim re-scored by the sentence model
 
+    @property
+    def cache(self) -> Path | None:
+        """The cache folder this run reads and writes, or None when caching is off."""
+        return self.cache_dir if self.use_cache else None
+
 
 def _embedder(options: Options) -> Embedder:
-    cache_dir = options.cache_dir if options.use_cache else None
-    inner = options.embedder or load_embedder(options.model_path, options.backend, cache_dir)
-    return CachedEmbedder(inner, cache_dir)
+    inner = options.embedder or load_embedder(options.model_path, options.backend, options.cache)
+    return CachedEmbedder(inner, options.cache)
 
 
 def load_documents(source_lists: Sequence[tuple[Path, ...]],
@@ -150,7 +154,7 @@ def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
 
     say(f"checking {len(claims)} claims")
     claim_vecs = embedder.embed([c.text for c in claims]) if claims else np.zeros((0, 1), np.float32)
-    fact_store = FactsCache(options.cache_dir if options.use_cache else None)
+    fact_store = FactsCache(options.cache)
     claim_facts = fact_store.analyze_many([c.text for c in claims])
     per_claim: list[list[Candidate]] = [[] for _ in claims]
     for n, (c, vec) in enumerate(zip(claims, claim_vecs)):
@@ -180,13 +184,12 @@ def _large_candidates(claims: Sequence[Claim], claim_vecs: np.ndarray, large: li
     import tempfile
 
     say = options.progress or (lambda msg: None)
-    first = options.first_pass or StaticEmbedder(options.model_path or default_model_path(),
-                                                 options.cache_dir if options.use_cache else None)
+    first = options.first_pass or StaticEmbedder(options.model_path or default_model_path(), options.cache)
     from tqdm import tqdm
 
     with tempfile.TemporaryDirectory(prefix="verifier-index-") as scratch:
         # Without a cache the index still needs a folder to be memory-mapped from.
-        cache = options.cache_dir if options.use_cache and options.cache_dir else Path(scratch)
+        cache = options.cache or Path(scratch)
         for sources in large:
             files = find_source_files(sources)
             say(f"indexing {len(files)} source files for the short-list")
