@@ -156,8 +156,9 @@ def fit_thresholds(examples: list[Example], scorer: Scorer, start: Thresholds, m
         f = per_set(verdicts)
         return (float(all(x.reject_rate >= min_reject for x in f)), float(np.mean([x.macro_f1 for x in f])))
 
-    th = search(scored, support_objective, start, contradiction=False, scorer=scorer)
-    best = search(scored, macro_objective, th, contradiction=True, scorer=scorer)
+    probs = [probabilities(s, scorer) for s in scored]
+    th = search(scored, support_objective, start, contradiction=False, probs=probs)
+    best = search(scored, macro_objective, th, contradiction=True, probs=probs)
     # The contradiction search also revisits the support grid; keep the support thresholds fitted for F1.
     return replace(th, contradict_probability=best.contradict_probability)
 

@@ -13,7 +13,6 @@ from .judge import Thresholds, assess, decide, probabilities
 from .metrics import LABEL_OF_VERDICT, Figures, figures
 from .pipeline import Options, prepare, thresholds_for
 from .retrieve import Candidate
-from .scorer import Scorer
 
 _GRID = [round(float(x), 2) for x in np.arange(0.30, 0.951, 0.05)]
 _COVERAGE_GRID = [round(float(x), 2) for x in np.arange(0.50, 1.001, 0.05)]
@@ -45,13 +44,14 @@ def search(
     objective: Callable[[list[str]], tuple[float, ...]],
     start: Thresholds,
     contradiction: bool = True,
-    scorer: Scorer | None = None,
+    probs: Sequence[Sequence[float | None]] | None = None,
 ) -> Thresholds:
     """The thresholds on a grid that maximise ``objective(verdicts)``; ties go to those nearest ``start``.
 
     The support thresholds are searched first, then (with ``contradiction``) the contradiction ones.
     """
-    probs = [probabilities(s, scorer) for s in scored]  # they do not depend on the thresholds
+    # The scorer's probabilities do not depend on the thresholds: computed once (or given), not per setting.
+    probs = probs if probs is not None else [probabilities(s) for s in scored]
 
     def key(th: Thresholds) -> tuple[float, ...]:
         distance = sum(abs(getattr(th, f) - getattr(start, f)) for f in _FIELDS)
@@ -90,9 +90,9 @@ def calibrate(claims: Sequence[Claim], options: Options) -> Calibration:
         false_passes = sum(g == "supported" != e for g, e in zip(got, expect))
         return passed, -false_passes
 
-    best = search(scored, objective, start, scorer=options.scorer)
-    gold = [LABEL_OF_VERDICT[e] for e in expect]
     probs = [probabilities(s, options.scorer) for s in scored]
+    best = search(scored, objective, start, probs=probs)
+    gold = [LABEL_OF_VERDICT[e] for e in expect]
     before, after = _verdicts(scored, start, probs), _verdicts(scored, best, probs)
     return Calibration(
         before=start, after=best,
