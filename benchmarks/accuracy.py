@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from verifier.claims import Claim
-from verifier.embed import BACKENDS, CachedEmbedder, default_cache_dir, load_embedder
+from verifier.models.embed import BACKENDS, CachedEmbedder, default_cache_dir, load_embedder
 from verifier.metrics import LABEL_OF_VERDICT, NEI, SUPPORTED, Figures, figures
 from verifier.pipeline import Options, verify
 from verifier.result import ClaimResult

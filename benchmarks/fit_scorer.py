@@ -42,7 +42,7 @@ from synthetic import make_claims  # noqa: E402
 
 from verifier.calibrate import _verdicts, search  # noqa: E402
 from verifier.claims import Claim  # noqa: E402
-from verifier.embed import SentenceTransformerEmbedder  # noqa: E402
+from verifier.models.embed import SentenceTransformerEmbedder  # noqa: E402
 from verifier.facts import Comparison  # noqa: E402
 from verifier.judge import (  # noqa: E402
     DEFAULT_THRESHOLDS_FILE, Thresholds, assess, default_thresholds, probabilities, thresholds_to_json,

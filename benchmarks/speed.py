@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))  # measure this checkout, not whatever verifier is
 
 import numpy as np  # noqa: E402
 
-from verifier.embed import load_embedder  # noqa: E402
+from verifier.models.embed import load_embedder  # noqa: E402
 from verifier.facts_cache import FILE_NAME as FACTS_FILE  # noqa: E402
-from verifier.onnx_embed import fast_tokenizer, read_graph  # noqa: E402
+from verifier.models.onnx_embed import fast_tokenizer, read_graph  # noqa: E402
 from verifier.sources import segment  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks"
@@ -102,7 +102,7 @@ def child(code: str, cache: Path, argv: list[str] | None = None) -> tuple[float,
 
 def first_embedding(backend: str, cache: Path) -> tuple[float, float]:
     """Seconds from process start to the first vector, and the peak RSS."""
-    code = ("import time\nfrom verifier.embed import load_embedder, default_cache_dir\n"
+    code = ("import time\nfrom verifier.models.embed import load_embedder, default_cache_dir\n"
             f"load_embedder(None, {backend!r}, default_cache_dir()).embed([{PROBE!r}])\nprint(time.time())")
     start = time.time()
     _, rss, out = child(code, cache)

@@ -48,7 +48,7 @@ def _check_writable(path: Path) -> None:
 
 def _write_output(path: Path, data: str) -> None:
     """Write a report, draft or claims file atomically; a path that cannot be written is the user's to fix."""
-    from .embed import atomic_write_bytes
+    from .atomic import atomic_write_bytes
 
     try:
         atomic_write_bytes(path, data.encode("utf-8"))
@@ -122,8 +122,8 @@ def _claims_and_options(claims: Sequence[Path], sources: Sequence[Path], model_p
 def _options(model_path: Path | None, thresholds_path: Path | None, cache_dir: Path | None, no_cache: bool,
              verbosity: int, **extra: Any) -> Any:
     """The Options that the shared model flags describe."""
-    from .embed import default_cache_dir
     from .judge import default_thresholds, thresholds_from_json
+    from .models.embed import default_cache_dir
     from .paths import read_error
     from .pipeline import Options
 

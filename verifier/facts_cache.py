@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from . import facts
-from .embed import atomic_write_bytes
+from .atomic import atomic_write_bytes
 from .errors import VerifierWarning
 from .facts import DateFact, Entity, Facts, Quantity, Word
 

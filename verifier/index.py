@@ -16,8 +16,9 @@ from typing import Any, BinaryIO, Callable, Iterator, Protocol, Sequence
 
 import numpy as np
 
-from .embed import Embedder, atomic_writer, model_fingerprint
+from .atomic import atomic_writer
 from .errors import ModelError, VerifierWarning
+from .models.embed import Embedder, model_fingerprint
 from .sources import SEGMENTER_VERSION, Document, Sentence, decode_source, iter_spans
 
 # Above this many sentences an approximate (HNSW) index replaces the exact matrix product:

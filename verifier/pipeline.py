@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .claims import Claim
-from .embed import CachedEmbedder, Embedder, default_cache_dir, default_model_path, load_embedder
+from .models.embed import CachedEmbedder, Embedder, default_cache_dir, default_model_path, load_embedder
 from .errors import SourceError
 from .facts import Facts
 from .facts_cache import FactsCache
@@ -232,7 +232,7 @@ def verify(claims: Sequence[Claim], options: Options | None = None) -> Run:
     nli = None
     if options.nli_model_path is not None:
         # Loaded first, so a bad folder is reported before the sources are indexed, not after.
-        from .nli import NLIModel
+        from .models.hf_nli import NLIModel
 
         nli = NLIModel(options.nli_model_path)
     prep = prepare(claims, options)

@@ -9,8 +9,8 @@ import numpy as np
 from .sources import Document, Sentence, normalize
 
 if TYPE_CHECKING:
-    from .embed import Embedder
     from .index import CorpusIndex
+    from .models.embed import Embedder
 
 # How far a window of adjacent sentences reaches (1 = single sentences only).
 MAX_WINDOW = 3

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from verifier.claims import load_claims
-from verifier.embed import SentenceTransformerEmbedder, load_embedder
+from verifier.models.embed import SentenceTransformerEmbedder, load_embedder
 from verifier.errors import VerifierWarning
-from verifier.onnx_embed import OnnxEmbedder, read_graph
+from verifier.models.onnx_embed import OnnxEmbedder, read_graph
 from verifier.pipeline import Options, verify
 from verifier.sources import read_document
 
@@ -67,7 +67,7 @@ def test_bundled_claims_get_the_same_verdicts_under_both_backends(cache):
 def test_the_cached_graph_is_reused_without_importing_torch(onnx, cache):
     graph = onnx.graph_file
     before = graph.stat().st_mtime_ns
-    code = ("import sys; from verifier.embed import load_embedder, default_cache_dir; "
+    code = ("import sys; from verifier.models.embed import load_embedder, default_cache_dir; "
             "e = load_embedder(None, 'onnx', default_cache_dir()); v = e.embed(['The drills began.']); "
             f"print(type(e).__name__, v.shape, sorted(m for m in {HEAVY!r} if m in sys.modules))")
     p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(cache), capture_output=True, text=True,
@@ -112,7 +112,7 @@ def test_a_damaged_graph_is_exported_again_with_a_warning(onnx, cache, tmp_path)
 
 
 def test_an_export_failure_falls_back_to_sentence_transformers(monkeypatch, tmp_path):
-    import verifier.onnx_embed as onnx_embed
+    import verifier.models.onnx_embed as onnx_embed
 
     def broken(model, out):
         raise RuntimeError("Unsupported: ONNX export of operator foo")

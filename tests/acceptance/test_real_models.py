@@ -81,7 +81,7 @@ def tiny_nli_model(tmp_path_factory):
 
 
 def test_nli_model_loads_from_a_folder_and_gives_probabilities(tiny_nli_model):
-    from verifier.nli import NLIModel
+    from verifier.models.hf_nli import NLIModel
 
     nli = NLIModel(tiny_nli_model)
     (p,) = nli.probabilities([("the memorandum was signed on june 15 .", "the memorandum was signed .")])
@@ -105,7 +105,7 @@ def test_nli_stage_can_only_take_support_away(tiny_nli_model, real_options):
 
 def test_bad_nli_folder_is_a_clear_error(tmp_path):
     from verifier.errors import ModelError
-    from verifier.nli import NLIModel
+    from verifier.models.hf_nli import NLIModel
 
     with pytest.raises(ModelError, match="NLI model folder not found"):
         NLIModel(tmp_path / "missing")
@@ -159,7 +159,7 @@ def test_an_nli_model_saved_as_pickle_is_refused(tiny_nli_model, tmp_path):
     import shutil
 
     from verifier.errors import ModelError
-    from verifier.nli import NLIModel
+    from verifier.models.hf_nli import NLIModel
 
     pickled = as_pickle(tiny_nli_model, tmp_path / "pickled")
     assert (pickled / "pytorch_model.bin").is_file() and not (pickled / "model.safetensors").exists()

@@ -5,7 +5,8 @@ import pytest
 
 from verifier.errors import VerifierWarning
 
-from verifier.embed import CachedEmbedder, atomic_write_bytes, model_fingerprint
+from verifier.atomic import atomic_write_bytes
+from verifier.models.embed import CachedEmbedder, model_fingerprint
 
 
 def test_second_call_is_served_from_disk(fake_embedder, tmp_path):

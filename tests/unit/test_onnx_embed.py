@@ -6,10 +6,10 @@ import hashlib
 import numpy as np
 import pytest
 
-import verifier.onnx_embed as onnx_embed
-from verifier.embed import SentenceTransformerEmbedder, load_embedder
+import verifier.models.onnx_embed as onnx_embed
+from verifier.models.embed import SentenceTransformerEmbedder, load_embedder
 from verifier.errors import ModelError, VerifierWarning
-from verifier.onnx_embed import ExportError, OnnxEmbedder, graph_file, read_graph, write_graph
+from verifier.models.onnx_embed import ExportError, OnnxEmbedder, graph_file, read_graph, write_graph
 
 
 @pytest.fixture

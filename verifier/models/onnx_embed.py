@@ -12,15 +12,12 @@ import logging
 import tempfile
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
-from .embed import atomic_write_bytes
-from .errors import ModelError, VerifierWarning
-
-if TYPE_CHECKING:
-    from .embed import SentenceTransformerEmbedder
+from ..atomic import atomic_write_bytes
+from ..errors import ModelError, VerifierWarning
 
 # Bump when the export or quantisation recipe changes: graphs cached under another version are ignored.
 GRAPH_VERSION = 1
@@ -41,6 +38,18 @@ PROBES = (
 MIN_PROBE_COSINE = 0.95
 
 
+class ReferenceModel(Protocol):
+    """What the export needs of the sentence-transformers model (``embed.SentenceTransformerEmbedder``)."""
+
+    path: Path
+    fingerprint: str
+    model_id: str
+
+    def _load(self) -> Any: ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
 class ExportError(Exception):
     """The model cannot be run through onnxruntime; the caller falls back to sentence-transformers."""
 
@@ -54,7 +63,7 @@ class OnnxEmbedder:
     faster than batches of 64 on a 2-core machine.
     """
 
-    def __init__(self, reference: SentenceTransformerEmbedder, graph_file: Path | None,
+    def __init__(self, reference: ReferenceModel, graph_file: Path | None,
                  graph: bytes | None = None) -> None:
         self.reference = reference
         self.path = reference.path
@@ -149,7 +158,7 @@ def write_graph(path: Path, graph: bytes) -> None:
         pass
 
 
-def load_onnx_embedder(reference: SentenceTransformerEmbedder, cache_dir: Path | None) -> OnnxEmbedder:
+def load_onnx_embedder(reference: ReferenceModel, cache_dir: Path | None) -> OnnxEmbedder:
     """The ONNX embedder of ``reference``'s model, exporting it now unless its graph is cached.
 
     Raises:
@@ -165,7 +174,7 @@ def load_onnx_embedder(reference: SentenceTransformerEmbedder, cache_dir: Path |
     return OnnxEmbedder(reference, path, graph)
 
 
-def export_graph(reference: SentenceTransformerEmbedder) -> bytes:
+def export_graph(reference: ReferenceModel) -> bytes:
     """Export the model with torch, quantise it, and check it against sentence-transformers on PROBES."""
     if not (reference.path / "tokenizer.json").is_file():
         raise ExportError("the folder has no tokenizer.json, the fast tokenizer it needs")
@@ -237,7 +246,7 @@ def _quantize(fp32: Path, int8: Path, settings: dict[str, Any]) -> None:
     onnx.save(graph, str(int8))
 
 
-def _check_against(reference: SentenceTransformerEmbedder, graph: bytes) -> None:
+def _check_against(reference: ReferenceModel, graph: bytes) -> None:
     """Refuse an export whose tokens or vectors differ from sentence-transformers' on PROBES."""
     model = reference._load()
     try:

@@ -1,0 +1,1 @@
+"""The models behind small interfaces: the sentence embedder, its ONNX export, the entailment model."""
