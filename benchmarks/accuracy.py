@@ -4,6 +4,10 @@ Runs the real pipeline on any folder shaped like ../shared/benchmarks/* (``claim
 ``docs.SPLIT.jsonl``; each claim is checked against its own document) and prints the figures that
 ../shared/benchmarks/README.md defines, a confusion matrix and the worst cases.
 
+The entailment model was trained on the claims of 2 in 5 of these documents (training/pairs.py,
+``doc_side``), so by default only the other side, held out from training, is measured
+(``--side heldout``); ``--side all`` measures the whole dev part.
+
 Usage:
     python benchmarks/accuracy.py --data ../shared/benchmarks/scifact --data ../shared/benchmarks/wice
     python benchmarks/accuracy.py --data DIR --limit 50 --json figures.json
@@ -20,7 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from verifier.claims import Claim
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from training.pairs import doc_side  # noqa: E402
+from verifier.claims import Claim  # noqa: E402
 from verifier.models.embed import BACKENDS, CachedEmbedder, default_cache_dir, load_embedder
 from verifier.metrics import LABEL_OF_VERDICT, NEI, SUPPORTED, Figures, figures
 from verifier.pipeline import Options, verify
@@ -39,8 +45,11 @@ class Case:
     text: str
 
 
-def load_cases(folder: Path, split: str, limit: int | None, tmp: Path) -> list[Case]:
-    """Read a benchmark folder and write each document to a text file, as a user's source would be."""
+def load_cases(folder: Path, split: str, limit: int | None, tmp: Path, side: str = "all") -> list[Case]:
+    """Read a benchmark folder and write each document to a text file, as a user's source would be.
+
+    ``side``: "heldout" or "train" keeps the claims of that side's documents (see training/pairs.py).
+    """
     docs = {}
     for line in (folder / f"docs.{split}.jsonl").open(encoding="utf-8"):
         d = json.loads(line)
@@ -50,6 +59,7 @@ def load_cases(folder: Path, split: str, limit: int | None, tmp: Path) -> list[C
         path.write_text(d["text"], encoding="utf-8")
         docs[d["doc_id"]] = (path, d["text"])
     rows = [json.loads(line) for line in (folder / f"claims.{split}.jsonl").open(encoding="utf-8")]
+    rows = [r for r in rows if side == "all" or doc_side(r["doc_id"]) == side]
     return [Case(r, *docs[r["doc_id"]]) for r in rows[:limit]]
 
 
@@ -154,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="first N claims of each set")
     ap.add_argument("--worst", type=int, default=8, help="how many worst cases to print")
     ap.add_argument("--json", type=Path, help="also write every figure and worst case here")
+    ap.add_argument("--side", choices=("heldout", "train", "all"), default="heldout",
+                    help="which documents' claims: held out from the entailment model's training (default), or all")
     ap.add_argument("--chunk", type=int, default=25, help="claims per pipeline call")
     ap.add_argument("--backend", choices=BACKENDS, default="onnx",
                     help="how the embedding model runs (the CLI's default is onnx)")
@@ -167,19 +179,19 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="verifier-bench-") as tmp:
         for folder in folders:
-            cases = load_cases(folder, args.split, args.limit, Path(tmp))
+            cases = load_cases(folder, args.split, args.limit, Path(tmp), args.side)
             with tqdm(total=len(cases), desc=folder.name, unit="claim", file=sys.stderr,
                       disable=not sys.stderr.isatty()) as bar:
                 results = run_verifier(cases, options, args.chunk, bar)
             base = run_baseline(cases, CachedEmbedder(inner, cache_dir))
             gold = [c.row["label"] for c in cases]
             ours = figures(gold, [LABEL_OF_VERDICT[r.verdict] for r in results],
-                           [cites_gold(c.text, r.evidence[0].start, r.evidence[0].end, c.row["evidence"])
+                           [any(cites_gold(c.text, e.start, e.end, c.row["evidence"]) for e in r.evidence[: r.cited])
                             if r.evidence else False for c, r in zip(cases, results)])
             theirs = figures(gold, [b[0] for b in base],
                              [cites_gold(c.text, s, e, c.row["evidence"]) for c, (_, s, e) in zip(cases, base)])
             rows = {"verifier": ours, "baseline": theirs}
-            print_table(f"{folder.name} ({args.split}, {len(cases)} claims, {args.backend} backend)", rows)
+            print_table(f"{folder.name} ({args.split}, {args.side} side, {len(cases)} claims, {args.backend} backend)", rows)
             confidence = confidence_table(gold, results)
             print("  confidence (mean stated confidence against the share right, per verdict):")
             for verdict, (n, stated, right) in confidence.items():
@@ -192,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"      claim:  {w['claim'][:160]}")
                     print(f"      reason: {w['reason'][:160]}")
             report[folder.name] = {"verifier": ours.as_dict(), "baseline": theirs.as_dict(), "worst": worst,
-                                   "confidence": confidence, "backend": args.backend}
+                                   "confidence": confidence, "backend": args.backend, "side": args.side}
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -6,7 +6,10 @@ Prints, from one run on one machine:
   (b) verifier's own embedder, through its code path, as a ratio to the raw int8 rate;
   (c) cold start, process start to first embedding, for each backend (subprocesses);
   (d) the wall time and peak RSS of a whole `verifier check claims/` with a cold and a warm cache,
-      and what the warm run spends its time on.
+      and what the warm run spends its time on;
+  (e) the entailment model: raw onnxruntime pairs/s (one pair a call, and length-sorted batches),
+      verifier's model through its own code path, and the model time a new claim adds (median
+      over benchmark claims, every quote the judge reads, nothing cached).
 
 Usage:
     python benchmarks/speed.py --data ../shared/benchmarks
@@ -150,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--repeat", type=int, default=3, help="runs of each subprocess timing; the median is shown")
     ap.add_argument("--json", type=Path, help="also write every figure here")
+    ap.add_argument("--claims", type=int, default=40, help="benchmark claims timed for the model time per claim")
     args = ap.parse_args(argv)
 
     texts = load_sentences(args.data, args.sentences)
@@ -231,10 +235,71 @@ def main(argv: list[str] | None = None) -> int:
             "cosine_to_fp32_embedder": {"mean": float(cos_ours.mean()), "min": float(cos_ours.min())},
         }
 
+    figures["entailment"] = entail_speed(args.data, args.claims)
     print_table(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def entail_speed(data: Path, n_claims: int) -> dict:
+    """(e): the entailment model's raw rate beside verifier's, and its time per new claim."""
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    from verifier.claims import Claim
+    from verifier.judge import to_read
+    from verifier.models.entail import OnnxEntailment, shipped_folder
+    from verifier.pipeline import Options, prepare
+
+    folder = shipped_folder()
+    ours = OnnxEntailment(folder)
+    rows = [json.loads(line) for line in (data / "scifact" / "claims.dev.jsonl").read_text().splitlines()]
+    docs = {json.loads(line)["doc_id"]: json.loads(line)["text"]
+            for line in (data / "scifact" / "docs.dev.jsonl").read_text().splitlines()}
+    rows = [r for r in rows if r["doc_id"] in docs][:n_claims]
+    with tempfile.TemporaryDirectory(prefix="verifier-speed-") as tmp:
+        claims = []
+        for i, r in enumerate(rows):
+            src = Path(tmp) / f"{i}.txt"
+            src.write_text(docs[r["doc_id"]], encoding="utf-8")
+            claims.append(Claim(id=f"c{i}", text=r["claim"], sources=(src,), file="bench", line=1))
+        prep = prepare(claims, Options(cache_dir=Path(tmp) / "cache"))
+        per_claim = [[(q.quote, c.text) for q in to_read(cands)] for c, cands in zip(claims, prep.candidates)]
+    pairs = [p for ps in per_claim for p in ps]
+    ours.probabilities(pairs[:4])  # load and warm up
+    times = []
+    for ps in per_claim:
+        t = time.perf_counter()
+        ours.probabilities(ps)
+        times.append(time.perf_counter() - t)
+    ours_rate = len(pairs) / sum(times)
+
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = min(4, os.cpu_count() or 1)
+    session = ort.InferenceSession(str(folder / "model.onnx"), sess_options=so, providers=["CPUExecutionProvider"])
+    tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tok.enable_truncation(max_length=192, strategy="only_first")
+    names = [i.name for i in session.get_inputs()]
+    attr = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
+
+    def raw(batch: int) -> float:
+        enc = sorted(tok.encode_batch(pairs), key=lambda e: len(e.ids))
+        start = time.perf_counter()
+        for i in range(0, len(enc), batch):
+            part = enc[i:i + batch]
+            n = max(len(e.ids) for e in part)
+            feed = {k: np.array([getattr(e, attr[k]) + [0] * (n - len(e.ids)) for e in part], dtype=np.int64)
+                    for k in names}
+            session.run(None, feed)
+        return len(enc) / (time.perf_counter() - start)
+
+    raw1, raw16 = raw(1), raw(16)
+    return {"pairs": len(pairs), "pairs_per_claim": len(pairs) / len(per_claim), "claims": len(per_claim),
+            "raw_pairs_per_s_one_a_call": raw1, "raw_pairs_per_s_sorted_batch16": raw16,
+            "verifier_pairs_per_s": ours_rate, "ratio_verifier_to_raw_one_a_call": ours_rate / raw1,
+            "model_ms_per_new_claim_median": 1000 * statistics.median(times),
+            "model_ms_per_new_claim_p90": 1000 * sorted(times)[int(0.9 * (len(times) - 1))]}
 
 
 def print_table(f: dict) -> None:
@@ -263,6 +328,17 @@ def print_table(f: dict) -> None:
     print("\nwarm check, biggest costs (s):")
     for label, secs in f["warm_breakdown_s"].items():
         print(f"  {label:42}{secs:12.2f}")
+    e = f["entailment"]
+    print(f"\n(e) entailment model, {e['pairs']} pairs from {e['claims']} SciFact claims "
+          f"({e['pairs_per_claim']:.1f} quotes read per claim)")
+    print(f"{'':44}{'pairs/s':>12}{'x raw':>12}")
+    print(f"  {'onnxruntime, raw, one pair a call':42}{e['raw_pairs_per_s_one_a_call']:12.1f}{1:12.2f}")
+    print(f"  {'onnxruntime, raw, sorted batches of 16':42}{e['raw_pairs_per_s_sorted_batch16']:12.1f}"
+          f"{e['raw_pairs_per_s_sorted_batch16'] / e['raw_pairs_per_s_one_a_call']:12.2f}")
+    print(f"  {'verifier, its own code path':42}{e['verifier_pairs_per_s']:12.1f}"
+          f"{e['ratio_verifier_to_raw_one_a_call']:12.2f}")
+    print(f"  model time a new claim adds: median {e['model_ms_per_new_claim_median']:.0f} ms, "
+          f"p90 {e['model_ms_per_new_claim_p90']:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -73,7 +73,7 @@ def quantize(fp32: Path, int8: Path) -> None:
 
     # Weights only: MatMuls of two activations (attention scores) stay in fp32, where quantising
     # them costs accuracy for little speed.
-    quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"],
+    quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul", "Gather"],
                      extra_options={"MatMulConstBOnly": True})
 
 

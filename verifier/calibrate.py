@@ -8,14 +8,10 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .claims import Claim
-from .facts import Comparison
-from .judge import Thresholds, assess, decide, probabilities
+from .judge import Thresholds, decide
 from .metrics import LABEL_OF_VERDICT, Figures, figures
-from .pipeline import Options, prepare, thresholds_for
-from .retrieve import Candidate
+from .pipeline import Judged, Options, entailment_model, prepare, read_claims, thresholds_for
 
-_GRID = [round(float(x), 2) for x in np.arange(0.30, 0.951, 0.05)]
-_COVERAGE_GRID = [round(float(x), 2) for x in np.arange(0.50, 1.001, 0.05)]
 
 
 @dataclass(frozen=True)
@@ -28,39 +24,37 @@ class Calibration:
     passed_after: int
 
 
-def _verdicts(scored: Sequence[list[tuple[Candidate, Comparison]]], th: Thresholds,
-              probs: Sequence[Sequence[float | None]] | None = None) -> list[str]:
-    probs = probs if probs is not None else [probabilities(s) for s in scored]
-    return [decide(s, th, probs=p).verdict for s, p in zip(scored, probs)]
+def _verdicts(texts: Sequence[str], judged: Sequence[Judged], th: Thresholds) -> list[str]:
+    return [decide(t, j.scored, j.probs, th).verdict for t, j in zip(texts, judged)]
 
 
-_FIELDS = ("support_cosine", "support_coverage", "close_cosine", "close_coverage",
-           "contradict_cosine", "contradict_coverage", "contradict_probability")
+_FIELDS = ("entail_probability", "nli_contradict", "conflict_neutral", "support_cosine")
 _PROBABILITY_GRID = [round(float(x), 3) for x in np.arange(0.10, 0.951, 0.025)]
+_COSINE_GRID = [round(float(x), 2) for x in np.arange(0.0, 0.61, 0.05)]
 
 
 def search(
-    scored: Sequence[list[tuple[Candidate, Comparison]]],
+    texts: Sequence[str],
+    judged: Sequence[Judged],
     objective: Callable[[list[str]], tuple[float, ...]],
     start: Thresholds,
     contradiction: bool = True,
-    probs: Sequence[Sequence[float | None]] | None = None,
 ) -> Thresholds:
     """The thresholds on a grid that maximise ``objective(verdicts)``; ties go to those nearest ``start``.
 
-    The support thresholds are searched first, then (with ``contradiction``) the contradiction ones.
+    The model's probabilities do not depend on the thresholds: they are read once, and only the
+    decisions are repeated. The support thresholds are searched first, then (with
+    ``contradiction``) the contradiction ones.
     """
-    # The scorer's probabilities do not depend on the thresholds: computed once (or given), not per setting.
-    probs = probs if probs is not None else [probabilities(s) for s in scored]
-
     def key(th: Thresholds) -> tuple[float, ...]:
         distance = sum(abs(getattr(th, f) - getattr(start, f)) for f in _FIELDS)
-        return (*objective(_verdicts(scored, th, probs)), -distance)
+        return (*objective(_verdicts(texts, judged, th)), -distance)
 
     best, best_key = start, key(start)
-    support_grid = [dict(support_cosine=sc, support_coverage=sv, close_cosine=max(cc, sc), close_coverage=cv)
-                    for sc, sv, cc, cv in itertools.product(_GRID, _COVERAGE_GRID, _GRID[-4:], _COVERAGE_GRID[:6])]
-    contradict_grid = [dict(contradict_probability=p) for p in _PROBABILITY_GRID]
+    support_grid = [dict(entail_probability=p, support_cosine=c)
+                    for p, c in itertools.product(_PROBABILITY_GRID, _COSINE_GRID)]
+    contradict_grid = [dict(nli_contradict=p, conflict_neutral=q)
+                       for p, q in itertools.product(_PROBABILITY_GRID, _PROBABILITY_GRID[::2])]
     for grid in (support_grid, contradict_grid) if contradiction else (support_grid,):
         base = best
         for change in grid:
@@ -81,8 +75,10 @@ def calibrate(claims: Sequence[Claim], options: Options) -> Calibration:
     if not claims:
         raise ValueError("no claims to calibrate on")
     start = thresholds_for(claims[:1], options)[0]
+    model = entailment_model(options)
     prep = prepare(claims, options)
-    scored = [assess(f, c, prep.sentence_facts, prep.similar) for f, c in zip(prep.claim_facts, prep.candidates)]
+    judged = read_claims(claims, prep, model)
+    texts = [c.text for c in claims]
     expect = [c.expect for c in claims]
 
     def objective(got: list[str]) -> tuple[float, ...]:
@@ -90,10 +86,9 @@ def calibrate(claims: Sequence[Claim], options: Options) -> Calibration:
         false_passes = sum(g == "supported" != e for g, e in zip(got, expect))
         return passed, -false_passes
 
-    probs = [probabilities(s, options.scorer) for s in scored]
-    best = search(scored, objective, start, probs=probs)
+    best = search(texts, judged, objective, start)
     gold = [LABEL_OF_VERDICT[e] for e in expect]
-    before, after = _verdicts(scored, start, probs), _verdicts(scored, best, probs)
+    before, after = _verdicts(texts, judged, start), _verdicts(texts, judged, best)
     return Calibration(
         before=start, after=best,
         figures_before=figures(gold, [LABEL_OF_VERDICT[v] for v in before]),

@@ -152,7 +152,7 @@ def _options(model_path: Path | None, thresholds_path: Path | None, cache_dir: P
 @click.option("-o", "--output", "outputs", type=click.Path(path_type=Path, dir_okay=False), multiple=True,
               help="Write the report of the --format in the same position to this file (atomically).")
 @click.option("--nli-model", "nli_model_path", type=click.Path(path_type=Path),
-              help="Folder of a Hugging Face NLI cross-encoder; it can veto a supported verdict.")
+              help="Folder of a Hugging Face NLI cross-encoder to read the quotes instead of the shipped entailment model.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text report; auto means only on a terminal, and never when NO_COLOR is set.")
 def check(claims: Sequence[Path], sources: Sequence[Path], fmts: Sequence[str], outputs: Sequence[Path],

@@ -105,7 +105,8 @@ def footnote(result: ClaimResult) -> str:
     e = result.evidence[0] if result.evidence else None
     where = f" ({e.source}, line {e.line})" if e else ""
     if result.verdict == "supported" and e:
-        return f"\"{_one_line(e.quote)}\"{where}"
+        return " \u2026 ".join(f"\"{_one_line(q.quote)}\" ({q.source}, line {q.line})"
+                                for q in result.evidence[: max(1, result.cited)])
     head = f"**{result.verdict.capitalize()}**: {result.reason}."
     if e:
         label = "The source says" if result.verdict == "contradicted" else "Closest quote"

@@ -1,38 +1,98 @@
-"""Turn candidate quotes and fact checks into a verdict with a confidence and a reason."""
+"""Decide a claim from its candidate quotes: entailment model and fact checks combined, verdict and reason out.
+
+Candidates in: single sentences, windows of adjacent ones, and a premise made of the best few
+sentences of one document that stand apart. The entailment model reads each as a premise for the
+claim. The fact checks (numbers, dates, names, polarity) stay as guards: a quote that conflicts
+with the claim, or lacks one of its names, numbers or dates, never supports it. Out: the verdict,
+the probability of that verdict, the quote cited and a reason a person can check against it.
+"""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
+from .explain import contradiction_reason, unstated
 from .facts import Comparison, Facts, compare
 from .retrieve import Candidate
-from .scorer import Scorer, default_scorer, features
 
 SUPPORTED, CONTRADICTED, UNSUPPORTED = "supported", "contradicted", "unsupported"
 FACT_CONFLICTS = {"date", "number", "ordinal", "name"}
+# The model reads this many of a claim's best candidates (plus one combined premise): it is the
+# slow part, and quotes further down the list were never the one cited on the benchmarks.
+READ_BY_MODEL = 8
 
 SimilarWords = Callable[[Sequence[str], Sequence[str]], dict[str, set[str]]]
+Probabilities = Mapping[str, float]  # entail, neutral, contradict
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Decision thresholds. The shipped ones are fitted on public benchmarks (benchmarks/fit_scorer.py).
+    """Decision thresholds. The shipped ones are fitted on public benchmarks (benchmarks/fit_thresholds.py).
 
     ``verifier calibrate`` refits them on a user's labelled claims and writes them to
     ``verifier-thresholds.json`` beside the claims, where ``verifier check`` reads them.
     """
 
-    support_cosine: float             # the quote must be about the claim ...
-    support_coverage: float           # ... and state (nearly) every content word of it,
-    close_cosine: float               # ... or be this close in meaning (a paraphrase) ...
-    close_coverage: float             # ... with this share of its content words
-    contradict_cosine: float          # a conflict counts only in a quote about the same thing ...
-    contradict_coverage: float        # ... that states this share of the claim's content words,
-    contradict_probability: float     # ... and, unless a value or name conflicts, at this fitted probability
-    window_margin: float = 0.08       # a longer quote must score this much better, per extra sentence
+    support_cosine: float             # no quote less similar than this counts as about the claim
+    support_coverage: float           # kept for files calibrated before the entailment model (unused)
+    close_cosine: float               # kept for files calibrated before the entailment model (unused)
+    close_coverage: float             # kept for files calibrated before the entailment model (unused)
+    contradict_cosine: float          # a conflicting value counts only in a quote about the same thing ...
+    contradict_coverage: float        # ... that states this share of the claim's content words ...
+    contradict_probability: float     # kept for files calibrated before the entailment model (unused)
+    window_margin: float = 0.08       # a longer quote is cited only when its entailment is this much higher
+    entail_probability: float = 0.5   # a clean quote supports the claim at this entailment probability
+    nli_contradict: float = 0.5       # the model reads a contradiction at this probability
+    conflict_neutral: float = 0.5     # ... and a conflicting value contradicts while the model's neutral stays below this
+
+
+@dataclass(frozen=True)
+class Combined:
+    """Sentences of one document that are not adjacent, read together as one premise."""
+
+    parts: tuple[Candidate, ...]
+
+    @property
+    def doc(self):  # the parts' document
+        return self.parts[0].doc
+
+    @property
+    def first(self) -> int:
+        return self.parts[0].first
+
+    @property
+    def last(self) -> int:
+        return self.parts[-1].last
+
+    @property
+    def sentences(self):
+        return tuple(s for p in self.parts for s in p.sentences)
+
+    @property
+    def quote(self) -> str:
+        return " ".join(p.quote for p in self.parts)
+
+    @property
+    def size(self) -> int:
+        return sum(p.size for p in self.parts)
+
+    @property
+    def cosine(self) -> float:
+        return max(p.cosine for p in self.parts)
+
+    @property
+    def fuzzy(self) -> float:
+        return max(p.fuzzy for p in self.parts)
+
+    @property
+    def score(self) -> float:
+        return max(p.score for p in self.parts)
+
+
+Quote = Candidate | Combined
 
 
 @dataclass(frozen=True)
@@ -42,9 +102,29 @@ class Verdict:
     reason: str
     evidence: tuple[Candidate, ...] = ()
     comparison: Comparison | None = field(default=None, compare=False)
+    cited: int = 1  # how many of the first evidence quotes together are the citation
 
 
-def _facts_of(cand: Candidate, sentence_facts: dict[tuple[str, int], Facts]) -> Facts:
+def combined_candidates(cands: Sequence[Candidate], most: int = 3) -> list[Combined]:
+    """The claim's best single sentences of one document that stand apart, as one premise.
+
+    Windows already read adjacent sentences together; this covers evidence spread over a
+    paragraph or a page (a name in one sentence, the fact about it three sentences on).
+    """
+    singles = [c for c in cands if c.size == 1]
+    by_doc: dict[str, list[Candidate]] = {}
+    for c in singles:
+        by_doc.setdefault(c.doc.path, []).append(c)
+    out = []
+    for doc_cands in by_doc.values():
+        best = sorted(doc_cands, key=lambda c: -c.score)[:most]
+        best.sort(key=lambda c: c.first)
+        if len(best) >= 2 and any(b.first - a.last > 1 for a, b in zip(best, best[1:])):
+            out.append(Combined(tuple(best)))
+    return out[:1]
+
+
+def _facts_of(cand: Quote, sentence_facts: dict[tuple[str, int], Facts]) -> Facts:
     facts = [sentence_facts[(cand.doc.path, s.index)] for s in cand.sentences]
     merged = facts[0]
     for f in facts[1:]:
@@ -52,7 +132,7 @@ def _facts_of(cand: Candidate, sentence_facts: dict[tuple[str, int], Facts]) -> 
     return merged
 
 
-def _best_sentence(cand: Candidate, claim: Facts, sentence_facts: dict[tuple[str, int], Facts]) -> Facts:
+def _best_sentence(cand: Quote, claim: Facts, sentence_facts: dict[tuple[str, int], Facts]) -> Facts:
     """The facts of the window's sentence that shares most words with the claim.
 
     Polarity and direction are properties of one statement; a "not" or a "decreased" in a
@@ -75,12 +155,12 @@ def _clip(x: float) -> float:
 
 def assess(
     claim: Facts,
-    cands: Sequence[Candidate],
+    cands: Sequence[Quote],
     sentence_facts: dict[tuple[str, int], Facts],
     similar: SimilarWords | None = None,
-) -> list[tuple[Candidate, Comparison]]:
+) -> list[tuple[Quote, Comparison]]:
     """Compare the claim's facts with every candidate quote, in the candidates' order."""
-    scored: list[tuple[Candidate, Comparison]] = []
+    scored: list[tuple[Quote, Comparison]] = []
     for cand in cands:
         facts = _facts_of(cand, sentence_facts)
         if cand.size > 1:
@@ -91,117 +171,110 @@ def assess(
     return scored
 
 
-def judge(
-    claim: Facts,
-    cands: Sequence[Candidate],
-    sentence_facts: dict[tuple[str, int], Facts],
-    similar: SimilarWords | None = None,
-    th: Thresholds | None = None,
-    scorer: Scorer | None = None,
-) -> Verdict:
-    """Decide a claim from its candidate quotes (see :func:`decide`)."""
-    return decide(assess(claim, cands, sentence_facts, similar), th, scorer)
+def to_read(cands: Sequence[Candidate]) -> list[Quote]:
+    """The quotes the model reads for a claim: its best candidates and one combined premise."""
+    return [*cands[:READ_BY_MODEL], *combined_candidates(cands)]
 
 
-def probabilities(scored: Sequence[tuple[Candidate, Comparison]], scorer: Scorer | None = None) -> list[float | None]:
-    """For each candidate, the scorer's probability that it supports the claim (when it states all
-    the claim's facts) or contradicts it (when it conflicts with them); None for the others."""
-    scorer = scorer or default_scorer()
-    if not scored:
-        return []
-    best_cosine = max(c.cosine for c, _ in scored)
-    # A conflicting value does not count where a closer quote states the claim's own values:
-    # the other date or number is then about something else (a byline, another event).
-    agreeing = max((c.score for c, cmp in scored if not cmp.conflicts and not cmp.missing and cmp.facts_matched),
-                   default=-1.0)
-    out: list[float | None] = []
-    for c, cmp in scored:
-        if not cmp.conflicts and not cmp.missing:
-            out.append(scorer.support.probability(features(c, cmp, best_cosine)))
-        elif cmp.conflicts and c.score > agreeing:
-            out.append(scorer.contradict.probability(features(c, cmp, best_cosine)))
-        else:
-            out.append(None)
-    return out
+def _evidence_of(c: Quote) -> tuple[Candidate, ...]:
+    return c.parts if isinstance(c, Combined) else (c,)
 
 
-def decide(scored: Sequence[tuple[Candidate, Comparison]], th: Thresholds | None = None,
-           scorer: Scorer | None = None, probs: Sequence[float | None] | None = None) -> Verdict:
-    """Decide a claim from its compared candidate quotes.
+def _runners_up(scored: Sequence[tuple[Quote, Comparison]], chosen: Quote, n: int = 2) -> tuple[Candidate, ...]:
+    taken = set(_evidence_of(chosen))
+    out: list[Candidate] = []
+    for c, _ in scored:
+        if isinstance(c, Combined) or c in taken:
+            continue
+        out.append(c)
+        if len(out) == n:
+            break
+    return tuple(out)
 
-    Supported needs a quote about the claim (cosine) that states every fact of it and
-    nearly all its content words. Contradicted needs a quote with an incompatible value,
-    the opposite polarity or direction, that the fitted scorer finds likely enough to be
-    about the same thing. Anything else is unsupported. Confidences are the scorer's
-    probabilities (``probs``, from :func:`probabilities`, when they are already known).
+
+def _facts_text(n: int) -> str:
+    if n == 1:
+        return " and matches its one name, number or date"
+    return f" and matches all {n} of its names, numbers and dates" if n > 1 else ""
+
+
+def decide(claim_text: str, scored: Sequence[tuple[Quote, Comparison]],
+           probs: Sequence[Probabilities | None], th: Thresholds | None = None) -> Verdict:
+    """Decide a claim from its compared candidate quotes and the model's reading of each.
+
+    Args:
+        claim_text: the claim, for the reason's wording.
+        scored: (quote, comparison) per candidate, as :func:`assess` gives them.
+        probs: the entailment model's probabilities per candidate (None where it did not read it).
+        th: thresholds; the shipped ones by default.
+
+    Supported: a quote with no conflicting or missing name, number, date or polarity that the
+    model reads as entailing the claim; the smallest such quote is cited. Contradicted: a quote
+    the model reads as contradicting the claim, or one about the same thing (similarity, words
+    in common, and the model not reading it as unrelated) whose value or name conflicts. Anything
+    else is unsupported. The confidence is the probability of the verdict given.
     """
     th = th or default_thresholds()
     if not scored:
         return Verdict(UNSUPPORTED, 0.99, "the sources have no text to check against")
-    p = {id(c): x for (c, _), x in zip(scored, probs if probs is not None else probabilities(scored, scorer))}
-    clean = [(c, cmp) for c, cmp in scored if not cmp.conflicts and not cmp.missing]
+    read = [(c, cmp, p) for (c, cmp), p in zip(scored, probs) if p is not None]
+    if not read:
+        return Verdict(UNSUPPORTED, 0.99, "no quote was read by the entailment model",
+                       _runners_up(scored, scored[0][0], 3), scored[0][1])
+    about = [x for x in read if x[0].cosine >= th.support_cosine]
 
-    supporting = [
-        (c, cmp) for c, cmp in clean
-        if (cmp.coverage >= th.support_coverage and c.cosine >= th.support_cosine)
-        or (cmp.coverage >= th.close_coverage and c.cosine >= th.close_cosine)
-    ]
+    supporting = [x for x in about if not x[1].conflicts and not x[1].missing and x[2]["entail"] >= th.entail_probability]
     if supporting:
-        best_c, best_cmp = _prefer_short(supporting, th.window_margin)
-        rest = tuple(c for c, _ in scored if c is not best_c)[:2]
-        facts = best_cmp.facts_matched
+        top = max(x[2]["entail"] for x in supporting)
+        # The smallest quote that supports nearly as well as the best: nothing unrelated padded in.
+        near = [x for x in supporting if x[2]["entail"] >= top - th.window_margin]
+        c, cmp, p = min(near, key=lambda x: (x[0].size, -x[2]["entail"], x[0].doc.path, x[0].first))
         why = "the quote states the claim"
-        if facts == 1:
-            why += " and matches its one name, number or date"
-        elif facts > 1:
-            why += f" and matches all {facts} of its names, numbers and dates"
-        if best_c.size > 1:
-            why += f", across {best_c.size} adjacent sentences"
-        return Verdict(SUPPORTED, _clip(p[id(best_c)] or 0.0), why, (best_c,) + rest, best_cmp)
+        if unstated(claim_text, c.quote):
+            why += " in other words"
+        why += _facts_text(cmp.facts_matched)
+        if isinstance(c, Combined):
+            lines = ", ".join(str(part.sentences[0].line) for part in c.parts)
+            why += f", read together across {len(c.parts)} sentences of the same source (lines {lines})"
+        elif c.size > 1:
+            why += f", across {c.size} adjacent sentences"
+        ev = _evidence_of(c)
+        return Verdict(SUPPORTED, _clip(p["entail"]), why, ev + _runners_up(scored, c), cmp, len(ev))
 
-    # A date, number, ordinal or name that differs in a quote about the same thing (cosine and
-    # coverage) is checkable and contradicts. Polarity and direction cues are noisier: the fitted
-    # scorer weighs those. (Fitted on the public sets alone, it also learns that a changed value
-    # is rarely a contradiction there, since most numbers in an abstract are about other things.)
-    contradicting = [(c, cmp, p[id(c)] or 0.0) for c, cmp in scored
-                     if cmp.conflicts and p[id(c)] is not None
-                     and ((set(cmp.conflict_kinds) & FACT_CONFLICTS
-                           and c.cosine >= th.contradict_cosine and cmp.coverage >= th.contradict_coverage)
-                          or (not set(cmp.conflict_kinds) & FACT_CONFLICTS
-                              and (p[id(c)] or 0.0) >= th.contradict_probability))]
-    if contradicting:
-        best_c, best_cmp, prob = max(contradicting, key=lambda x: (x[2], -x[0].size, -x[0].first))
-        rest = tuple(c for c, _ in scored if c is not best_c)[:2]
-        return Verdict(CONTRADICTED, _clip(prob), "; ".join(dict.fromkeys(best_cmp.conflicts)), (best_c,) + rest, best_cmp)
+    # The model reads a contradiction (antonyms, comparatives, negation) ...
+    by_model = [(c, cmp, p, p["contradict"]) for c, cmp, p in about
+                if p["contradict"] >= th.nli_contradict and not isinstance(c, Combined)]
+    # ... or a checked value or name differs in a quote about the same thing.
+    by_facts = [(c, cmp, p, 1.0 - p["neutral"]) for c, cmp, p in about
+                if set(cmp.conflict_kinds) & FACT_CONFLICTS and not isinstance(c, Combined)
+                and c.cosine >= th.contradict_cosine and cmp.coverage >= th.contradict_coverage
+                and p["neutral"] < th.conflict_neutral]
+    if by_model or by_facts:
+        c, cmp, p, prob = max(by_model + by_facts, key=lambda x: (x[3], -x[0].size, -x[0].first))
+        fact_reasons = [m for m, k in zip(cmp.conflicts, cmp.conflict_kinds) if k in FACT_CONFLICTS]
+        reason = "; ".join(dict.fromkeys(fact_reasons)) if fact_reasons else contradiction_reason(claim_text, c.quote)
+        return Verdict(CONTRADICTED, _clip(prob), reason, _evidence_of(c) + _runners_up(scored, c), cmp)
 
-    # The quote shown for an unsupported claim is a single sentence where one is close: the one
-    # that states most of the claim's facts and words, then the most similar.
-    singles = [x for x in scored if x[0].size == 1] or list(scored)
-    singles.sort(key=lambda x: (len(x[1].missing) + len(x[1].conflicts), -x[1].coverage, -x[0].score))
-    best_c, best_cmp = singles[0]
-    gaps = list(dict.fromkeys(best_cmp.missing))
-    if best_cmp.missing_words:
-        gaps.append("the words " + ", ".join(f"'{w}'" for w in dict.fromkeys(best_cmp.missing_words)))
-    if gaps or best_cmp.conflicts:
-        parts = (["the closest quote does not state " + "; ".join(gaps)] if gaps else [])
-        parts += list(dict.fromkeys(best_cmp.conflicts))
-        reason = "; ".join(parts)
-    elif best_c.cosine < th.support_cosine:
-        reason = f"no quote is close enough to the claim (best similarity {best_c.cosine:.2f})"
+    # Unsupported: show the quote that came closest to supporting the claim.
+    c, cmp, p = max(read, key=lambda x: (x[2]["entail"], -x[0].size, x[0].score))
+    if isinstance(c, Combined):
+        single = [x for x in read if not isinstance(x[0], Combined)]
+        c, cmp, p = max(single, key=lambda x: (x[2]["entail"], -x[0].size, x[0].score))
+    if cmp.missing:
+        reason = "the closest quote does not state " + "; ".join(dict.fromkeys(cmp.missing))
+    elif c.cosine < th.support_cosine:
+        reason = f"no quote is close enough to the claim (best similarity {max(x[0].cosine for x in read):.2f})"
+    elif cmp.conflicts:
+        reason = "; ".join(dict.fromkeys(cmp.conflicts)) + ", in a quote that is not clearly about the same thing"
+    elif words := unstated(claim_text, c.quote):
+        reason = ("the closest quote is about the claim but does not state all of it (nothing for "
+                  + ", ".join(f"\u2018{w}\u2019" for w in words) + ")")
     else:
-        reason = "the closest quote does not state the whole claim"
-    # Neither supported nor contradicted: as sure as the likeliest alternative is unlikely.
-    likeliest = max((x for x in p.values() if x is not None), default=0.0)
-    return Verdict(UNSUPPORTED, _clip(1.0 - likeliest), reason, tuple(c for c, _ in singles[:3]), best_cmp)
-
-
-def _prefer_short(options: list[tuple[Candidate, Comparison]], margin: float) -> tuple[Candidate, Comparison]:
-    """The best supporting quote, taking a single sentence over a window unless the window is clearly better."""
-    def key(x: tuple[Candidate, Comparison]) -> tuple[float, int, str, int]:
-        c = x[0]
-        return (-(c.score - margin * (c.size - 1)), c.size, c.doc.path, c.first)
-
-    return sorted(options, key=key)[0]
+        reason = "the closest quote is about the claim but does not state all of it"
+    likeliest = max([x[2]["entail"] for x in about if not x[1].conflicts and not x[1].missing]
+                    + [x[2]["contradict"] for x in about], default=0.0)
+    ev = _evidence_of(c) + _runners_up(scored, c)
+    return Verdict(UNSUPPORTED, _clip(1.0 - likeliest), reason, ev[:3], cmp)
 
 
 # `verifier calibrate` writes this file beside the claims; `verifier check` uses it for them.
@@ -232,7 +305,8 @@ def thresholds_from_json(text: str, origin: str, base: Thresholds | None = None)
     if bad:
         raise UsageError(f"{origin}: {bad[0]} must be a number from 0 to 1")
     if base is None:
-        missing = sorted(known - set(values) - {"window_margin"})
+        optional = {f.name for f in fields(Thresholds) if f.default is not MISSING}
+        missing = sorted(known - set(values) - optional)
         if missing:
             raise UsageError(f"{origin}: {missing[0]} is missing")
         return Thresholds(**{k: float(v) for k, v in values.items()})

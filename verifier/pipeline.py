@@ -10,13 +10,13 @@ import numpy as np
 from .claims import Claim
 from .models.embed import CachedEmbedder, Embedder, default_cache_dir, default_model_path, load_embedder
 from .errors import SourceError
+from .models.entail import CachedEntailment, EntailmentModel
 from .facts import Facts
 from .facts_cache import FactsCache
-from .judge import CONTRADICTED, SUPPORTED, UNSUPPORTED, Thresholds, Verdict, default_thresholds, judge, thresholds_near
+from .judge import Thresholds, Verdict, assess, decide, default_thresholds, thresholds_near, to_read
 from .result import ClaimResult, Evidence, Run
 from .index import ANN_LIMIT, CorpusIndex, StaticEmbedder
 from .retrieve import Candidate, DocIndex, build_index, candidates, shortlist_candidates
-from .scorer import Scorer
 from .sources import Document, find_source_files, read_document_upto
 
 # Above this many sentences in a claim's sources, candidates come from a short-list (see
@@ -36,9 +36,9 @@ class Options:
     backend: str = "onnx"  # "onnx" (the quantised graph) or "torch" (sentence-transformers)
     cache_dir: Path | None = field(default_factory=default_cache_dir)
     use_cache: bool = True
-    nli_model_path: Path | None = None
+    nli_model_path: Path | None = None  # a Hugging Face NLI model in place of the shipped entailment model
+    entailment: EntailmentModel | None = None  # injected in tests
     thresholds: Thresholds | None = None  # None: calibrated ones beside the claims file, else the defaults
-    scorer: Scorer | None = None  # None: the shipped one (verifier/data/scorer.json)
     embedder: Embedder | None = None  # injected in tests
     progress: Callable[[str], None] | None = None
     progress_bar: bool = False  # a bar while indexing sources; the CLI turns it on for terminals only
@@ -218,48 +218,62 @@ def thresholds_for(claims: Sequence[Claim], options: Options) -> list[Thresholds
     return out
 
 
+def entailment_model(options: Options) -> EntailmentModel:
+    """The options' entailment model, behind the score cache: a warm run never loads it."""
+    if options.entailment is not None:
+        inner = options.entailment
+    elif options.nli_model_path is not None:
+        from .models.hf_nli import NLIModel
+
+        inner = NLIModel(options.nli_model_path)
+    else:
+        from .models.entail import shipped_model
+
+        inner = shipped_model()
+    return CachedEntailment(inner, options.cache)
+
+
+@dataclass
+class Judged:
+    """A claim's compared quotes and the model's probabilities for each (None: not read)."""
+
+    scored: list
+    probs: list
+
+
+def read_claims(claims: Sequence[Claim], prep: Prepared, model: EntailmentModel) -> list[Judged]:
+    """Compare every claim with its quotes and have the model read the best of them, in one batch."""
+    per_claim = []
+    pairs: list[tuple[str, str]] = []
+    for claim, facts, cands in zip(claims, prep.claim_facts, prep.candidates):
+        quotes = to_read(cands)
+        extra = [c for c in cands if c not in quotes]
+        scored = assess(facts, quotes + extra, prep.sentence_facts, prep.similar)
+        per_claim.append((scored, len(quotes)))
+        pairs += [(q.quote, claim.text) for q in quotes]
+    got = iter(model.probabilities(pairs))
+    return [Judged(scored, [next(got) if i < n else None for i in range(len(scored))]) for scored, n in per_claim]
+
+
 def verify(claims: Sequence[Claim], options: Options | None = None) -> Run:
     """Verify claims against their sources.
 
     Args:
         claims: claims as loaded by :func:`verifier.claims.load_claims`; each names its sources.
-        options: models, cache and thresholds; defaults work offline with the bundled model.
+        options: models, cache and thresholds; defaults work offline with the bundled models.
 
     Returns:
         A :class:`Run` with one result per claim, in the order given.
     """
     options = options or Options()
-    nli = None
-    if options.nli_model_path is not None:
-        # Loaded first, so a bad folder is reported before the sources are indexed, not after.
-        from .models.hf_nli import NLIModel
-
-        nli = NLIModel(options.nli_model_path)
+    # Set up first, so a bad model folder is reported before the sources are indexed, not after.
+    model = entailment_model(options)
     prep = prepare(claims, options)
-
+    judged = read_claims(claims, prep, model)
     results = []
-    for claim, facts, cands, th in zip(claims, prep.claim_facts, prep.candidates, thresholds_for(claims, options)):
-        verdict = judge(facts, cands, prep.sentence_facts, prep.similar, th, options.scorer)
-        if nli is not None:
-            verdict = _apply_nli(nli, claim, verdict)
-        results.append(_result(claim, verdict))
+    for claim, j, th in zip(claims, judged, thresholds_for(claims, options)):
+        results.append(_result(claim, decide(claim.text, j.scored, j.probs, th)))
     return Run(tuple(results))
-
-
-def _apply_nli(nli: "object", claim: Claim, verdict: Verdict) -> Verdict:
-    """The NLI model can only take support away: facts must match before anything is supported."""
-    if verdict.verdict != SUPPORTED or not verdict.evidence:
-        return verdict
-    probs = nli.probabilities([(verdict.evidence[0].quote, claim.text)])[0]  # type: ignore[attr-defined]
-    if probs.get("contradict", 0.0) > 0.5:
-        return Verdict(CONTRADICTED, round(probs["contradict"], 4),
-                       f"the NLI model reads the quote as contradicting the claim (p={probs['contradict']:.2f})",
-                       verdict.evidence, verdict.comparison)
-    if probs.get("entail", 0.0) < 0.5:
-        return Verdict(UNSUPPORTED, round(1 - probs["entail"], 4),
-                       f"the quote matches the claim's facts, but the NLI model does not find that it entails "
-                       f"the claim (p={probs['entail']:.2f})", verdict.evidence, verdict.comparison)
-    return verdict
 
 
 # How much of the surrounding paragraph a report may show around a quote, on each side.
@@ -283,4 +297,4 @@ def _evidence(c: Candidate) -> Evidence:
 
 def _result(claim: Claim, v: Verdict) -> ClaimResult:
     return ClaimResult(claim=claim, verdict=v.verdict, confidence=v.confidence, reason=v.reason,
-                       evidence=tuple(_evidence(c) for c in v.evidence))
+                       evidence=tuple(_evidence(c) for c in v.evidence), cited=v.cited)

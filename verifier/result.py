@@ -29,6 +29,7 @@ class ClaimResult:
     confidence: float
     reason: str
     evidence: tuple[Evidence, ...]
+    cited: int = 1  # the first ``cited`` quotes together are the citation; the rest are runners-up
 
     @property
     def passed(self) -> bool:

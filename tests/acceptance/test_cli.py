@@ -112,7 +112,7 @@ def test_internal_error_exits_3_and_says_it_is_a_bug(capsys, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("verifier.pipeline.judge", boom)
+    monkeypatch.setattr("verifier.pipeline.decide", boom)
     rc, _, err = run(capsys, "check", "claims/c.yaml")
     assert rc == 3 and "internal error: RuntimeError: kaboom" in err and "bug" in err
 
@@ -123,7 +123,7 @@ def test_interrupt_exits_130(capsys, monkeypatch):
     def stop(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("verifier.pipeline.judge", stop)
+    monkeypatch.setattr("verifier.pipeline.decide", stop)
     rc, _, err = run(capsys, "check", "claims/c.yaml")
     assert rc == 130 and "interrupted" in err
 

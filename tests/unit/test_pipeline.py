@@ -95,11 +95,13 @@ def test_text_report_has_no_colour_unless_asked(options):
 
 
 class StubNLI:
+    model_id = "stub"
+
     def __init__(self, probs):
         self.probs = probs
 
     def probabilities(self, pairs):
-        return [self.probs for _ in pairs]
+        return [dict(self.probs) for _ in pairs]
 
 
 @pytest.mark.parametrize("probs,expected", [
@@ -107,17 +109,24 @@ class StubNLI:
     ({"entail": 0.2, "contradict": 0.1, "neutral": 0.7}, "unsupported"),
     ({"entail": 0.1, "contradict": 0.8, "neutral": 0.1}, "contradicted"),
 ])
-def test_nli_confirms_or_vetoes_support(options, probs, expected):
-    from verifier.judge import Verdict
-    from verifier.pipeline import _apply_nli
-
+def test_the_entailment_model_decides_the_verdict(options, probs, expected):
+    options.entailment = StubNLI(probs)
     c = claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992.")
     (r,) = verify([c], options).results
-    assert r.verdict == "supported"
-    fake = Verdict("supported", 0.9, "ok", (type("E", (), {"quote": r.evidence[0].quote})(),))
-    assert _apply_nli(StubNLI(probs), c, fake).verdict == expected
-    unsupported = Verdict("unsupported", 0.9, "no", ())
-    assert _apply_nli(StubNLI(probs), c, unsupported).verdict == "unsupported"
+    assert r.verdict == expected
+    # The confidence is the probability of the verdict shown (for a contradiction, at least the
+    # model's own; a conflicting year in a quote about the same thing counts as one too).
+    if expected == "supported":
+        assert r.confidence == pytest.approx(probs["entail"])
+    elif expected == "contradicted":
+        assert r.confidence >= probs["contradict"]
+
+
+def test_a_conflicting_date_never_supports_however_sure_the_model_is(options):
+    options.entailment = StubNLI({"entail": 0.99, "contradict": 0.005, "neutral": 0.005})
+    (r,) = verify([claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1993.")], options).results
+    assert r.verdict == "contradicted"
+    assert "1992" in r.reason and "1993" in r.reason
 
 
 def test_offsets_and_lines_survive_unusual_characters_and_crlf(options, tmp_path):

@@ -1,4 +1,4 @@
-"""Optional NLI stage: a local Hugging Face NLI cross-encoder confirms or vetoes a verdict."""
+"""A user's own Hugging Face NLI cross-encoder, in place of the shipped entailment model."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import ModelError
-from .embed import check_safe_weights
+from .embed import check_safe_weights, model_fingerprint
 
 
 class NLIModel:
@@ -25,6 +25,7 @@ class NLIModel:
                                       model_kwargs={"use_safetensors": True})
         except Exception as e:  # the library raises many kinds for a bad folder
             raise ModelError(f"{path}: cannot load the NLI model: {e}") from e
+        self.model_id = "hf-nli-" + model_fingerprint(path)
         id2label = getattr(self.model.model.config, "id2label", None) or {}
         labels = {int(i): str(name).lower() for i, name in id2label.items()}
         self.index: dict[str, int] = {}
@@ -47,4 +48,10 @@ class NLIModel:
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
         probs /= probs.sum(axis=1, keepdims=True)
-        return [{k: float(p[i]) for k, i in self.index.items()} for p in probs]
+        out = []
+        for p in probs:
+            row = {k: float(p[i]) for k, i in self.index.items()}
+            # A two-label model (entailment, contradiction) leaves the rest to "neutral".
+            row.setdefault("neutral", max(0.0, 1.0 - row["entail"] - row["contradict"]))
+            out.append({"entail": row["entail"], "neutral": row["neutral"], "contradict": row["contradict"]})
+        return out

@@ -9,7 +9,7 @@ from ..result import ClaimResult, Run
 
 def result_dict(r: ClaimResult) -> dict[str, Any]:
     """One claim's result in the report's shape (shared by every machine-readable format)."""
-    return {
+    out = {
         "id": r.claim.id,
         "claim": r.claim.text,
         "file": r.claim.file,
@@ -25,6 +25,9 @@ def result_dict(r: ClaimResult) -> dict[str, Any]:
             for e in r.evidence
         ],
     }
+    if r.cited > 1:
+        out["cited"] = r.cited  # the first `cited` quotes support the claim only together
+    return out
 
 
 def report_dict(run: Run) -> dict[str, Any]:

@@ -26,15 +26,15 @@ def write(run: Run, stream: TextIO, color: bool = False) -> None:
         stream.write(f"{mark} {r.claim.file}:{r.claim.line} {r.claim.id}: {verdict}{expect} "
                      f"[{r.confidence:.2f}]\n")
         stream.write(f"     claim:  {r.claim.text}\n")
-        if r.evidence:
-            e = r.evidence[0]
+        label = "quote: " if r.verdict != "unsupported" else "closest:"
+        for e in r.evidence[: max(1, r.cited)]:
             quote = " ".join(e.quote.split())
             indent = " " * 13
             wrapped = textwrap.fill(f"\u201c{quote}\u201d", width=100, initial_indent=indent,
                                     subsequent_indent=indent)[len(indent):]
-            label = "quote: " if r.verdict != "unsupported" else "closest:"
             stream.write(f"     {label} {wrapped}\n")
             stream.write(f"             ({e.source}, line {e.line})\n")
+            label = "  and: "
         stream.write(f"     reason: {r.reason}\n\n")
     s = run.summary
     line = (f"{s['claims']} claims: {s['supported']} supported, {s['contradicted']} contradicted, "

@@ -1,0 +1,97 @@
+"""The entailment model's runtime: the exported folder, its checks, and the score cache."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from verifier.errors import ModelError, VerifierWarning
+from verifier.models.entail import CACHE_FILE, CachedEntailment, OnnxEntailment, shipped_folder
+
+from ..conftest import WordEntailment
+
+PAIRS = [("The drills began in Lachin.", "The drills started in Lachin."),
+         ("The drills began in Lachin.", "Lunch was served.")]
+
+
+def test_scores_are_cached_by_content_and_survive_the_process(tmp_path):
+    inner = WordEntailment()
+    first = CachedEntailment(inner, tmp_path).probabilities(PAIRS)
+    again = CachedEntailment(inner, tmp_path)
+    assert again.probabilities(PAIRS) == first and inner.calls == 1
+    assert (tmp_path / CACHE_FILE).is_file()
+
+
+def test_the_cache_key_names_the_model(tmp_path):
+    inner = WordEntailment()
+    CachedEntailment(inner, tmp_path).probabilities(PAIRS)
+    other = WordEntailment()
+    other.model_id = "another-model"
+    CachedEntailment(other, tmp_path).probabilities(PAIRS)
+    assert other.calls == 1
+
+
+def test_a_damaged_cache_is_replaced_with_a_warning(tmp_path):
+    (tmp_path / CACHE_FILE).write_bytes(b"this is not a database" * 100)
+    inner = WordEntailment()
+    with pytest.warns(VerifierWarning, match="damaged"):
+        got = CachedEntailment(inner, tmp_path).probabilities(PAIRS)
+    assert len(got) == 2 and inner.calls == 1
+    assert CachedEntailment(WordEntailment(), tmp_path).probabilities(PAIRS) == got
+
+
+def test_without_a_cache_folder_nothing_is_written(tmp_path):
+    inner = WordEntailment()
+    c = CachedEntailment(inner, None)
+    c.probabilities(PAIRS)
+    c.probabilities(PAIRS)
+    assert inner.calls == 1 and not list(tmp_path.iterdir())
+
+
+def test_a_folder_without_settings_is_refused(tmp_path):
+    with pytest.raises(ModelError, match="not an exported entailment model"):
+        OnnxEntailment(tmp_path)
+
+
+def test_a_graph_whose_checksum_differs_is_refused(tmp_path):
+    folder = tmp_path / "entail"
+    shutil.copytree(shipped_folder(), folder)
+    settings = json.loads((folder / "entail.json").read_text())
+    settings["sha256"] = "0" * 64
+    (folder / "entail.json").write_text(json.dumps(settings))
+    with pytest.raises(ModelError, match="checksum"):
+        OnnxEntailment(folder).probabilities(PAIRS[:1])
+
+
+def test_the_shipped_model_gives_one_distribution_per_pair_whatever_its_batch():
+    model = OnnxEntailment(shipped_folder())
+    both = model.probabilities(PAIRS)
+    alone = model.probabilities(PAIRS[1:])
+    assert alone[0] == both[1]
+    for p in both:
+        assert set(p) == {"entail", "neutral", "contradict"} and sum(p.values()) == pytest.approx(1.0)
+
+
+def test_the_shipped_model_never_cuts_the_claim():
+    model = OnnxEntailment(shipped_folder())
+    model._load()
+    long_premise = "The drills began in Lachin. " * 200
+    enc = model._tokenizer.encode(long_premise, "The drills started in Lachin on the sixth.")
+    assert len(enc.ids) <= model.settings["max_length"]
+    assert model._tokenizer.decode(enc.ids).endswith("the drills started in lachin on the sixth.")
+
+
+def test_a_warm_run_never_calls_the_model(options):
+    from verifier.claims import Claim
+    from verifier.pipeline import verify
+
+    from ..conftest import SEED
+
+    counting = WordEntailment()
+    options.entailment = counting
+    claims = [Claim(id="a", text="Military cooperation between Azerbaijan and Turkey first emerged in 1992.",
+                    sources=(SEED,), file="c.yaml", line=1)]
+    first = verify(claims, options)
+    calls = counting.calls
+    assert verify(claims, options) == first and counting.calls == calls

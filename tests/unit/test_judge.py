@@ -1,0 +1,98 @@
+"""The judge: candidates and the model's reading in, verdict, citation and reason out."""
+from __future__ import annotations
+
+import pytest
+
+from verifier.facts import Comparison
+from verifier.judge import Combined, Thresholds, combined_candidates, decide, default_thresholds, to_read
+from verifier.retrieve import Candidate
+from verifier.sources import segment
+
+TEXT = ("The drills began in Lachin on September 6. The weather was fine. Lunch was served at noon. "
+        "They involved 300 servicemen. The ministry said so.")
+
+
+@pytest.fixture
+def doc():
+    from verifier.sources import Document
+
+    return Document(path="seeds/a.txt", text=TEXT, sentences=segment(TEXT, "seeds/a.txt"))
+
+
+def cand(doc, first, last=None, cosine=0.8, fuzzy=0.6):
+    return Candidate(doc, first, first if last is None else last, cosine, fuzzy)
+
+
+def probs(e, n, c):
+    return {"entail": e, "neutral": n, "contradict": c}
+
+
+TH = Thresholds(**{**default_thresholds().__dict__, "entail_probability": 0.5, "nli_contradict": 0.5,
+                   "conflict_neutral": 0.5, "support_cosine": 0.3, "window_margin": 0.08})
+
+
+def test_the_smallest_supporting_quote_is_cited(doc):
+    one, window = cand(doc, 0), cand(doc, 0, 1, cosine=0.85)
+    v = decide("The drills started in Lachin.", [(window, Comparison()), (one, Comparison())],
+               [probs(0.95, 0.03, 0.02), probs(0.9, 0.05, 0.05)], TH)
+    assert v.verdict == "supported" and v.evidence[0] is one and v.confidence == 0.9
+    assert "in other words" in v.reason  # "started" is not the source's word
+
+
+def test_a_clearly_better_window_is_cited_over_its_sentence(doc):
+    one, window = cand(doc, 0), cand(doc, 0, 1, cosine=0.85)
+    v = decide("The drills began in Lachin.", [(window, Comparison()), (one, Comparison())],
+               [probs(0.95, 0.03, 0.02), probs(0.6, 0.3, 0.1)], TH)
+    assert v.evidence[0] is window and "2 adjacent sentences" in v.reason
+
+
+def test_missing_or_conflicting_facts_block_support(doc):
+    missing, conflict = Comparison(missing=["the number 300"]), Comparison()
+    conflict.conflict("date", "the source says September 6; the claim says September 7")
+    for cmp in (missing, conflict):
+        v = decide("The drills began in Lachin on September 7 with 300 troops.", [(cand(doc, 0), cmp)],
+                   [probs(0.99, 0.005, 0.005)], TH)
+        assert v.verdict != "supported"
+
+
+def test_a_conflict_in_a_quote_the_model_reads_as_unrelated_is_no_contradiction(doc):
+    cmp = Comparison(coverage=0.9)
+    cmp.conflict("name", "the source names Lachin, not Shusha")
+    v = decide("Lunch was served in Shusha.", [(cand(doc, 0), cmp)], [probs(0.05, 0.9, 0.05)], TH)
+    assert v.verdict == "unsupported"
+    v = decide("The drills began in Shusha.", [(cand(doc, 0), cmp)], [probs(0.1, 0.2, 0.7)], TH)
+    assert v.verdict == "contradicted" and "Lachin" in v.reason and v.confidence == pytest.approx(0.8)
+
+
+def test_a_contradiction_the_model_reads_is_explained_in_the_sources_words(doc):
+    v = decide("The drills ended in Lachin on September 6.", [(cand(doc, 0), Comparison())],
+               [probs(0.05, 0.1, 0.85)], TH)
+    assert v.verdict == "contradicted"
+    assert "began" in v.reason and "ended" in v.reason
+
+
+def test_far_apart_sentences_are_read_together_and_both_cited(doc):
+    a, b, c = cand(doc, 0, cosine=0.7), cand(doc, 3, cosine=0.6), cand(doc, 4, cosine=0.3)
+    (combined,) = combined_candidates([a, b, c])
+    assert isinstance(combined, Combined) and combined.parts == (a, b, c)[:len(combined.parts)]
+    quotes = [a, b, combined]
+    v = decide("The drills in Lachin involved 300 servicemen.", [(q, Comparison()) for q in quotes],
+               [probs(0.3, 0.6, 0.1), probs(0.3, 0.6, 0.1), probs(0.9, 0.05, 0.05)], TH)
+    assert v.verdict == "supported" and v.cited == len(combined.parts)
+    assert v.evidence[: v.cited] == combined.parts and "together" in v.reason
+
+
+def test_adjacent_sentences_are_left_to_windows(doc):
+    assert combined_candidates([cand(doc, 0), cand(doc, 1)]) == []
+
+
+def test_the_model_reads_the_best_candidates_only(doc):
+    many = [cand(doc, i % 5, cosine=0.9 - i / 100) for i in range(12)]
+    read = to_read(many)
+    assert read[:8] == many[:8] and all(not isinstance(q, Combined) for q in read[:8])
+
+
+def test_unsupported_names_what_the_quote_lacks(doc):
+    v = decide("The drills began in Lachin with F-16 jets.", [(cand(doc, 0), Comparison())],
+               [probs(0.2, 0.75, 0.05)], TH)
+    assert v.verdict == "unsupported" and "F-16" in v.reason and v.confidence == pytest.approx(0.8)

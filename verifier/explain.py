@@ -1,0 +1,78 @@
+"""Say in words where a claim and a quote differ: the reasons a person can check against the quote."""
+from __future__ import annotations
+
+import difflib
+import re
+
+_WORD = re.compile(r"[\w][\w'’.-]*[\w]|[\w]")
+# Words whose presence or absence alone does not make a difference worth naming.
+_FILLER = {"the", "a", "an", "of", "that", "which", "who", "to", "in", "on", "at", "and", "is", "are", "was",
+           "were", "has", "have", "had", "be", "been", "its", "their", "his", "her", "by", "for", "with", "as"}
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _phrase(words: list[str]) -> str:
+    return " ".join(words)
+
+
+def differences(claim: str, quote: str, most: int = 2) -> list[tuple[str, str]]:
+    """Pairs (what the source says, what the claim says) where the claim's words replace the quote's.
+
+    The claim is aligned with the quote word by word; each stretch where both sides have words of
+    their own is a difference ("an equal number", "more"). Stretches with only filler words, and
+    stretches longer than six words (no longer one statement against another), are skipped.
+    """
+    a = [w.lower() for w in _words(quote)]
+    b = [w.lower() for w in _words(claim)]
+    shown_a, shown_b = _words(quote), _words(claim)
+    out: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "replace":
+            continue
+        src, clm = shown_a[i1:i2], shown_b[j1:j2]
+        if not 0 < len(src) <= 6 or not 0 < len(clm) <= 6:
+            continue
+        if {w.lower() for w in src} <= _FILLER and {w.lower() for w in clm} <= _FILLER:
+            continue
+        out.append((_phrase(src), _phrase(clm)))
+        if len(out) >= most:
+            break
+    return out
+
+
+# Comparisons of amount: word order differs between "A has more than B" and "B has as many as A",
+# so these are found by pattern rather than by alignment.
+_COMPARATIVE = re.compile(
+    r"\b(?:an? )?(?:equal|same|similar) (?:number|amount|share|size)\b|\bas (?:many|much) as\b|\bequal(?:ly)?\b"
+    r"|\b(?:more|fewer|less|greater|larger|smaller|higher|lower|bigger|better|worse)\b(?: than)?"
+    r"|\b(?:most|fewest|least|largest|smallest|highest|lowest)\b", re.IGNORECASE)
+
+
+def _comparatives(text: str) -> list[str]:
+    return list(dict.fromkeys(m.group().lower() for m in _COMPARATIVE.finditer(text)))
+
+
+def contradiction_reason(claim: str, quote: str) -> str:
+    """'the source says "an equal number", the claim says "more"', or a plain sentence when no stretch differs."""
+    in_claim, in_quote = _comparatives(claim), _comparatives(quote)
+    if in_claim and in_quote and set(in_claim) != set(in_quote):
+        return f"the source says \u201c{', '.join(in_quote)}\u201d, the claim says \u201c{', '.join(in_claim)}\u201d"
+    diffs = differences(claim, quote)
+    if not diffs:
+        return "the quote contradicts the claim"
+    return "; ".join(f"the source says \u201c{s}\u201d, the claim says \u201c{c}\u201d" for s, c in diffs)
+
+
+def unstated(claim: str, quote: str, most: int = 3) -> list[str]:
+    """Content words of the claim that the quote does not have, in the claim's order."""
+    have = {w.lower() for w in _words(quote)}
+    seen: list[str] = []
+    for w in _words(claim):
+        lw = w.lower()
+        if lw not in have and lw not in _FILLER and lw not in seen and len(lw) > 2:
+            seen.append(w)
+    return seen[:most]

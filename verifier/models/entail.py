@@ -1,0 +1,220 @@
+"""The entailment model: does a quote entail, contradict, or leave open a claim? ONNX runtime, cached scores.
+
+The shipped model is a MiniLM cross-encoder trained by ``training/train_nli.py`` and exported by
+``training/export_nli.py`` into ``verifier/models/entail/`` (graph, tokenizer, settings, checksums).
+It runs through onnxruntime and the ``tokenizers`` library alone: no torch at run time, nothing
+downloaded. Scores are cached by content hash (model, premise, claim) in one SQLite file, so a
+warm run never loads the model.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import warnings
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol, Sequence
+
+import numpy as np
+
+from ..errors import ModelError, VerifierWarning
+
+KEYS = ("entail", "neutral", "contradict")
+SHIPPED = "entail"  # the folder under verifier/models/ that holds the shipped model
+SETTINGS_FILE = "entail.json"
+CACHE_FILE = "entail.sqlite"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, entail REAL, neutral REAL, contradict REAL)"
+_BATCH = 500
+
+
+class EntailmentModel(Protocol):
+    """Anything that scores (premise, hypothesis) pairs; ``model_id`` names it in cache keys."""
+
+    model_id: str
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
+        """For each (premise, hypothesis): the probability of entail, neutral and contradict."""
+        ...
+
+
+def _label_key(name: str) -> str | None:
+    name = name.lower()
+    for key in KEYS:
+        if name.startswith(key):
+            return key
+    return None
+
+
+class OnnxEntailment:
+    """An exported cross-encoder folder: ``model.onnx``, ``tokenizer.json`` and ``entail.json``.
+
+    One pair per call: dynamic int8 quantisation scales each call's activations by their own
+    range, so a pair scored in a padded batch would get probabilities that depend on its
+    batch-mates, and a cached score would then differ from a fresh one.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        try:
+            self.settings = json.loads((self.folder / SETTINGS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise ModelError(f"{self.folder}: not an exported entailment model ({SETTINGS_FILE}: {e})") from e
+        self.model_id = str(self.settings.get("model_id") or self.folder.name)
+        labels = {int(i): _label_key(str(n)) for i, n in self.settings["id2label"].items()}
+        if set(labels.values()) != set(KEYS):
+            raise ModelError(f"{self.folder}: labels {sorted(map(str, labels.values()))} are not entail, neutral, contradict")
+        self.index = {k: i for i, k in labels.items() if k}
+        self._session: Any = None
+        self._tokenizer: Any = None
+
+    def _load(self) -> None:
+        if self._session is not None:
+            return
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        _quiet_onnxruntime(ort)
+        graph = self.folder / "model.onnx"
+        want = self.settings.get("sha256")
+        try:
+            raw = graph.read_bytes()
+        except OSError as e:
+            raise ModelError(f"{graph}: cannot read the entailment model: {e.strerror or e}") from e
+        if want and hashlib.sha256(raw).hexdigest() != want:
+            raise ModelError(f"{graph}: the entailment model's checksum does not match {SETTINGS_FILE}; reinstall verifier")
+        so = ort.SessionOptions()
+        so.log_severity_level = 3
+        so.intra_op_num_threads = min(4, os.cpu_count() or 1)
+        try:
+            self._session = ort.InferenceSession(raw, sess_options=so, providers=["CPUExecutionProvider"])
+            tok = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+        except Exception as e:  # onnxruntime and tokenizers raise their own kinds
+            raise ModelError(f"{self.folder}: cannot load the entailment model: {e}") from e
+        tok.no_padding()
+        # The claim is never cut: only the premise gives way.
+        tok.enable_truncation(max_length=int(self.settings["max_length"]), strategy="only_first")
+        self._tokenizer = tok
+        self._feeds = [i.name for i in self._session.get_inputs()]
+
+    def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        self._load()
+        lower = bool(self.settings.get("do_lower_case", False))
+        encodings = self._tokenizer.encode_batch(
+            [(p.lower(), h.lower()) if lower else (p, h) for p, h in pairs])
+        out = np.empty((len(pairs), len(KEYS)), dtype=np.float64)
+        attr = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
+        for row, enc in enumerate(encodings):
+            feed = {n: np.asarray(getattr(enc, attr[n]), dtype=np.int64)[None, :] for n in self._feeds}
+            out[row] = self._session.run(None, feed)[0][0]
+        return out
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
+        if not pairs:
+            return []
+        return to_probabilities(self.logits(pairs), self.index, float(self.settings.get("temperature", 1.0)))
+
+
+def to_probabilities(logits: np.ndarray, index: dict[str, int], temperature: float = 1.0) -> list[dict[str, float]]:
+    z = logits / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    p /= p.sum(axis=1, keepdims=True)
+    return [{k: float(row[i]) for k, i in index.items()} for row in p]
+
+
+def _quiet_onnxruntime(ort: Any) -> None:
+    # onnxruntime may report usage to its telemetry host on some platforms: this tool makes no network calls.
+    try:
+        ort.disable_telemetry_events()
+    except Exception:  # older builds have no telemetry switch
+        pass
+
+
+def shipped_folder() -> Path:
+    return Path(str(resources.files("verifier").joinpath("models", SHIPPED)))
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> OnnxEntailment:
+    """The entailment model that ships in the package."""
+    folder = shipped_folder()
+    if not (folder / SETTINGS_FILE).is_file():
+        raise ModelError(f"{folder}: the shipped entailment model is missing; reinstall verifier")
+    return OnnxEntailment(folder)
+
+
+class CachedEntailment:
+    """Scores by SHA-256 of (model, premise, claim) in ``<cache>/entail.sqlite``; the model loads only on a miss."""
+
+    def __init__(self, inner: EntailmentModel, cache_dir: Path | None) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.path = cache_dir / CACHE_FILE if cache_dir is not None else None
+        self.memory: dict[str, dict[str, float]] = {}
+
+    def _key(self, premise: str, hypothesis: str) -> str:
+        return hashlib.sha256("\0".join((self.model_id, premise, hypothesis)).encode("utf-8")).hexdigest()
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
+        keys = [self._key(p, h) for p, h in pairs]
+        todo = [k for k in dict.fromkeys(keys) if k not in self.memory]
+        if todo and self.path is not None:
+            self.memory.update(self._read(todo))
+        missing = [k for k in dict.fromkeys(keys) if k not in self.memory]
+        if missing:
+            first = {k: pair for k, pair in zip(keys, pairs)}
+            got = self.inner.probabilities([first[k] for k in missing])
+            new = dict(zip(missing, got))
+            self.memory.update(new)
+            if self.path is not None:
+                self._write(new)
+        return [dict(self.memory[k]) for k in keys]
+
+    def _connect(self) -> sqlite3.Connection:
+        assert self.path is not None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30)
+        db.execute(_SCHEMA)
+        return db
+
+    def _read(self, keys: list[str]) -> dict[str, dict[str, float]]:
+        out: dict[str, dict[str, float]] = {}
+        try:
+            with self._connect() as db:
+                for i in range(0, len(keys), _BATCH):
+                    part = keys[i:i + _BATCH]
+                    rows = db.execute(f"SELECT key, entail, neutral, contradict FROM scores WHERE key IN "
+                                      f"({','.join('?' * len(part))})", part).fetchall()
+                    for key, e, n, c in rows:
+                        if all(isinstance(x, float) and 0.0 <= x <= 1.0 for x in (e, n, c)):
+                            out[key] = {"entail": e, "neutral": n, "contradict": c}
+            db.close()
+        except (sqlite3.DatabaseError, OSError) as e:
+            self._damaged(e)
+        return out
+
+    def _write(self, items: dict[str, dict[str, float]]) -> None:
+        try:
+            db = self._connect()
+            with db:
+                db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?)",
+                               [(k, v["entail"], v["neutral"], v["contradict"]) for k, v in items.items()])
+            db.close()
+        except sqlite3.DatabaseError as e:
+            self._damaged(e)
+        except OSError:
+            pass  # a read-only or full cache folder only costs speed
+
+    def _damaged(self, error: Exception) -> None:
+        from ..atomic import atomic_write_bytes
+
+        assert self.path is not None
+        warnings.warn(f"the entailment cache {self.path} is damaged ({error}); starting it afresh",
+                      VerifierWarning, stacklevel=4)
+        try:
+            atomic_write_bytes(self.path, b"")  # an empty file is an empty SQLite database
+        except OSError:
+            self.path = None
