@@ -95,3 +95,14 @@ def test_a_warm_run_never_calls_the_model(options):
     first = verify(claims, options)
     calls = counting.calls
     assert verify(claims, options) == first and counting.calls == calls
+
+
+def test_every_onnx_session_switches_telemetry_off_first(monkeypatch):
+    import onnxruntime
+
+    from verifier.models.onnx_session import new_session
+
+    calls = []
+    monkeypatch.setattr(onnxruntime, "disable_telemetry_events", lambda: calls.append("off"))
+    new_session(str(shipped_folder() / "model.onnx"))
+    assert calls == ["off"]

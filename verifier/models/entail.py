@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import warnings
 from functools import lru_cache
@@ -73,10 +72,10 @@ class OnnxEntailment:
     def _load(self) -> None:
         if self._session is not None:
             return
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        _quiet_onnxruntime(ort)
+        from .onnx_session import default_threads, new_session
+
         graph = self.folder / "model.onnx"
         want = self.settings.get("sha256")
         try:
@@ -85,11 +84,8 @@ class OnnxEntailment:
             raise ModelError(f"{graph}: cannot read the entailment model: {e.strerror or e}") from e
         if want and hashlib.sha256(raw).hexdigest() != want:
             raise ModelError(f"{graph}: the entailment model's checksum does not match {SETTINGS_FILE}; reinstall verifier")
-        so = ort.SessionOptions()
-        so.log_severity_level = 3
-        so.intra_op_num_threads = min(4, os.cpu_count() or 1)
         try:
-            self._session = ort.InferenceSession(raw, sess_options=so, providers=["CPUExecutionProvider"])
+            self._session = new_session(raw, default_threads())
             tok = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
         except Exception as e:  # onnxruntime and tokenizers raise their own kinds
             raise ModelError(f"{self.folder}: cannot load the entailment model: {e}") from e
@@ -123,14 +119,6 @@ def to_probabilities(logits: np.ndarray, index: dict[str, int], temperature: flo
     p = np.exp(z)
     p /= p.sum(axis=1, keepdims=True)
     return [{k: float(row[i]) for k, i in index.items()} for row in p]
-
-
-def _quiet_onnxruntime(ort: Any) -> None:
-    # onnxruntime may report usage to its telemetry host on some platforms: this tool makes no network calls.
-    try:
-        ort.disable_telemetry_events()
-    except Exception:  # older builds have no telemetry switch
-        pass
 
 
 def shipped_folder() -> Path:

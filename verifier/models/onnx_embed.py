@@ -99,12 +99,10 @@ class OnnxEmbedder:
 
 def session_runner(graph: bytes, model_path: Path) -> Callable[[Sequence[str]], np.ndarray]:
     """A function from texts to vectors: the graph in onnxruntime, the model folder's fast tokenizer."""
-    import onnxruntime as ort
+    from .onnx_session import new_session
 
-    so = ort.SessionOptions()
-    so.log_severity_level = 3  # onnxruntime's notes about initialisers are not the user's business
     try:
-        session = ort.InferenceSession(graph, sess_options=so, providers=["CPUExecutionProvider"])
+        session = new_session(graph)
         settings = json.loads(session.get_modelmeta().custom_metadata_map[SETTINGS_KEY])
         tokenizer = fast_tokenizer(model_path, settings["max_seq_length"])
     except Exception as e:  # onnxruntime and tokenizers raise their own kinds
