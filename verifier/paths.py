@@ -6,24 +6,58 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 
-def display_path(path: Path) -> str:
-    """A path as a user would type it: relative to the working folder when inside it.
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as a user would type it, normalised: ``claims/../seeds/a.txt`` is ``seeds/a.txt``.
 
-    Outside it, a path in the home folder is written from ``~``, so reports shared from
+    The normalising is lexical (``..`` drops the folder before it), so a symlinked folder keeps
+    the name it was given instead of turning into wherever it points. A relative path stays
+    relative to the working folder; an absolute one inside the working folder becomes relative
+    to it. Outside it, a path in the home folder is written from ``~``, so reports shared from
     CI or by mail do not give away where a user keeps their files.
     """
+    raw = os.fspath(path)
+    if not raw:
+        return "."
+    norm = os.path.normpath(raw)
+    if not os.path.isabs(norm):
+        return Path(norm).as_posix()
+    for base in _working_folders():
+        inside = _relative_inside(norm, base)
+        if inside is not None:
+            return inside
+    home = os.path.normpath(os.path.expanduser("~"))
+    if os.path.isabs(home) and home != os.sep:
+        inside = _relative_inside(norm, home)
+        if inside is not None:
+            return "~" if inside == "." else "~/" + inside
+    return Path(norm).as_posix()
+
+
+def _working_folders() -> list[str]:
+    """The working folder, and the shell's name for it ($PWD) when that is the same folder by another path."""
     try:
-        resolved = path.resolve()
-    except (OSError, RuntimeError):  # a symlink loop
-        return path.as_posix()
+        cwd = os.getcwd()
+    except OSError:  # the working folder was deleted
+        return []
+    folders = [cwd]
+    pwd = os.environ.get("PWD")
+    if pwd and os.path.isabs(pwd) and os.path.normpath(pwd) != cwd:
+        try:
+            if os.path.samefile(pwd, cwd):
+                folders.append(os.path.normpath(pwd))
+        except OSError:
+            pass
+    return folders
+
+
+def _relative_inside(path: str, folder: str) -> str | None:
+    """``path`` relative to ``folder`` when it is inside it (both absolute and normalised), else None."""
     try:
-        return resolved.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        pass
-    try:
-        return "~/" + resolved.relative_to(Path.home().resolve()).as_posix()
-    except (ValueError, RuntimeError):
-        return path.as_posix()
+        if os.path.commonpath([path, folder]) != folder:
+            return None
+    except ValueError:  # on different drives
+        return None
+    return Path(os.path.relpath(path, folder)).as_posix()
 
 
 def read_error(e: OSError) -> str:

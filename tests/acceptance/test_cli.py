@@ -363,3 +363,35 @@ def test_backend_option_and_environment_variable_choose_the_runtime(capsys, monk
     assert seen == ["onnx", "torch", "torch"]
     rc, _, err = run(capsys, "check", "claims", "--backend", "tensorflow")
     assert rc == 2 and "'tensorflow' is not one of 'onnx', 'torch'" in err
+
+
+def test_paths_are_shown_as_typed_and_normalised_in_every_format(capsys, project, monkeypatch):
+    """Run from a subfolder: `../claims/../seeds/x.txt` is shown as `../seeds/x.txt`, everywhere."""
+    Path("claims/c.yaml").write_text(GOOD.replace("    expect: contradicted\n", ""))  # one claim fails
+    (project / "work").mkdir()
+    monkeypatch.chdir(project / "work")
+    monkeypatch.setenv("HOME", str(project / "home"))
+    argv = ["check", "../claims/c.yaml"]
+    for fmt in ("json", "markdown", "junit", "sarif", "github", "html"):
+        argv += ["--format", fmt, "-o", f"report.{fmt}"]
+    rc, out, err = run(capsys, *argv, "--format", "text")
+    assert rc == 1, err
+    reports = {fmt: Path(f"report.{fmt}").read_text() for fmt in ("json", "markdown", "junit", "sarif", "github", "html")}
+    reports["text"] = out
+    for fmt, text in reports.items():
+        assert "claims/.." not in text and str(project) not in text, fmt
+        assert "../claims/c.yaml" in text, fmt
+        assert "../seeds/000_02d9999218a401c2.txt" in text, fmt
+    sarif = json.loads(reports["sarif"])["runs"][0]["results"][0]
+    assert sarif["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "../claims/c.yaml"
+    assert (sarif["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            == "../seeds/000_02d9999218a401c2.txt")
+
+
+def test_a_symlinked_source_folder_keeps_its_name(capsys, project):
+    (project / "articles").symlink_to(project / "seeds")
+    Path("claims/c.yaml").write_text(GOOD.replace("../seeds", "../articles"))
+    rc, out, err = run(capsys, "check", "claims/c.yaml", "--format", "json")
+    assert rc == 0, err
+    assert {e["source"] for r in json.loads(out)["results"] for e in r["evidence"]} == {
+        "articles/000_02d9999218a401c2.txt"}

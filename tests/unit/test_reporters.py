@@ -52,7 +52,7 @@ def test_sarif_is_valid_sarif_2_1_0():
     results = log["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == ["claim-contradicted", "claim-supported"]
     loc = results[0]["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"]["uri"] == "claims/a, b.yaml" and loc["region"]["startLine"] == 5
+    assert loc["artifactLocation"]["uri"] == "claims/a,%20b.yaml" and loc["region"]["startLine"] == 5
     rules = [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]]
     assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in results)
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import PurePosixPath
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from .. import __version__
 from ..result import ClaimResult, Run
@@ -14,6 +16,17 @@ RULES = {
 }
 
 
+def artifact_uri(path: str) -> str:
+    """A path as the reports show it, as a SARIF ``uri``: a relative reference, percent-encoded.
+
+    An absolute path becomes a ``file:`` URI. Colons are encoded too, so a first segment such
+    as ``c:notes.txt`` is not read as a URI scheme.
+    """
+    if PurePosixPath(path).is_absolute():
+        return "file://" + quote(path, safe="/")
+    return quote(path, safe="/~!$&'()*+,;=@")
+
+
 def _result(r: ClaimResult, rule_index: dict[str, int]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "ruleId": f"claim-{r.verdict}",
@@ -21,7 +34,7 @@ def _result(r: ClaimResult, rule_index: dict[str, int]) -> dict[str, Any]:
         "level": "error",
         "message": {"text": f"{r.claim.id}: expected {r.claim.expect}, got {r.verdict}: {r.reason}"},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": r.claim.file},
+            "artifactLocation": {"uri": artifact_uri(r.claim.file)},
             "region": {"startLine": r.claim.line},
         }}],
         "properties": {"claim": r.claim.text, "confidence": round(r.confidence, 4)},
@@ -32,7 +45,7 @@ def _result(r: ClaimResult, rule_index: dict[str, int]) -> dict[str, Any]:
             "id": 0,
             "message": {"text": "closest quote" if r.verdict == "unsupported" else "quote"},
             "physicalLocation": {
-                "artifactLocation": {"uri": e.source},
+                "artifactLocation": {"uri": artifact_uri(e.source)},
                 "region": {"startLine": e.line, "startColumn": e.column, "charOffset": e.start,
                            "charLength": e.end - e.start, "snippet": {"text": e.quote}},
             },
