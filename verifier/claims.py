@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -15,6 +16,9 @@ VERDICTS = ("supported", "contradicted", "unsupported")
 CLAIMS_SUFFIXES = (".yaml", ".yml")
 # A claims file larger than this is almost certainly a mistake (a data dump, a binary).
 MAX_CLAIMS_FILE_BYTES = 10 * 1024 * 1024
+# Where the sources of a claims file that names none are looked for: `seeds` in the working folder.
+DEFAULT_SOURCES = (Path("seeds"),)
+DEFAULT_ORIGIN = "in the working folder"
 
 
 @dataclass(frozen=True)
@@ -220,12 +224,69 @@ def _schema_problems(data: Any, root: Any, shown: str) -> list[str]:
     return list(dict.fromkeys(p for _, _, p in sorted(problems)))
 
 
-def load_claims_file(path: Path, default_sources: tuple[Path, ...] = ()) -> list[Claim]:
+def source_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be a source (a file or folder), in words, or None when it can."""
+    try:
+        path.resolve(strict=True)
+    except ValueError:
+        return "is not a valid path"
+    except (OSError, RuntimeError):
+        return "is a broken or looping symlink" if os.path.lexists(path) else "was not found"
+    if path.is_file() or path.is_dir():
+        return None
+    return "is neither a file nor a folder"
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _missing_sources(data: Any, root: Any, shown: str, base: Path,
+                     default_sources: tuple[Path, ...], default_origin: str) -> list[str]:
+    """A problem, at the line that names it, for each source of the file that is not there."""
+    if not isinstance(data, dict):
+        return []
+    claims = _list(data.get("claims"))
+    named = [(["sources", j], s) for j, s in enumerate(_list(data.get("sources")))]
+    for i, item in enumerate(claims):
+        if isinstance(item, dict):
+            named += [(["claims", i, "sources", j], s) for j, s in enumerate(_list(item.get("sources")))]
+    problems = []
+    for where, written in named:
+        if not isinstance(written, str) or not written:
+            continue  # the schema has said what is wrong with it
+        why = source_problem(base / written)
+        if why is not None:
+            line, col = _locate(root, where)
+            problems.append(f"{shown}:{line}:{col}: {_json_path(where)}: source {written!r} {why} "
+                            f"(looked for {display_path(base / written)}); paths in `sources:` are "
+                            "relative to the claims file's folder")
+    uses_default = "sources" not in data and any(isinstance(c, dict) and "sources" not in c for c in claims)
+    if uses_default:
+        line, col = _position_of_root(root)
+        if not default_sources:
+            problems.append(f"{shown}:{line}:{col}: $: no sources: add `sources:` to the file (paths relative "
+                            "to its folder), or pass --sources")
+        for source in default_sources:
+            why = source_problem(source)
+            if why is not None:
+                problems.append(
+                    f"{shown}:{line}:{col}: $: no `sources:` in this file, and the default source "
+                    f"{display_path(source)} ({default_origin}) {why}; add `sources:` to the file "
+                    "(paths relative to its folder), or pass --sources")
+    return problems
+
+
+def load_claims_file(path: Path, default_sources: tuple[Path, ...] = (), *, check_sources: bool = False,
+                     default_origin: str = DEFAULT_ORIGIN) -> list[Claim]:
     """Read, validate and convert one claims file; every problem is reported at once.
 
     Args:
         path: the YAML file.
         default_sources: sources used when neither the file nor a claim names any.
+        check_sources: also report, at the line that names it, every source that is not there
+            (and the default sources, when a claim falls back on them and they are not there).
+        default_origin: where ``default_sources`` come from, in words, for that report.
 
     Raises:
         ClaimsFileError: with one ``FILE:LINE:COL: message`` line per problem.
@@ -250,6 +311,8 @@ def load_claims_file(path: Path, default_sources: tuple[Path, ...] = ()) -> list
                 )
             else:
                 seen[item["id"]] = line
+    if check_sources:
+        problems += _missing_sources(data, root, shown, path.parent, default_sources, default_origin)
     if problems:
         raise ClaimsFileError(problems)
 
@@ -273,22 +336,32 @@ def load_claims_file(path: Path, default_sources: tuple[Path, ...] = ()) -> list
 
 
 def load_claims_files(
-    paths: Iterable[str | Path], default_sources: tuple[Path, ...] = ()
+    paths: Iterable[str | Path], default_sources: tuple[Path, ...] = (), *, check_sources: bool = False,
+    default_origin: str = DEFAULT_ORIGIN,
 ) -> tuple[dict[Path, list[Claim]], list[str]]:
-    """Load every claims file named (files or folders): the claims of each good file, and the problems of the rest."""
+    """Load every claims file named (files or folders): the claims of each good file, and the problems of the rest.
+
+    The keyword arguments are :func:`load_claims_file`'s.
+    """
     loaded: dict[Path, list[Claim]] = {}
     problems: list[str] = []
     for path in find_claims_files(paths):
         try:
-            loaded[path] = load_claims_file(path, default_sources)
+            loaded[path] = load_claims_file(path, default_sources, check_sources=check_sources,
+                                            default_origin=default_origin)
         except ClaimsFileError as e:
             problems.extend(e.problems)
     return loaded, problems
 
 
-def load_claims(paths: Iterable[str | Path], default_sources: tuple[Path, ...] = ()) -> list[Claim]:
-    """Load every claims file named (files or folders), collecting the problems of all of them."""
-    loaded, problems = load_claims_files(paths, default_sources)
+def load_claims(paths: Iterable[str | Path], default_sources: tuple[Path, ...] = (), *, check_sources: bool = False,
+                default_origin: str = DEFAULT_ORIGIN) -> list[Claim]:
+    """Load every claims file named (files or folders), collecting the problems of all of them.
+
+    The keyword arguments are :func:`load_claims_file`'s.
+    """
+    loaded, problems = load_claims_files(paths, default_sources, check_sources=check_sources,
+                                         default_origin=default_origin)
     if problems:
         raise ClaimsFileError(problems)
     return [c for claims in loaded.values() for c in claims]

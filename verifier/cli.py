@@ -82,7 +82,8 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed([
         click.option("--sources", "sources", multiple=True, type=click.Path(path_type=Path, readable=False),
                      help="Source file or folder (repeatable). It replaces the sources a claims file names; "
-                          "without it, claims files name their own and drafts use seeds/."),
+                          "without it, claims files name their own, and drafts and claims files that name none "
+                          "use seeds/ in the working folder."),
         click.option("--model", "model_path", type=click.Path(path_type=Path),
                      help="Folder of a sentence-transformers model (default: the bundled all-MiniLM-L6-v2)."),
         click.option("--backend", type=click.Choice(["onnx", "torch"]), default="onnx", show_default=True,
@@ -107,13 +108,28 @@ def pipeline_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("claims", nargs=-1, type=click.Path(path_type=Path, readable=False))(model_options(f))
 
 
+def _check_option_sources(sources: Sequence[Path]) -> None:
+    """Every path given to --sources is there, before anything slow starts."""
+    from .claims import source_problem
+    from .paths import display_path
+
+    for path in sources:
+        why = source_problem(path)
+        if why is not None:
+            raise UsageError(f"{display_path(path)}: source {why}; paths given to --sources are relative to "
+                             "the working folder")
+
+
 def _claims_and_options(claims: Sequence[Path], sources: Sequence[Path], model_path: Path | None,
                         thresholds_path: Path | None, cache_dir: Path | None, no_cache: bool, verbosity: int,
                         **extra: Any) -> tuple[list[Any], Any]:
     """The claims, with --sources applied, and the Options that the shared flags describe."""
-    from .claims import load_claims
+    from .claims import DEFAULT_SOURCES, load_claims
 
-    loaded = load_claims(list(claims) or _default_claims(), default_sources=(Path("seeds"),))
+    _check_option_sources(sources)
+    # --sources replaces what the files name, so their own sources need not be there.
+    loaded = load_claims(list(claims) or _default_claims(), default_sources=DEFAULT_SOURCES,
+                         check_sources=not sources)
     if sources:
         loaded = [replace(c, sources=tuple(sources)) for c in loaded]
     return loaded, _options(model_path, thresholds_path, cache_dir, no_cache, verbosity, **extra)
@@ -248,6 +264,23 @@ def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path 
     return EXIT_OK
 
 
+def _draft_sources(shown: str, sources: Sequence[Path]) -> tuple[Path, ...]:
+    """The sources to cite a draft from: --sources, else the default folder, which must be there."""
+    from .claims import DEFAULT_ORIGIN, DEFAULT_SOURCES, source_problem
+    from .paths import display_path
+
+    _check_option_sources(sources)
+    if sources:
+        return tuple(sources)
+    for path in DEFAULT_SOURCES:
+        why = source_problem(path)
+        if why is not None:
+            raise UsageError(f"{shown}: no sources to cite the draft from: no --sources given, and the default "
+                             f"source {display_path(path)} ({DEFAULT_ORIGIN}) {why}; pass --sources with the "
+                             "files or folders (.txt, .md) to cite from")
+    return DEFAULT_SOURCES
+
+
 @cli.command()
 @click.argument("draft", type=click.Path(path_type=Path, dir_okay=False, readable=False))
 @model_options
@@ -293,7 +326,7 @@ def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, backend:
     shown = display_path(draft)
     if not sentences:
         raise UsageError(f"{shown}: no sentences to check (code, headings, tables and front matter are skipped)")
-    claims = claims_for(sentences, shown, tuple(sources) or (Path("seeds"),))
+    claims = claims_for(sentences, shown, _draft_sources(shown, sources))
     run = verify(claims, _options(model_path, thresholds_path, cache_dir, no_cache, verbosity, backend=backend))
     results = list(run.results)
 
@@ -328,15 +361,15 @@ def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, backend:
 @cli.command()
 @click.argument("claims", nargs=-1, type=click.Path(path_type=Path, readable=False))
 def validate(claims: Sequence[Path]) -> int:
-    """Check claims files against the schema, without loading any model.
+    """Check claims files against the schema, and that their sources are there, without loading any model.
 
     \b
     Example:
         verifier validate claims/
     """
-    from .claims import load_claims_files
+    from .claims import DEFAULT_SOURCES, load_claims_files
 
-    loaded, problems = load_claims_files(list(claims) or _default_claims())
+    loaded, problems = load_claims_files(list(claims) or _default_claims(), DEFAULT_SOURCES, check_sources=True)
     for path, items in loaded.items():
         click.echo(f"{path}: ok ({len(items)} claims)")
     if problems:

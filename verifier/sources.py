@@ -258,8 +258,7 @@ def find_source_files(paths: Iterable[Path]) -> list[Path]:
     return expand_paths(
         paths, SOURCE_SUFFIXES,
         empty_folder=lambda p: SourceError(f"{display_path(p)}: no source files (.txt, .md) in this folder"),
-        missing=lambda p: SourceError(f"{display_path(p)}: source not found; check the path in `sources:` "
-                                      "(it is relative to the claims file's folder) or --sources"),
+        missing=lambda p: SourceError(f"{display_path(p)}: source not found: no such file or folder"),
         unreadable=lambda p, e: SourceError(f"{display_path(p)}: cannot read the folder: {read_error(e)}"),
     )
 

@@ -102,7 +102,21 @@ CASES = [
     ("claims-file-too-large", {"claims/c.yaml": "#" * (11 * 1024 * 1024)}, ["check", "claims/c.yaml"],
      "claims/c.yaml:1:1: file is 11 MB; claims files are limited to 10 MB"),
     ("source-missing", {"claims/c.yaml": "version: 1\nsources: [../missing.txt]\n" + GOODCLAIM}, ["check", "claims/c.yaml"],
-     "verifier: error: missing.txt: source not found; check the path in `sources:` (it is relative to the claims file's folder) or --sources"),
+     "claims/c.yaml:2:11: $.sources[0]: source '../missing.txt' was not found (looked for missing.txt); paths in `sources:` are relative to the claims file's folder"),
+    ("claim-source-missing", {"claims/c.yaml": V + GOODCLAIM + "    sources: [other/a.txt]\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:6:15: $.claims[0].sources[0]: source 'other/a.txt' was not found (looked for claims/other/a.txt); paths in `sources:` are relative to the claims file's folder"),
+    ("source-missing-and-schema-error", {"claims/c.yaml": "version: 1\nsources: [../missing.txt]\n" + GOODCLAIM + "    expect: maybe\n"}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:2:11: $.sources[0]: source '../missing.txt' was not found (looked for missing.txt); paths in `sources:` are relative to the claims file's folder"),
+    ("default-sources-missing", {"claims/c.yaml": "version: 1\n" + GOODCLAIM, "seeds": None}, ["check", "claims/c.yaml"],
+     "claims/c.yaml:1:1: $: no `sources:` in this file, and the default source seeds (in the working folder) was not found; add `sources:` to the file (paths relative to its folder), or pass --sources"),
+    ("default-sources-missing-after-comments", {"claims/c.yaml": "# notes\n\nversion: 1\n" + GOODCLAIM, "seeds": None}, ["validate", "claims/c.yaml"],
+     "claims/c.yaml:3:1: $: no `sources:` in this file, and the default source seeds (in the working folder) was not found; add `sources:` to the file (paths relative to its folder), or pass --sources"),
+    ("validate-source-missing", {"claims/c.yaml": "version: 1\nsources: [../seeds, ../missing]\n" + GOODCLAIM}, ["validate", "claims/c.yaml"],
+     "claims/c.yaml:2:21: $.sources[1]: source '../missing' was not found (looked for missing); paths in `sources:` are relative to the claims file's folder"),
+    ("cite-default-sources-missing", {"draft.md": "The drills began in Lachin today.\n", "seeds": None}, ["cite", "draft.md"],
+     "verifier: error: draft.md: no sources to cite the draft from: no --sources given, and the default source seeds (in the working folder) was not found; pass --sources with the files or folders (.txt, .md) to cite from"),
+    ("cite-sources-option-missing", {"draft.md": "The drills began in Lachin today.\n"}, ["cite", "draft.md", "--sources", "notes/"],
+     "verifier: error: notes: source was not found; paths given to --sources are relative to the working folder"),
     ("source-folder-without-text", {"claims/c.yaml": "version: 1\nsources: [../docs]\n" + GOODCLAIM, "docs/a.pdf": b"%PDF"}, ["check", "claims/c.yaml"],
      "verifier: error: docs: no source files (.txt, .md) in this folder"),
     ("source-binary", {"claims/c.yaml": "version: 1\nsources: [../docs/a.txt]\n" + GOODCLAIM, "docs/a.txt": b"\x00\x01\x02"}, ["check", "claims/c.yaml"],
@@ -110,11 +124,11 @@ CASES = [
     ("source-latin-1", {"claims/c.yaml": "version: 1\nsources: [../docs/a.txt]\n" + GOODCLAIM, "docs/a.txt": "Caf\xe9 first emerged.\n".encode("latin-1")}, ["check", "claims/c.yaml"],
      "verifier: error: docs/a.txt:1: source is not valid UTF-8 (byte 3); re-save it as UTF-8"),
     ("source-symlink-loop", {"claims/c.yaml": "version: 1\nsources: [../docs/loop.txt]\n" + GOODCLAIM, "docs/loop.txt": "@symlink:loop.txt"}, ["check", "claims/c.yaml"],
-     "verifier: error: docs/loop.txt: source not found; check the path in `sources:` (it is relative to the claims file's folder) or --sources"),
+     "claims/c.yaml:2:11: $.sources[0]: source '../docs/loop.txt' is a broken or looping symlink (looked for docs/loop.txt); paths in `sources:` are relative to the claims file's folder"),
     ("sources-all-empty", {"claims/c.yaml": "version: 1\nsources: [../docs]\n" + GOODCLAIM, "docs/a.txt": "\n\n  \n", "docs/b.md": ""}, ["check", "claims/c.yaml"],
      "verifier: error: the sources hold no text to check claims against: docs/a.txt, docs/b.md"),
     ("sources-option-missing", {"claims/c.yaml": V + GOODCLAIM}, ["check", "claims/c.yaml", "--sources", "nope/"],
-     "verifier: error: nope: source not found; check the path in `sources:` (it is relative to the claims file's folder) or --sources"),
+     "verifier: error: nope: source was not found; paths given to --sources are relative to the working folder"),
     ("thresholds-not-json", {"claims/c.yaml": V + GOODCLAIM, "t.json": "{nope"}, ["check", "claims/c.yaml", "--thresholds", "t.json"],
      "verifier: error: t.json:1:2: not valid JSON: Expecting property name enclosed in double quotes"),
     ("thresholds-beside-claims-bad", {"claims/c.yaml": V + GOODCLAIM, "claims/verifier-thresholds.json": '{"version": 1, "support_cosine": 5}'}, ["check", "claims/c.yaml"],
@@ -207,7 +221,9 @@ def _lay_out(folder: Path, files: dict) -> set[Path]:
     for name, content in files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, str) and content.startswith("@symlink:"):
+        if content is None:  # take away what the layout would otherwise have
+            shutil.rmtree(path)
+        elif isinstance(content, str) and content.startswith("@symlink:"):
             os.symlink(content.split(":", 1)[1], path)
         elif isinstance(content, str) and content.startswith("@unreadable:"):
             path.write_text(content.split(":", 1)[1], encoding="utf-8")

@@ -93,7 +93,8 @@ def test_missing_source_exits_2_with_hint(capsys):
     Path("claims/c.yaml").write_text(GOOD.replace("../seeds", "../nowhere"))
     rc, _, err = run(capsys, "check", "claims/c.yaml")
     assert rc == 2
-    assert "nowhere: source not found" in err and "Traceback" not in err
+    assert ("claims/c.yaml:2:11: $.sources[0]: source '../nowhere' was not found (looked for nowhere)" in err
+            and "Traceback" not in err)
 
 
 def test_missing_claims_path_exits_2(capsys):
@@ -395,3 +396,35 @@ def test_a_symlinked_source_folder_keeps_its_name(capsys, project):
     assert rc == 0, err
     assert {e["source"] for r in json.loads(out)["results"] for e in r["evidence"]} == {
         "articles/000_02d9999218a401c2.txt"}
+
+
+def test_a_file_without_sources_reads_seeds_in_the_working_folder(capsys, project):
+    (project / "work" / "claims").mkdir(parents=True)
+    (project / "work" / "claims" / "c.yaml").write_text(GOOD.replace("sources: [../seeds]\n", ""))
+    rc, out, err = run(capsys, "check", "work/claims/c.yaml")  # seeds/ here, not beside the file
+    assert rc == 0, err
+    assert "(seeds/000_02d9999218a401c2.txt, line 15)" in out
+
+
+def test_validate_checks_that_every_source_is_there(capsys):
+    Path("claims/c.yaml").write_text(GOOD)
+    Path("claims/d.yaml").write_text(GOOD.replace("../seeds", "../seeds, ../gone.txt"))
+    rc, out, err = run(capsys, "validate", "claims")
+    assert rc == 2
+    assert "claims/c.yaml: ok (2 claims)" in out
+    assert err.splitlines() == [
+        "claims/d.yaml:2:21: $.sources[1]: source '../gone.txt' was not found (looked for gone.txt); "
+        "paths in `sources:` are relative to the claims file's folder",
+        "verifier: 1 problem in the claims; nothing was checked"]
+
+
+def test_cite_outside_a_project_asks_for_sources(capsys, project, monkeypatch):
+    elsewhere = project / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    Path("draft.md").write_text(DRAFT)
+    rc, out, err = run(capsys, "cite", "draft.md")
+    assert rc == 2 and out == ""
+    assert "draft.md: no sources to cite the draft from" in err and "claims file" not in err
+    rc, out, _ = run(capsys, "cite", "draft.md", "--sources", "../seeds")
+    assert rc == 1 and "[^verifier-1]" in out

@@ -141,3 +141,64 @@ def test_bundled_examples_are_valid_and_carry_the_schema_line():
     for f in sorted((root / "claims").glob("*.yaml")):
         assert f.read_text().startswith("# yaml-language-server: $schema=../schemas/claims.schema.json")
         assert len(load_claims_file(f)) >= 20
+
+
+def test_sources_are_checked_only_when_asked(tmp_path):
+    text = "version: 1\nsources: [gone]\nclaims: [{id: a, text: b}]\n"
+    (c,) = load_text(tmp_path, text)  # the library reads sources later, or the caller replaces them
+    assert c.sources == (tmp_path / "gone",)
+    with pytest.raises(ClaimsFileError) as exc:
+        load_claims_file(tmp_path / "c.yaml", check_sources=True)
+    assert exc.value.problems == ["c.yaml:2:11: $.sources[0]: source 'gone' was not found (looked for gone); "
+                                  "paths in `sources:` are relative to the claims file's folder"]
+
+
+def test_every_missing_source_is_reported_at_the_line_that_names_it(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("A sentence.")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    p = tmp_path / "sub" / "c.yaml"
+    p.parent.mkdir()
+    p.write_text("version: 1\nsources: [../docs, ../loop]\nclaims:\n  - id: a\n    text: b\n"
+                 "  - id: b\n    text: c\n    sources:\n      - ../docs/a.txt\n      - a.txt\n")
+    with pytest.raises(ClaimsFileError) as exc:
+        load_claims_file(p, check_sources=True)
+    assert [q.split(": source ")[0] for q in exc.value.problems] == ["sub/c.yaml:2:20: $.sources[1]",
+                                                                    "sub/c.yaml:10:9: $.claims[1].sources[1]"]
+    assert "'../loop' is a broken or looping symlink (looked for loop)" in exc.value.problems[0]
+    assert "'a.txt' was not found (looked for sub/a.txt)" in exc.value.problems[1]
+
+
+def test_the_default_sources_must_be_there_when_a_claim_falls_back_on_them(tmp_path):
+    p = tmp_path / "c.yaml"
+    p.write_text("# a comment\nversion: 1\nclaims:\n  - id: a\n    text: b\n")
+    with pytest.raises(ClaimsFileError) as exc:
+        load_claims_file(p, (Path("seeds"),), check_sources=True, default_origin="in the working folder")
+    assert exc.value.problems == [
+        "c.yaml:2:1: $: no `sources:` in this file, and the default source seeds (in the working folder) was not "
+        "found; add `sources:` to the file (paths relative to its folder), or pass --sources"]
+    (tmp_path / "seeds").mkdir()
+    (c,) = load_claims_file(p, (Path("seeds"),), check_sources=True)
+    assert c.sources == (Path("seeds"),)
+    # Claims with sources of their own do not need the default.
+    (tmp_path / "seeds").rmdir()
+    p.write_text("version: 1\nclaims:\n  - id: a\n    text: b\n    sources: [x.txt]\n")
+    (tmp_path / "x.txt").write_text("B.")
+    (c,) = load_claims_file(p, (Path("seeds"),), check_sources=True)
+    assert c.sources == (tmp_path / "x.txt",)
+
+
+def test_sources_are_checked_beside_schema_errors_and_bad_shapes_do_not_break_the_check(tmp_path):
+    problems = problems_of(tmp_path, "version: 1\nsources: [gone, 3]\nclaims:\n  - just text\n  - {id: a, text: b, sources: x}\n")
+    assert not any("source 'gone'" in q for q in problems)  # not asked to check sources
+    p = tmp_path / "c.yaml"
+    with pytest.raises(ClaimsFileError) as exc:
+        load_claims_file(p, (Path("seeds"),), check_sources=True)
+    assert any("source 'gone' was not found" in q for q in exc.value.problems)
+    assert any("'just text' is not of type 'object'" in q for q in exc.value.problems)
+
+
+def test_the_schema_documents_the_default_sources():
+    from verifier.claims import load_schema
+
+    assert "the folder seeds in the working folder" in load_schema("claims")["properties"]["sources"]["description"]
