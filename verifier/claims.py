@@ -16,6 +16,10 @@ VERDICTS = ("supported", "contradicted", "unsupported")
 CLAIMS_SUFFIXES = (".yaml", ".yml")
 # A claims file larger than this is almost certainly a mistake (a data dump, a binary).
 MAX_CLAIMS_FILE_BYTES = 10 * 1024 * 1024
+# What reports name as the file of a claims file read from standard input, and of --claim.
+STDIN = "<stdin>"
+COMMAND_LINE = "<command line>"
+NOT_FILES = (STDIN, COMMAND_LINE)
 # Where the sources of a claims file that names none are looked for: `seeds` in the working folder.
 DEFAULT_SOURCES = (Path("seeds"),)
 DEFAULT_ORIGIN = "in the working folder"
@@ -50,17 +54,25 @@ def find_claims_files(paths: Iterable[str | Path]) -> list[Path]:
     )
 
 
+def _too_large(size: int, shown: str) -> ClaimsFileError:
+    return ClaimsFileError([f"{shown}:1:1: file is {size // 1024 // 1024} MB; claims files are limited to "
+                            f"{MAX_CLAIMS_FILE_BYTES // 1024 // 1024} MB"])
+
+
 def _read_text(path: Path, shown: str) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_CLAIMS_FILE_BYTES:
-            raise ClaimsFileError(
-                [f"{shown}:1:1: file is {size // 1024 // 1024} MB; claims files are limited to "
-                 f"{MAX_CLAIMS_FILE_BYTES // 1024 // 1024} MB"]
-            )
+            raise _too_large(size, shown)
         data = path.read_bytes()
     except OSError as e:
         raise ClaimsFileError([f"{shown}:1:1: cannot read file: {read_error(e)}"]) from e
+    return _decode(data, shown)
+
+
+def _decode(data: bytes, shown: str) -> str:
+    if len(data) > MAX_CLAIMS_FILE_BYTES:
+        raise _too_large(len(data), shown)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
@@ -251,6 +263,8 @@ def _missing_sources(data: Any, root: Any, shown: str, base: Path,
     for i, item in enumerate(claims):
         if isinstance(item, dict):
             named += [(["claims", i, "sources", j], s) for j, s in enumerate(_list(item.get("sources")))]
+    relative_to = ("the working folder, for claims read from standard input" if shown == STDIN
+                   else "the claims file's folder")
     problems = []
     for where, written in named:
         if not isinstance(written, str) or not written:
@@ -260,7 +274,7 @@ def _missing_sources(data: Any, root: Any, shown: str, base: Path,
             line, col = _locate(root, where)
             problems.append(f"{shown}:{line}:{col}: {_json_path(where)}: source {written!r} {why} "
                             f"(looked for {display_path(base / written)}); paths in `sources:` are "
-                            "relative to the claims file's folder")
+                            f"relative to {relative_to}")
     uses_default = "sources" not in data and any(isinstance(c, dict) and "sources" not in c for c in claims)
     if uses_default:
         line, col = _position_of_root(root)
@@ -273,7 +287,7 @@ def _missing_sources(data: Any, root: Any, shown: str, base: Path,
                 problems.append(
                     f"{shown}:{line}:{col}: $: no `sources:` in this file, and the default source "
                     f"{display_path(source)} ({default_origin}) {why}; add `sources:` to the file "
-                    "(paths relative to its folder), or pass --sources")
+                    f"(paths relative to {'its folder' if shown != STDIN else relative_to}), or pass --sources")
     return problems
 
 
@@ -292,7 +306,24 @@ def load_claims_file(path: Path, default_sources: tuple[Path, ...] = (), *, chec
         ClaimsFileError: with one ``FILE:LINE:COL: message`` line per problem.
     """
     shown = display_path(path)
-    text = _read_text(path, shown)
+    return _claims_from_text(_read_text(path, shown), shown, path.parent, default_sources, check_sources,
+                             default_origin)
+
+
+def parse_claims(data: bytes, shown: str, base: Path, default_sources: tuple[Path, ...] = (), *,
+                 check_sources: bool = False, default_origin: str = DEFAULT_ORIGIN) -> list[Claim]:
+    """:func:`load_claims_file` for the bytes of a claims file read elsewhere (standard input).
+
+    Args:
+        data: the file's bytes.
+        shown: its name in messages and reports ("<stdin>").
+        base: the folder its sources are relative to.
+    """
+    return _claims_from_text(_decode(data, shown), shown, base, default_sources, check_sources, default_origin)
+
+
+def _claims_from_text(text: str, shown: str, base: Path, default_sources: tuple[Path, ...], check_sources: bool,
+                      default_origin: str) -> list[Claim]:
     root = _parse_yaml(text, shown)
     if root is None:
         raise ClaimsFileError([f"{shown}:1:1: the file is empty; see `verifier schema` for the format"])
@@ -312,11 +343,10 @@ def load_claims_file(path: Path, default_sources: tuple[Path, ...] = (), *, chec
             else:
                 seen[item["id"]] = line
     if check_sources:
-        problems += _missing_sources(data, root, shown, path.parent, default_sources, default_origin)
+        problems += _missing_sources(data, root, shown, base, default_sources, default_origin)
     if problems:
         raise ClaimsFileError(problems)
 
-    base = path.parent
     file_sources = tuple(base / s for s in data.get("sources", ())) or default_sources
     claims = []
     for i, item in enumerate(data["claims"]):

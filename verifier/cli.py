@@ -82,8 +82,9 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed([
         click.option("--sources", "sources", multiple=True, type=click.Path(path_type=Path, readable=False),
                      help="Source file or folder (repeatable). It replaces the sources a claims file names; "
-                          "without it, claims files name their own, and drafts and claims files that name none "
-                          "use seeds/ in the working folder."),
+                          "without it, claims files name their own, and drafts, --claim and claims files that "
+                          "name none use [tool.verifier] sources in pyproject.toml, else seeds/ in the working "
+                          "folder."),
         click.option("--model", "model_path", type=click.Path(path_type=Path),
                      help="Folder of a sentence-transformers model (default: the bundled all-MiniLM-L6-v2)."),
         click.option("--backend", type=click.Choice(["onnx", "torch"]), default="onnx", show_default=True,
@@ -91,8 +92,9 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      help="Run the model as a quantised ONNX graph (exported once, cached) or on torch "
                           "through sentence-transformers. Also $VERIFIER_BACKEND."),
         click.option("--thresholds", "thresholds_path", type=click.Path(path_type=Path, dir_okay=False, readable=False),
-                     help=f"Thresholds file from `verifier calibrate` (default: {LOCAL_THRESHOLDS} beside "
-                          "each claims file, else the built-in ones)."),
+                     help="Thresholds file from `verifier calibrate` (default: [tool.verifier] thresholds in "
+                          f"pyproject.toml, else {LOCAL_THRESHOLDS} beside each claims file, else the built-in "
+                          "ones)."),
         click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
                      help="Where to cache embeddings (default: $VERIFIER_CACHE_DIR or ~/.cache/verifier)."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the embedding cache."),
@@ -120,36 +122,105 @@ def _check_option_sources(sources: Sequence[Path]) -> None:
                              "the working folder")
 
 
-def _claims_and_options(claims: Sequence[Path], sources: Sequence[Path], model_path: Path | None,
-                        thresholds_path: Path | None, cache_dir: Path | None, no_cache: bool, verbosity: int,
-                        **extra: Any) -> tuple[list[Any], Any]:
-    """The claims, with --sources applied, and the Options that the shared flags describe."""
-    from .claims import DEFAULT_SOURCES, load_claims
+def _config() -> Any:
+    """The defaults in [tool.verifier] of the nearest pyproject.toml, validated once, here."""
+    from .config import load_config
+
+    return load_config(Path("."), FORMATS)
+
+
+def _default_sources(config: Any) -> tuple[tuple[Path, ...], str]:
+    """The sources of claims that name none, and where they come from, in words."""
+    from .claims import DEFAULT_ORIGIN, DEFAULT_SOURCES
+
+    if config.sources:
+        return config.sources, config.origin("sources")
+    return DEFAULT_SOURCES, DEFAULT_ORIGIN
+
+
+def _sources_or_default(shown: str, purpose: str, sources: Sequence[Path], config: Any) -> tuple[Path, ...]:
+    """--sources, else the default sources, which must be there; ``purpose`` says what they are for."""
+    from .claims import source_problem
+    from .paths import display_path
 
     _check_option_sources(sources)
+    if sources:
+        return tuple(sources)
+    defaults, origin = _default_sources(config)
+    for path in defaults:
+        why = source_problem(path)
+        if why is not None:
+            raise UsageError(f"{shown}: no sources {purpose}: no --sources given, and the default source "
+                             f"{display_path(path)} ({origin}) {why}; pass --sources with the files or "
+                             "folders (.txt, .md) to read")
+    return defaults
+
+
+def _read_stdin() -> bytes:
+    return click.get_binary_stream("stdin").read()
+
+
+def _load_claims_files(args: Sequence[Path], config: Any,
+                       check_sources: bool) -> tuple[list[tuple[str, list[Any]]], list[str]]:
+    """The claims of every file named (``-`` is standard input), by file, and the problems of the rest."""
+    from .claims import STDIN, load_claims_files, parse_claims
+    from .paths import display_path
+
+    defaults, origin = _default_sources(config)
+    items = list(args) or _default_claims()
+    dash = next((i for i, a in enumerate(items) if str(a) == "-"), None)
+    groups = [items] if dash is None else [items[:dash], ["-"], [a for a in items[dash + 1:] if str(a) != "-"]]
+    out: list[tuple[str, list[Any]]] = []
+    problems: list[str] = []
+    for group in groups:
+        if group == ["-"]:
+            try:
+                # Sources in a claims file from standard input are relative to the working folder.
+                out.append((STDIN, parse_claims(_read_stdin(), STDIN, Path("."), defaults,
+                                                check_sources=check_sources, default_origin=origin)))
+            except ClaimsFileError as e:
+                problems.extend(e.problems)
+        elif group:
+            loaded, found = load_claims_files(group, defaults, check_sources=check_sources, default_origin=origin)
+            out.extend((display_path(path), items_) for path, items_ in loaded.items())
+            problems.extend(found)
+    return out, problems
+
+
+def _claims_and_options(claims: Sequence[Path], sources: Sequence[Path], model_path: Path | None,
+                        thresholds_path: Path | None, cache_dir: Path | None, no_cache: bool, verbosity: int,
+                        config: Any, **extra: Any) -> tuple[list[Any], Any]:
+    """The claims, with --sources applied, and the Options that the shared flags describe."""
+    _check_option_sources(sources)
     # --sources replaces what the files name, so their own sources need not be there.
-    loaded = load_claims(list(claims) or _default_claims(), default_sources=DEFAULT_SOURCES,
-                         check_sources=not sources)
+    by_file, problems = _load_claims_files(claims, config, check_sources=not sources)
+    if problems:
+        raise ClaimsFileError(problems)
+    loaded = [c for _, items in by_file for c in items]
     if sources:
         loaded = [replace(c, sources=tuple(sources)) for c in loaded]
-    return loaded, _options(model_path, thresholds_path, cache_dir, no_cache, verbosity, **extra)
+    return loaded, _options(model_path, thresholds_path, cache_dir, no_cache, verbosity, config, **extra)
 
 
 def _options(model_path: Path | None, thresholds_path: Path | None, cache_dir: Path | None, no_cache: bool,
-             verbosity: int, **extra: Any) -> Any:
-    """The Options that the shared model flags describe."""
+             verbosity: int, config: Any, **extra: Any) -> Any:
+    """The Options that the shared model flags describe; --thresholds wins over [tool.verifier] thresholds."""
     from .judge import default_thresholds, thresholds_from_json
     from .models.embed import default_cache_dir
-    from .paths import read_error
+    from .paths import display_path, read_error
     from .pipeline import Options
 
+    origin = ""
+    if thresholds_path is None and config.thresholds is not None:
+        thresholds_path, origin = config.thresholds, f" ({config.origin('thresholds')})"
     thresholds = None
     if thresholds_path is not None:
+        shown = display_path(thresholds_path) if origin else str(thresholds_path)
         try:
             text = thresholds_path.read_text(encoding="utf-8")
         except OSError as e:
-            raise UsageError(f"{thresholds_path}: cannot read the thresholds: {read_error(e)}") from e
-        thresholds = thresholds_from_json(text, str(thresholds_path), default_thresholds())
+            raise UsageError(f"{shown}: cannot read the thresholds{origin}: {read_error(e)}") from e
+        thresholds = thresholds_from_json(text, shown, default_thresholds())
 
     def progress(msg: str) -> None:
         if verbosity > 1:
@@ -161,54 +232,104 @@ def _options(model_path: Path | None, thresholds_path: Path | None, cache_dir: P
                    thresholds=thresholds, progress=progress, progress_bar=bar, **extra)
 
 
+def _reports(fmts: Sequence[str], outputs: Sequence[Path], config: Any) -> list[tuple[str, Path | None]]:
+    """The reports to write: (format, file or None for standard output), from the options or else the config."""
+    if not fmts and not outputs and config.formats:
+        return list(config.formats)
+    formats = list(fmts) or ["text"]
+    if len(outputs) > len(formats):
+        raise UsageError("more --output files than --format options; pair each --output with a --format")
+    if len(formats) - len(outputs) > 1:
+        raise UsageError("only one report can go to standard output; give each other --format an --output")
+    return [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
+
+
+def _one_off_claims(texts: Sequence[str], sources: Sequence[Path], config: Any) -> list[Any]:
+    """A claim for each --claim TEXT, checked against --sources or the default sources."""
+    from .claims import COMMAND_LINE, Claim
+    from .drafts import claim_id
+
+    texts = [" ".join(text.split()) for text in texts]
+    if not all(texts):
+        raise UsageError("--claim: the claim's text is blank; give the claim to check, in quotes")
+    srcs = _sources_or_default("--claim", "to check the claim against", sources, config)
+    claims = []
+    seen: dict[str, int] = {}
+    for text in texts:
+        base = claim_id(text)
+        seen[base] = seen.get(base, 0) + 1
+        cid = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        claims.append(Claim(id=cid, text=text, sources=srcs, file=COMMAND_LINE, line=1))
+    return claims
+
+
 @cli.command()
 @pipeline_options
+@click.option("--claim", "claim_texts", multiple=True, metavar="TEXT",
+              help="Check this claim instead of claims files (repeatable), against --sources or the default sources.")
 @click.option("--format", "fmts", type=click.Choice(FORMATS), multiple=True,
-              help="Report format (default: text). Repeat it, each with its own --output, for several reports.")
+              help="Report format (default: text, or [tool.verifier] formats). Repeat it, each with its own "
+                   "--output, for several reports.")
 @click.option("-o", "--output", "outputs", type=click.Path(path_type=Path, dir_okay=False), multiple=True,
               help="Write the report of the --format in the same position to this file (atomically).")
 @click.option("--nli-model", "nli_model_path", type=click.Path(path_type=Path),
               help="Folder of a Hugging Face NLI cross-encoder to read the quotes instead of the shipped entailment model.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text report; auto means only on a terminal, and never when NO_COLOR is set.")
-def check(claims: Sequence[Path], sources: Sequence[Path], fmts: Sequence[str], outputs: Sequence[Path],
-          model_path: Path | None, backend: str, thresholds_path: Path | None, nli_model_path: Path | None,
-          cache_dir: Path | None, no_cache: bool, color: str, verbose: int, quiet: int) -> int:
+def check(claims: Sequence[Path], sources: Sequence[Path], claim_texts: Sequence[str], fmts: Sequence[str],
+          outputs: Sequence[Path], model_path: Path | None, backend: str, thresholds_path: Path | None,
+          nli_model_path: Path | None, cache_dir: Path | None, no_cache: bool, color: str, verbose: int,
+          quiet: int) -> int:
     """Verify every claim in CLAIMS (files or folders) and report a cited verdict for each.
 
+    CLAIMS may be - to read a claims file from standard input, whose sources are then
+    relative to the working folder; --claim checks one claim without a file.
+
     Exit code 0 when every claim gets the verdict it expects, 1 when one does not,
-    2 for bad input.
+    2 for bad input. Defaults for --sources, --format and --thresholds can live in
+    pyproject.toml under [tool.verifier]; an option given here wins.
 
     \b
     Example:
         verifier check claims/ --format json --output report.json
         verifier check claims/ --format sarif -o verifier.sarif --format github
+        verifier check --claim "The drills began in Lachin." --sources seeds/
+        ./make-claims | verifier check - --sources seeds/
     """
+    from .paths import display_path
     from .pipeline import verify
     from .report import write
 
-    formats = list(fmts) or ["text"]
-    if len(outputs) > len(formats):
-        raise UsageError("more --output files than --format options; pair each --output with a --format")
-    if len(formats) - len(outputs) > 1:
-        raise UsageError("only one report can go to standard output; give each other --format an --output")
+    config = _config()
+    if claim_texts and claims:
+        raise UsageError("give claims files or --claim, not both")
+    reports = _reports(fmts, outputs, config)
     verbosity = 1 + verbose - quiet
-    for path in outputs:
+    files = [path for _, path in reports if path is not None]
+    for path in files:
         _check_writable(path)
-    loaded, options = _claims_and_options(claims, sources, model_path, thresholds_path, cache_dir, no_cache,
-                                          verbosity, backend=backend, nli_model_path=nli_model_path)
+    extra = {"backend": backend, "nli_model_path": nli_model_path}
+    if claim_texts:
+        loaded = _one_off_claims(claim_texts, sources, config)
+        options = _options(model_path, thresholds_path, cache_dir, no_cache, verbosity, config, **extra)
+    else:
+        loaded, options = _claims_and_options(claims, sources, model_path, thresholds_path, cache_dir, no_cache,
+                                              verbosity, config, **extra)
     run = verify(loaded, options)
-    for fmt, output in zip(formats, outputs):
-        buf = io.StringIO()
-        write(fmt, run, buf, False)
-        _write_output(output, buf.getvalue())
-    if len(formats) > len(outputs):
-        fmt = formats[-1]
+    for fmt, output in reports:
+        if output is not None:
+            buf = io.StringIO()
+            write(fmt, run, buf, False)
+            _write_output(output, buf.getvalue())
+    to_stdout = [fmt for fmt, output in reports if output is None]
+    if to_stdout:
+        fmt = to_stdout[0]
         write(fmt, run, sys.stdout, fmt == "text" and _use_color(color, sys.stdout))
     elif verbosity > 0:
         s = run.summary
         click.echo(f"{s['claims']} claims: {s['passed']} passed, {s['failed']} failed; "
-                   f"report{'s' if len(outputs) > 1 else ''} in {', '.join(map(str, outputs))}", err=True)
+                   f"report{'s' if len(files) > 1 else ''} in {', '.join(display_path(f) for f in files)}",
+                   err=True)
     return EXIT_OK if run.passed else EXIT_FAILED
 
 
@@ -236,7 +357,7 @@ def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path 
 
     verbosity = 1 + verbose - quiet
     loaded, options = _claims_and_options(claims, sources, model_path, thresholds_path, cache_dir, no_cache,
-                                          verbosity, backend=backend)
+                                          verbosity, _config(), backend=backend)
     if output is None:
         folders = {Path(c.file).parent for c in loaded}
         if len(folders) != 1:
@@ -264,25 +385,8 @@ def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path 
     return EXIT_OK
 
 
-def _draft_sources(shown: str, sources: Sequence[Path]) -> tuple[Path, ...]:
-    """The sources to cite a draft from: --sources, else the default folder, which must be there."""
-    from .claims import DEFAULT_ORIGIN, DEFAULT_SOURCES, source_problem
-    from .paths import display_path
-
-    _check_option_sources(sources)
-    if sources:
-        return tuple(sources)
-    for path in DEFAULT_SOURCES:
-        why = source_problem(path)
-        if why is not None:
-            raise UsageError(f"{shown}: no sources to cite the draft from: no --sources given, and the default "
-                             f"source {display_path(path)} ({DEFAULT_ORIGIN}) {why}; pass --sources with the "
-                             "files or folders (.txt, .md) to cite from")
-    return DEFAULT_SOURCES
-
-
 @cli.command()
-@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False, readable=False))
+@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False, readable=False, allow_dash=True))
 @model_options
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
               help="markdown: the draft with footnotes; json: a result per sentence.")
@@ -296,7 +400,7 @@ def _draft_sources(shown: str, sources: Sequence[Path]) -> tuple[Path, ...]:
 def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, backend: str, thresholds_path: Path | None,
          cache_dir: Path | None, no_cache: bool, verbose: int, quiet: int, fmt: str, output: Path | None,
          in_place: bool, claims_out: Path | None, fail_on: str) -> int:
-    """Cite a quote from the sources for every sentence of a Markdown or text DRAFT.
+    """Cite a quote from the sources for every sentence of a Markdown or text DRAFT (- reads standard input).
 
     Each sentence gets a footnote quoting its evidence, or is marked unsupported or
     contradicted with the reason. Running it again replaces the citations it wrote;
@@ -306,28 +410,36 @@ def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, backend:
     Example:
         verifier cite draft.md --sources seeds/ > cited.md
         verifier cite draft.md --in-place
+        pandoc notes.docx -t markdown | verifier cite - --sources seeds/
     """
-    from .drafts import annotate, claims_file, claims_for, draft_sentences, read_draft, strip_citations
+    from .claims import STDIN
+    from .drafts import annotate, claims_file, claims_for, decode_draft, draft_sentences, read_draft, strip_citations
     from .paths import display_path
     from .pipeline import verify
     from .report.json_report import result_dict
 
+    config = _config()
+    from_stdin = str(draft) == "-"
     if in_place and output is not None:
         raise UsageError("--in-place and --output both name where to write; give one")
     if in_place and fmt != "markdown":
         raise UsageError("--in-place rewrites the draft, so it needs --format markdown")
+    if in_place and from_stdin:
+        raise UsageError("--in-place rewrites the draft's file, and a draft from standard input has none; "
+                         "use --output or redirect standard output")
     verbosity = 1 + verbose - quiet
-    text = read_draft(draft)
+    text = decode_draft(_read_stdin(), STDIN) if from_stdin else read_draft(draft)
     for path in (output, claims_out):
         if path is not None:
             _check_writable(path)
     original = strip_citations(text)
     sentences = draft_sentences(original)
-    shown = display_path(draft)
+    shown = STDIN if from_stdin else display_path(draft)
     if not sentences:
         raise UsageError(f"{shown}: no sentences to check (code, headings, tables and front matter are skipped)")
-    claims = claims_for(sentences, shown, _draft_sources(shown, sources))
-    run = verify(claims, _options(model_path, thresholds_path, cache_dir, no_cache, verbosity, backend=backend))
+    claims = claims_for(sentences, shown, _sources_or_default(shown, "to cite the draft from", sources, config))
+    run = verify(claims, _options(model_path, thresholds_path, cache_dir, no_cache, verbosity, config,
+                                  backend=backend))
     results = list(run.results)
 
     if fmt == "json":
@@ -361,17 +473,17 @@ def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, backend:
 @cli.command()
 @click.argument("claims", nargs=-1, type=click.Path(path_type=Path, readable=False))
 def validate(claims: Sequence[Path]) -> int:
-    """Check claims files against the schema, and that their sources are there, without loading any model.
+    """Check claims files against the schema, and that their sources are there; loads no model.
+
+    CLAIMS are files or folders; - reads a claims file from standard input.
 
     \b
     Example:
         verifier validate claims/
     """
-    from .claims import DEFAULT_SOURCES, load_claims_files
-
-    loaded, problems = load_claims_files(list(claims) or _default_claims(), DEFAULT_SOURCES, check_sources=True)
-    for path, items in loaded.items():
-        click.echo(f"{path}: ok ({len(items)} claims)")
+    loaded, problems = _load_claims_files(claims, _config(), check_sources=True)
+    for shown, items in loaded:
+        click.echo(f"{shown}: ok ({len(items)} claims)")
     if problems:
         raise ClaimsFileError(problems)
     return EXIT_OK

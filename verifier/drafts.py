@@ -143,13 +143,20 @@ def read_draft(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as e:
         raise UsageError(f"{path}: cannot read the draft: {read_error(e)}") from e
+    return decode_draft(raw, str(path))
+
+
+def decode_draft(raw: bytes, shown: str) -> str:
+    """The text of a draft's bytes (read from a file or standard input); a binary or non-UTF-8 one is a UsageError."""
+    from .errors import UsageError
+
     if b"\x00" in raw:
-        raise UsageError(f"{path}: this is a binary file, not a Markdown or text draft")
+        raise UsageError(f"{shown}: this is a binary file, not a Markdown or text draft")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise UsageError(f"{path}:{line}: the draft is not valid UTF-8 (byte {e.start}); save it as UTF-8") from e
+        raise UsageError(f"{shown}:{line}: the draft is not valid UTF-8 (byte {e.start}); save it as UTF-8") from e
 
 
 def claims_file(claims: Sequence[Claim], results: Sequence[ClaimResult], path: Path) -> str:

@@ -23,6 +23,10 @@ class ClaimsFileError(VerifierError):
         super().__init__("\n".join(self.problems))
 
 
+class ConfigError(VerifierError):
+    """A [tool.verifier] table in pyproject.toml that cannot be read or is not valid."""
+
+
 class SourceError(VerifierError):
     """A source document that is missing, unreadable or not text."""
 

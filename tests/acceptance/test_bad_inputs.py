@@ -114,7 +114,7 @@ CASES = [
     ("validate-source-missing", {"claims/c.yaml": "version: 1\nsources: [../seeds, ../missing]\n" + GOODCLAIM}, ["validate", "claims/c.yaml"],
      "claims/c.yaml:2:21: $.sources[1]: source '../missing' was not found (looked for missing); paths in `sources:` are relative to the claims file's folder"),
     ("cite-default-sources-missing", {"draft.md": "The drills began in Lachin today.\n", "seeds": None}, ["cite", "draft.md"],
-     "verifier: error: draft.md: no sources to cite the draft from: no --sources given, and the default source seeds (in the working folder) was not found; pass --sources with the files or folders (.txt, .md) to cite from"),
+     "verifier: error: draft.md: no sources to cite the draft from: no --sources given, and the default source seeds (in the working folder) was not found; pass --sources with the files or folders (.txt, .md) to read"),
     ("cite-sources-option-missing", {"draft.md": "The drills began in Lachin today.\n"}, ["cite", "draft.md", "--sources", "notes/"],
      "verifier: error: notes: source was not found; paths given to --sources are relative to the working folder"),
     ("source-folder-without-text", {"claims/c.yaml": "version: 1\nsources: [../docs]\n" + GOODCLAIM, "docs/a.pdf": b"%PDF"}, ["check", "claims/c.yaml"],
@@ -200,6 +200,39 @@ CASES = [
      "verifier: error: nli: the NLI model's weights are only in pickle files (model.ckpt), and loading a pickle can run "
      "code; convert them to safetensors (load the model where you trust it, then "
      "`save_pretrained(folder, safe_serialization=True)`) and try again"),
+    ("claim-blank", {}, ["check", "--claim", "  "],
+     "verifier: error: --claim: the claim's text is blank; give the claim to check, in quotes"),
+    ("claim-and-claims-files", {"claims/c.yaml": V + GOODCLAIM}, ["check", "claims/c.yaml", "--claim", "The drills began."],
+     "verifier: error: give claims files or --claim, not both"),
+    ("claim-default-sources-missing", {"seeds": None}, ["check", "--claim", "The drills began in Lachin."],
+     "verifier: error: --claim: no sources to check the claim against: no --sources given, and the default source seeds (in the working folder) was not found; pass --sources with the files or folders (.txt, .md) to read"),
+    ("claim-sources-missing", {}, ["check", "--claim", "The drills began in Lachin.", "--sources", "gone.txt"],
+     "verifier: error: gone.txt: source was not found; paths given to --sources are relative to the working folder"),
+    ("stdin-claims-invalid", {"<stdin>": V + "claims:\n  - id: a\n    txt: x\n"}, ["check", "-"],
+     "<stdin>:5:5: $.claims[0].txt: unknown key 'txt'; remove it or check its spelling"),
+    ("stdin-claims-binary", {"<stdin>": b"\x00\x01"}, ["validate", "-"],
+     "<stdin>:1:1: this is a binary file, not a YAML claims file"),
+    ("stdin-claims-empty", {"<stdin>": ""}, ["check", "-"],
+     "<stdin>:1:1: the file is empty; see `verifier schema` for the format"),
+    ("stdin-draft-latin-1", {"<stdin>": "Caf\xe9 is open today.\n".encode("latin-1")}, ["cite", "-"],
+     "verifier: error: <stdin>:1: the draft is not valid UTF-8 (byte 3); save it as UTF-8"),
+    ("stdin-draft-in-place", {"<stdin>": "The drills began in Lachin today.\n"}, ["cite", "-", "--in-place"],
+     "verifier: error: --in-place rewrites the draft's file, and a draft from standard input has none; use --output or redirect standard output"),
+    ("pyproject-unknown-key", {"claims/c.yaml": V + GOODCLAIM, "pyproject.toml": "[tool.verifier]\nsource = ['seeds']\n"},
+     ["check", "claims/c.yaml"], "verifier: error: pyproject.toml: [tool.verifier] source: unknown key; did you mean 'sources'?"),
+    ("pyproject-bad-format", {"claims/c.yaml": V + GOODCLAIM, "pyproject.toml": "[tool.verifier]\nformats = ['sarf']\n"},
+     ["check", "claims/c.yaml"], "verifier: error: pyproject.toml: [tool.verifier] formats[0]: 'sarf' is not a report format; did you mean 'sarif'?"),
+    ("pyproject-not-toml", {"claims/c.yaml": V + GOODCLAIM, "pyproject.toml": "[tool.verifier]\nsources = [seeds]\n"},
+     ["validate", "claims/c.yaml"], "verifier: error: pyproject.toml:2:12: not valid TOML: Invalid value"),
+    ("pyproject-sources-missing", {"claims/c.yaml": "version: 1\n" + GOODCLAIM, "pyproject.toml": "[tool.verifier]\nsources = ['docs']\n"},
+     ["validate", "claims/c.yaml"],
+     "claims/c.yaml:1:1: $: no `sources:` in this file, and the default source docs (from [tool.verifier] sources in pyproject.toml) was not found; add `sources:` to the file (paths relative to its folder), or pass --sources"),
+    ("pyproject-thresholds-missing", {"claims/c.yaml": V + GOODCLAIM, "pyproject.toml": "[tool.verifier]\nthresholds = 'calibrated.json'\n"},
+     ["check", "claims/c.yaml"],
+     "verifier: error: calibrated.json: cannot read the thresholds (from [tool.verifier] thresholds in pyproject.toml): No such file or directory"),
+    ("pyproject-output-through-a-file", {"claims/c.yaml": V + GOODCLAIM, "blocker": "x",
+                                         "pyproject.toml": "[tool.verifier]\nformats = [{format = 'json', output = 'blocker/r.json'}]\n"},
+     ["check", "claims/c.yaml"], "verifier: error: blocker/r.json: cannot write it: blocker is not a folder"),
     ("cite-in-place-and-output", {"draft.md": "The drills began in Lachin today.\n"}, ["cite", "draft.md", "--in-place", "-o", "x.md"],
      "verifier: error: --in-place and --output both name where to write; give one"),
 ]
@@ -219,6 +252,8 @@ def _lay_out(folder: Path, files: dict) -> set[Path]:
     shutil.copytree(ROOT / "seeds", folder / "seeds")
     unreadable = set()
     for name, content in files.items():
+        if name == "<stdin>":
+            continue
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         if content is None:  # take away what the layout would otherwise have
@@ -261,6 +296,10 @@ def test_bad_input(name, files, argv, message, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     unreadable = _lay_out(tmp_path, files)
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and not p.is_symlink()}
+    if "<stdin>" in files:
+        data = files["<stdin>"]
+        raw = data if isinstance(data, bytes) else data.encode("utf-8")
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"))
     with monkeypatch.context() as m:
         _deny_reading(m, unreadable)
         rc = cli.main(argv)

@@ -428,3 +428,131 @@ def test_cite_outside_a_project_asks_for_sources(capsys, project, monkeypatch):
     assert "draft.md: no sources to cite the draft from" in err and "claims file" not in err
     rc, out, _ = run(capsys, "cite", "draft.md", "--sources", "../seeds")
     assert rc == 1 and "[^verifier-1]" in out
+
+
+SINCE_1992 = "Military cooperation between Azerbaijan and Turkey first emerged in 1992."
+
+
+def stdin(monkeypatch, data: str) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode("utf-8")), encoding="utf-8"))
+
+
+def test_check_one_claim_from_the_command_line(capsys):
+    rc, out, err = run(capsys, "check", "--claim", SINCE_1992, "--sources", "seeds")
+    assert rc == 0, err
+    assert out.startswith("PASS <command line>:1 military-cooperation-between-azerbaijan-and-turkey-")
+    assert "(seeds/000_02d9999218a401c2.txt, line 15)" in out
+    # The default sources, and a contradicted claim failing its (supported) expectation.
+    rc, out, _ = run(capsys, "check", "--claim", "On June 16, the two countries signed a memorandum of alliance.",
+                     "--claim", SINCE_1992, "--format", "json")
+    assert rc == 1
+    results = json.loads(out)["results"]
+    assert [r["verdict"] for r in results] == ["contradicted", "supported"]
+    assert {r["file"] for r in results} == {"<command line>"}
+
+
+def test_claims_from_the_command_line_have_no_file_location_in_sarif_and_github(capsys):
+    rc, out, _ = run(capsys, "check", "--claim", "On June 16, the two countries signed a memorandum of alliance.",
+                     "--format", "sarif", "-o", "v.sarif", "--format", "github")
+    assert rc == 1
+    (result,) = json.loads(Path("v.sarif").read_text())["runs"][0]["results"]
+    assert "locations" not in result and result["relatedLocations"]
+    assert out.startswith("::error title=")
+
+
+def test_claim_and_claims_files_do_not_mix(capsys):
+    Path("claims/c.yaml").write_text(GOOD)
+    rc, _, err = run(capsys, "check", "claims", "--claim", "Something happened in 1992.")
+    assert rc == 2 and "verifier: error: give claims files or --claim, not both" in err
+
+
+def test_check_and_validate_read_a_claims_file_from_standard_input(capsys, monkeypatch):
+    # Sources of claims from standard input are relative to the working folder.
+    stdin(monkeypatch, GOOD.replace("../seeds", "seeds"))
+    rc, out, err = run(capsys, "check", "-")
+    assert rc == 0, err
+    assert "PASS <stdin>:4 since-1992: supported" in out
+    stdin(monkeypatch, GOOD.replace("../seeds", "seeds"))
+    rc, out, _ = run(capsys, "validate", "-")
+    assert rc == 0 and out == "<stdin>: ok (2 claims)\n"
+    stdin(monkeypatch, GOOD)
+    rc, _, err = run(capsys, "validate", "-")
+    assert rc == 2 and ("<stdin>:2:11: $.sources[0]: source '../seeds' was not found (looked for ../seeds); "
+                        "paths in `sources:` are relative to the working folder, for claims read from standard "
+                        "input") in err
+
+
+def test_standard_input_and_files_together(capsys, monkeypatch):
+    Path("claims/c.yaml").write_text(GOOD)
+    stdin(monkeypatch, f"version: 1\nsources: [seeds]\nclaims:\n  - id: piped\n    text: {SINCE_1992}\n")
+    rc, out, err = run(capsys, "check", "-", "claims/c.yaml", "--format", "json")
+    assert rc == 0, err
+    assert [(r["file"], r["id"]) for r in json.loads(out)["results"]] == [
+        ("<stdin>", "piped"), ("claims/c.yaml", "since-1992"), ("claims/c.yaml", "june-16")]
+
+
+def test_cite_reads_a_draft_from_standard_input(capsys, monkeypatch):
+    stdin(monkeypatch, DRAFT)
+    rc, out, err = run(capsys, "cite", "-")
+    assert rc == 1
+    assert "first emerged in 1992.[^verifier-1]" in out
+    assert "<stdin>:4: contradicted: On June 16" in err
+    stdin(monkeypatch, DRAFT)
+    rc, _, err = run(capsys, "cite", "-", "--in-place")
+    assert rc == 2 and "a draft from standard input has none" in err
+
+
+PYPROJECT = """\
+[project]
+name = "my-articles"
+
+[tool.verifier]
+sources = ["articles"]
+formats = ["markdown", {format = "json", output = "reports/claims.json"}]
+"""
+
+
+def test_pyproject_defaults_apply_from_a_subfolder_and_options_win(capsys, project, monkeypatch):
+    shutil.move(project / "seeds", project / "articles")
+    Path("pyproject.toml").write_text(PYPROJECT)
+    Path("claims/c.yaml").write_text(GOOD.replace("sources: [../seeds]\n", ""))
+    monkeypatch.chdir(project / "claims")
+    rc, out, err = run(capsys, "check", "c.yaml")
+    assert rc == 0, err
+    assert out.startswith("## verifier: all claims passed")
+    report = json.loads((project / "reports" / "claims.json").read_text())
+    assert report["results"][0]["evidence"][0]["source"] == "../articles/000_02d9999218a401c2.txt"
+    rc, out, _ = run(capsys, "check", "c.yaml", "--format", "text")  # an option wins
+    assert rc == 0 and out.startswith("PASS c.yaml:3 since-1992")
+    rc, out, _ = run(capsys, "check", "--claim", SINCE_1992, "--format", "text")
+    assert rc == 0 and "(../articles/000_02d9999218a401c2.txt, line 15)" in out
+    Path("../empty").mkdir()
+    Path("../empty/a.txt").write_text("Nothing about drills here at all.\n")
+    rc, _, _ = run(capsys, "check", "c.yaml", "--sources", "../empty", "--format", "text")
+    assert rc == 1
+
+
+def test_pyproject_thresholds_are_used_and_named_when_missing(capsys):
+    Path("claims/c.yaml").write_text(GOOD)
+    Path("strict.json").write_text('{"version": 1, "support_cosine": 0.99, "support_coverage": 1.0, '
+                                   '"close_cosine": 0.99, "close_coverage": 1.0}')
+    Path("pyproject.toml").write_text('[tool.verifier]\nthresholds = "strict.json"\n')
+    rc, out, _ = run(capsys, "check", "claims/c.yaml")
+    assert rc == 1 and "since-1992: supported" not in out
+    Path("pyproject.toml").write_text('[tool.verifier]\nthresholds = "gone.json"\n')
+    rc, _, err = run(capsys, "check", "claims/c.yaml")
+    assert rc == 2
+    assert ("verifier: error: gone.json: cannot read the thresholds (from [tool.verifier] thresholds in "
+            "pyproject.toml): No such file or directory") in err
+
+
+def test_a_bad_pyproject_stops_every_command_that_reads_it(capsys):
+    Path("claims/c.yaml").write_text(GOOD)
+    Path("pyproject.toml").write_text('[tool.verifier]\nformat = "json"\n')
+    for argv in (["check", "claims"], ["validate", "claims"], ["cite", "draft.md"], ["calibrate", "claims"]):
+        rc, out, err = run(capsys, *argv)
+        assert rc == 2 and out == "", argv
+        assert err == "verifier: error: pyproject.toml: [tool.verifier] format: unknown key; did you mean 'formats'?\n"

@@ -201,4 +201,5 @@ def test_sources_are_checked_beside_schema_errors_and_bad_shapes_do_not_break_th
 def test_the_schema_documents_the_default_sources():
     from verifier.claims import load_schema
 
-    assert "the folder seeds in the working folder" in load_schema("claims")["properties"]["sources"]["description"]
+    description = load_schema("claims")["properties"]["sources"]["description"]
+    assert "the folder seeds in the working folder" in description and "[tool.verifier]" in description

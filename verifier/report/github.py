@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
+from ..claims import NOT_FILES
 from ..result import Run
 from .markdown import markdown_summary
 
@@ -28,8 +29,8 @@ def write(run: Run, stream: TextIO, color: bool = False) -> None:
         if e:
             message += f"\nquote: {' '.join(e.quote.split())} ({e.source}, line {e.line})"
         title = f"{r.claim.id}: {r.verdict}"
-        stream.write(f"::{kind} file={_escape_property(r.claim.file)},line={r.claim.line},"
-                     f"title={_escape_property(title)}::{_escape_data(message)}\n")
+        where = "" if r.claim.file in NOT_FILES else f"file={_escape_property(r.claim.file)},line={r.claim.line},"
+        stream.write(f"::{kind} {where}title={_escape_property(title)}::{_escape_data(message)}\n")
     s = run.summary
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:

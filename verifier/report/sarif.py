@@ -7,6 +7,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from .. import __version__
+from ..claims import NOT_FILES
 from ..result import ClaimResult, Run
 
 RULES = {
@@ -33,12 +34,13 @@ def _result(r: ClaimResult, rule_index: dict[str, int]) -> dict[str, Any]:
         "ruleIndex": rule_index[r.verdict],
         "level": "error",
         "message": {"text": f"{r.claim.id}: expected {r.claim.expect}, got {r.verdict}: {r.reason}"},
-        "locations": [{"physicalLocation": {
+    }
+    if r.claim.file not in NOT_FILES:  # a claim from standard input or --claim has no file to point at
+        out["locations"] = [{"physicalLocation": {
             "artifactLocation": {"uri": artifact_uri(r.claim.file)},
             "region": {"startLine": r.claim.line},
-        }}],
-        "properties": {"claim": r.claim.text, "confidence": round(r.confidence, 4)},
-    }
+        }}]
+    out["properties"] = {"claim": r.claim.text, "confidence": round(r.confidence, 4)}
     if r.evidence:
         e = r.evidence[0]
         out["relatedLocations"] = [{
