@@ -207,6 +207,14 @@ def _friendly(err: Any, path: list[Any]) -> str:
     return str(err.message)
 
 
+def _spelling_hint(key: str, known: Iterable[str], present: dict[str, Any]) -> str:
+    """'did you mean ...?' for a key that looks like a misspelt known one not already there."""
+    import difflib
+
+    close = difflib.get_close_matches(key, [k for k in known if k not in present], n=1)
+    return f"did you mean {close[0]!r}?" if close else "remove it or check its spelling"
+
+
 def _schema_problems(data: Any, root: Any, shown: str) -> list[str]:
     from jsonschema import Draft7Validator
     from jsonschema.exceptions import best_match
@@ -228,7 +236,7 @@ def _schema_problems(data: Any, root: Any, shown: str) -> list[str]:
                 pos = _position(node, key) or (line - 1, col - 1)
                 problems.append((pos[0] + 1, pos[1] + 1,
                                  f"{shown}:{pos[0] + 1}:{pos[1] + 1}: {_json_path(path + [key])}: unknown key "
-                                 f"{key!r}; remove it or check its spelling"))
+                                 f"{key!r}; {_spelling_hint(key, known, err.instance)}"))
             continue
         elif err.validator == "const" and path == ["version"]:
             message = f"version must be 1, not {err.instance!r}"

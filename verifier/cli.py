@@ -58,11 +58,24 @@ def _write_output(path: Path, data: str) -> None:
         raise UsageError(f"{path}: cannot write it: {e.strerror}") from e
 
 
+# Set while the command line is parsed; read when an internal error is reported.
+_SHOW_TRACEBACK: list[bool] = [False]
+TRACEBACK_HELP = "On an internal error, print the full traceback."
+
+
+def _traceback_option() -> click.Option:
+    """--traceback, taken before the command (`verifier --traceback check`) or after it (`verifier check --traceback`)."""
+    def remember(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value:
+            _SHOW_TRACEBACK[0] = True
+
+    return click.Option(["--traceback"], is_flag=True, expose_value=False, is_eager=True, callback=remember,
+                        help=TRACEBACK_HELP)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="verifier")
-@click.option("--traceback", "show_traceback", is_flag=True, help="On an internal error, print the full traceback.")
-@click.pass_context
-def cli(ctx: click.Context, show_traceback: bool) -> None:
+def cli() -> None:
     """Check written claims against source documents and cite the quote that supports each.
 
     \b
@@ -70,7 +83,9 @@ def cli(ctx: click.Context, show_traceback: bool) -> None:
         verifier check claims/
         verifier check claims/ --format json --output report.json
     """
-    ctx.obj = {"traceback": show_traceback}
+
+
+cli.params.append(_traceback_option())
 
 
 # Paths that verifier reads take readable=False: click's own check would stop at "is not readable",
@@ -504,6 +519,10 @@ def schema(report: bool) -> int:
     return EXIT_OK
 
 
+for _command in cli.commands.values():
+    _command.params.append(_traceback_option())
+
+
 def _show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
                   line: Any = None) -> None:
     from .errors import VerifierWarning
@@ -526,7 +545,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    show_traceback = "--traceback" in (argv if argv is not None else sys.argv[1:])
+    _SHOW_TRACEBACK[0] = False
     try:
         rc = cli.main(args=list(argv) if argv is not None else None, prog_name="verifier", standalone_mode=False)
         return rc if isinstance(rc, int) else EXIT_OK
@@ -550,7 +569,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as e:  # the last resort: a bug, never a user's mistake
-        if show_traceback:
+        if _SHOW_TRACEBACK[0]:
             traceback.print_exc()
         click.echo(f"verifier: internal error: {type(e).__name__}: {e}\n{REPORT_BUG}", err=True)
         return EXIT_INTERNAL

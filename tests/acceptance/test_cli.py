@@ -556,3 +556,24 @@ def test_a_bad_pyproject_stops_every_command_that_reads_it(capsys):
         rc, out, err = run(capsys, *argv)
         assert rc == 2 and out == "", argv
         assert err == "verifier: error: pyproject.toml: [tool.verifier] format: unknown key; did you mean 'formats'?\n"
+
+
+@pytest.mark.parametrize("argv", [["--traceback", "check", "claims/c.yaml"], ["check", "claims/c.yaml", "--traceback"],
+                                  ["check", "--traceback", "claims/c.yaml"]])
+def test_traceback_before_or_after_the_command(capsys, monkeypatch, argv):
+    Path("claims/c.yaml").write_text(GOOD)
+
+    def boom(*a, **k):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr("verifier.pipeline.decide", boom)
+    rc, _, err = run(capsys, *argv)
+    assert rc == 3 and "Traceback (most recent call last)" in err and "internal error: RuntimeError: kaboom" in err
+    rc, _, err = run(capsys, "check", "claims/c.yaml")  # not remembered from the run before
+    assert rc == 3 and "Traceback" not in err
+
+
+def test_every_command_takes_traceback(capsys):
+    for name in cli_module.cli.commands:
+        rc, out, _ = run(capsys, name, "--help")
+        assert rc == 0 and "--traceback" in out, name

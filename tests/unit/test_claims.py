@@ -203,3 +203,20 @@ def test_the_schema_documents_the_default_sources():
 
     description = load_schema("claims")["properties"]["sources"]["description"]
     assert "the folder seeds in the working folder" in description and "[tool.verifier]" in description
+
+
+@pytest.mark.parametrize("key,hint", [
+    ("txt", "did you mean 'text'?"),
+    ("Text", "did you mean 'text'?"),
+    ("expct", "did you mean 'expect'?"),
+    ("source", "did you mean 'sources'?"),
+    ("quote", "remove it or check its spelling"),
+])
+def test_a_misspelt_key_gets_the_key_it_was_meant_to_be(tmp_path, key, hint):
+    problems = problems_of(tmp_path, f"version: 1\nclaims:\n  - id: a\n    {key}: x\n")
+    assert f"c.yaml:4:5: $.claims[0].{key}: unknown key {key!r}; {hint}" in problems
+
+
+def test_a_misspelt_top_level_key(tmp_path):
+    problems = problems_of(tmp_path, "version: 1\nsource: [x]\nclaims: [{id: a, text: b}]\n")
+    assert problems == ["c.yaml:2:1: $.source: unknown key 'source'; did you mean 'sources'?"]

@@ -90,3 +90,68 @@ def test_markdown_summary_table():
 @pytest.mark.parametrize("name", ["text", "json", "markdown", "junit", "sarif", "github"])
 def test_every_reporter_handles_an_empty_run(name):
     assert render(name, Run(()))
+
+
+LONG = Run((ClaimResult(
+    claim=Claim(id="long", text="The joint drills of the two armies began in the liberated Lachin region on September 6 "
+                                "and went on for five days.", file="claims/a.yaml", line=3),
+    verdict="unsupported", confidence=0.5,
+    reason="the closest quote does not state the number 3,000 servicemen, nor the five days the claim gives",
+    evidence=(Evidence(source="seeds/s.txt", start=0, end=10, line=2, column=1, score=0.7,
+                       quote="The Azerbaijani-Turkish joint tactical drills have kicked off in Lachin region "
+                             "liberated from Armenia's occupation in the last year's 44-day war."),)),))
+
+
+def text_lines(run: Run = LONG, stream=None) -> list[str]:
+    stream = stream or io.StringIO()
+    write("text", run, stream)
+    return stream.getvalue().splitlines()
+
+
+def test_text_report_wraps_to_100_columns_in_a_file_or_pipe(monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    lines = text_lines()
+    assert max(len(ln) for ln in lines) <= 100
+    assert lines[1].startswith("     claim:  The joint drills") and lines[2].startswith(" " * 13 + "and went")
+    assert lines[3].startswith("     closest: \u201cThe Azerbaijani-Turkish")
+
+
+@pytest.mark.parametrize("columns", [50, 72, 200])
+def test_text_report_wraps_claim_quote_and_reason_to_the_terminal_width(monkeypatch, columns):
+    import os
+    import shutil
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(100, 24): os.terminal_size((columns, 24)))
+    lines = text_lines(stream=Terminal())
+    body = [ln for ln in lines if ln.startswith("     ")]  # all but the heading and the summary
+    assert max(len(ln) for ln in body) <= columns
+    assert (len(body) > 4) == (columns < 200)  # claim, quote, source and reason: one line each at 200
+
+    def under(label: str) -> str:
+        """The text of a label, joined from its wrapped lines."""
+        i = next(n for n, ln in enumerate(body) if ln.startswith(f"     {label}"))
+        parts = [body[i][5 + len(label):].strip()]
+        for ln in body[i + 1:]:
+            if not ln.startswith(" " * 13) or ln.strip().startswith("(seeds/"):
+                break
+            parts.append(ln.strip())
+        return " ".join(parts)
+
+    assert under("claim:") == LONG.results[0].claim.text
+    assert under("closest:") == f"\u201c{LONG.results[0].evidence[0].quote}\u201d"
+    assert under("reason:") == LONG.results[0].reason
+
+
+def test_text_report_width_from_columns_and_a_floor(monkeypatch):
+    from verifier.report.text import MIN_WIDTH, width
+
+    monkeypatch.setenv("COLUMNS", "60")
+    assert width(io.StringIO()) == 60
+    monkeypatch.setenv("COLUMNS", "5")
+    assert width(io.StringIO()) == MIN_WIDTH
+    monkeypatch.setenv("COLUMNS", "wide")
+    assert width(io.StringIO()) == 100
