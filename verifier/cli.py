@@ -409,12 +409,16 @@ def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path 
               help="Write to this file (atomically) instead of standard output.")
 @click.option("-i", "--in-place", is_flag=True, help="Rewrite the draft itself (atomically), with its citations.")
 @click.option("--claims-out", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write the draft's sentences as a claims file, to pin them in CI.")
+              help="Also write the draft's sentences as a claims file, to check them in CI. A sentence that "
+                   "is not supported gets its verdict as a commented `# expect:` line.")
+@click.option("--pin", is_flag=True,
+              help="With --claims-out: write the verdict of a sentence that is not supported as its `expect`, "
+                   "so that `verifier check` passes as long as the verdicts stay the same.")
 @click.option("--fail-on", type=click.Choice(["unsupported", "contradicted"]), default="unsupported",
               show_default=True, help="Exit 1 when a sentence is unsupported or contradicted, or only when contradicted.")
 def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, backend: str, thresholds_path: Path | None,
          cache_dir: Path | None, no_cache: bool, verbose: int, quiet: int, fmt: str, output: Path | None,
-         in_place: bool, claims_out: Path | None, fail_on: str) -> int:
+         in_place: bool, claims_out: Path | None, pin: bool, fail_on: str) -> int:
     """Cite a quote from the sources for every sentence of a Markdown or text DRAFT (- reads standard input).
 
     Each sentence gets a footnote quoting its evidence, or is marked unsupported or
@@ -439,6 +443,8 @@ def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, backend:
         raise UsageError("--in-place and --output both name where to write; give one")
     if in_place and fmt != "markdown":
         raise UsageError("--in-place rewrites the draft, so it needs --format markdown")
+    if pin and claims_out is None:
+        raise UsageError("--pin sets the `expect` of the claims that --claims-out writes; give --claims-out FILE too")
     if in_place and from_stdin:
         raise UsageError("--in-place rewrites the draft's file, and a draft from standard input has none; "
                          "use --output or redirect standard output")
@@ -466,7 +472,8 @@ def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, backend:
         out = annotate(original, sentences, results)
 
     if claims_out is not None:
-        _write_output(claims_out, claims_file(claims, results, claims_out))
+        _write_output(claims_out, claims_file(claims, results, claims_out, pin=pin,
+                                                     draft="-" if from_stdin else shown))
     if in_place:
         _write_output(draft, out)
     elif output is not None:

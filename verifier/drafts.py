@@ -159,8 +159,40 @@ def decode_draft(raw: bytes, shown: str) -> str:
         raise UsageError(f"{shown}:{line}: the draft is not valid UTF-8 (byte {e.start}); save it as UTF-8") from e
 
 
-def claims_file(claims: Sequence[Claim], results: Sequence[ClaimResult], path: Path) -> str:
-    """A claims file (valid against the schema) pinning each sentence to the verdict it got."""
+def schema_reference(path: Path) -> str:
+    """How a claims file at ``path`` names its schema for editors: relative, as the bundled claims files do.
+
+    The nearest ``schemas/claims.schema.json`` at or above the file's folder (a checkout of this
+    repository or a project that keeps a copy), else the schema installed with verifier.
+    """
+    import os
+    from importlib import resources
+
+    folder = path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        schema = candidate / "schemas" / "claims.schema.json"
+        if schema.is_file():
+            return Path(os.path.relpath(schema, folder)).as_posix()
+    packaged = Path(str(resources.files("verifier").joinpath("schemas", "claims.schema.json"))).resolve()
+    try:
+        return Path(os.path.relpath(packaged, folder)).as_posix()
+    except ValueError:  # on another drive
+        return packaged.as_posix()
+
+
+def claims_file(claims: Sequence[Claim], results: Sequence[ClaimResult], path: Path, pin: bool = False,
+                draft: str = "") -> str:
+    """A claims file (valid against the schema) with one claim per sentence, for ``verifier check`` in CI.
+
+    Args:
+        claims: the draft's sentences as claims.
+        results: the verdict each got.
+        path: where the file goes; its sources and schema are written relative to its folder.
+        pin: write the verdict of a sentence that is not supported as its ``expect``. Without it,
+            that verdict is only a comment, since verifier's own doubtful verdict is no proof: such a
+            sentence fails in ``verifier check`` until it is fixed or its ``expect`` is uncommented.
+        draft: the draft's name, for the header.
+    """
     import json
     import os
 
@@ -168,8 +200,18 @@ def claims_file(claims: Sequence[Claim], results: Sequence[ClaimResult], path: P
         return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML string
 
     folder = path.resolve().parent
-    lines = ["# yaml-language-server: $schema=https://verifier.dev/schemas/claims.schema.json",
-             "# Written by `verifier cite`: one claim per sentence of the draft.", "version: 1"]
+    what = f"`verifier cite {_one_line(draft)}`" if draft else "`verifier cite`"
+    lines = [f"# yaml-language-server: $schema={schema_reference(path)}",
+             f"# Written by {what}: one claim per sentence of the draft."]
+    if any(r.verdict != "supported" for r in results):
+        if pin:
+            lines.append("# Sentences verifier did not find supported expect the verdict it gave (--pin);\n"
+                         "# check each against its reason before relying on it.")
+        else:
+            lines.append("# Sentences verifier did not find supported carry its verdict as a commented\n"
+                         "# `expect:`; they fail `verifier check` until the sentence is fixed, or the line\n"
+                         "# is uncommented to accept the verdict.")
+    lines.append("version: 1")
     srcs = sorted({os.path.relpath(Path(s).resolve(), folder) for c in claims for s in c.sources})
     if srcs:
         lines.append("sources: [" + ", ".join(q(Path(s).as_posix()) for s in srcs) + "]")
@@ -178,5 +220,6 @@ def claims_file(claims: Sequence[Claim], results: Sequence[ClaimResult], path: P
         lines.append(f"  - id: {q(c.id)}")
         lines.append(f"    text: {q(c.text)}")
         if r.verdict != "supported":
-            lines.append(f"    expect: {r.verdict}")
+            lines.append(f"    # verifier: {r.verdict}: {_one_line(r.reason)}")
+            lines.append(f"    expect: {r.verdict}" if pin else f"    # expect: {r.verdict}")
     return "\n".join(lines) + "\n"

@@ -241,6 +241,8 @@ CASES = [
     ("pyproject-output-through-a-file", {"claims/c.yaml": V + GOODCLAIM, "blocker": "x",
                                          "pyproject.toml": "[tool.verifier]\nformats = [{format = 'json', output = 'blocker/r.json'}]\n"},
      ["check", "claims/c.yaml"], "verifier: error: blocker/r.json: cannot write it: blocker is not a folder"),
+    ("cite-pin-without-claims-out", {"draft.md": "The drills began in Lachin today.\n"}, ["cite", "draft.md", "--pin"],
+     "verifier: error: --pin sets the `expect` of the claims that --claims-out writes; give --claims-out FILE too"),
     ("cite-in-place-and-output", {"draft.md": "The drills began in Lachin today.\n"}, ["cite", "draft.md", "--in-place", "-o", "x.md"],
      "verifier: error: --in-place and --output both name where to write; give one"),
 ]

@@ -261,10 +261,39 @@ def test_cite_json_and_claims_out(capsys):
     assert r["verdict"] == "contradicted" and DRAFT[r["start"]:r["end"]] == r["claim"]
     assert set(r) >= {"id", "claim", "file", "line", "verdict", "reason", "evidence", "start", "end"}
     claims = load_claims_file(Path("claims/draft.yaml"))
-    assert [c.expect for c in claims] == ["supported", "contradicted", "unsupported"]
+    # verifier's own doubtful verdicts are not pinned without --pin: they are comments
+    assert [c.expect for c in claims] == ["supported", "supported", "supported"]
     assert claims[0].sources == (Path("claims") / ".." / "seeds",)
+    text = Path("claims/draft.yaml").read_text()
+    assert "    # verifier: contradicted: the source says June 15; the claim says June 16\n    # expect: contradicted\n" in text
+    rc, out, _ = run(capsys, "check", "claims/draft.yaml")
+    assert rc == 1 and "(expected supported)" in out
+    rc, _, _ = run(capsys, "cite", "draft.md", "--claims-out", "claims/draft.yaml", "--pin")
+    claims = load_claims_file(Path("claims/draft.yaml"))
+    assert [c.expect for c in claims] == ["supported", "contradicted", "unsupported"]
     rc, _, _ = run(capsys, "check", "claims/draft.yaml")
     assert rc == 0  # the draft's verdicts, pinned
+
+
+def test_claims_out_names_the_schema_as_the_bundled_files_do(capsys, project):
+    from verifier.drafts import schema_reference
+
+    Path("draft.md").write_text(DRAFT)
+    run(capsys, "cite", "draft.md", "--claims-out", "claims/draft.yaml")
+    first = Path("claims/draft.yaml").read_text().splitlines()[0]
+    # No schemas/ folder here: the schema installed with verifier, by a relative path.
+    assert first.startswith("# yaml-language-server: $schema=../") and "https:" not in first
+    installed = (Path("claims") / first.split("=", 1)[1]).resolve()
+    assert json.loads(installed.read_text())["title"] == "verifier claims file"
+    assert schema_reference(Path("claims/draft.yaml")) == first.split("=", 1)[1]
+    # A project with its own copy in schemas/ gets the same line as the bundled claims files.
+    (project / "schemas").mkdir()
+    shutil.copy(ROOT / "schemas" / "claims.schema.json", project / "schemas")
+    run(capsys, "cite", "draft.md", "--claims-out", "claims/draft.yaml")
+    assert Path("claims/draft.yaml").read_text().startswith(
+        "# yaml-language-server: $schema=../schemas/claims.schema.json\n")
+    assert (ROOT / "claims" / "seed.yaml").read_text().startswith(
+        "# yaml-language-server: $schema=../schemas/claims.schema.json\n")
 
 
 def test_cite_bad_drafts_exit_2(capsys):

@@ -4,7 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verifier.claims import Claim
-from verifier.drafts import annotate, claim_id, claims_for, draft_sentences, strip_citations
+from verifier.drafts import (annotate, claim_id, claims_file, claims_for, draft_sentences, schema_reference,
+                             strip_citations)
 from verifier.result import ClaimResult, Evidence
 
 DRAFT = """\
@@ -125,3 +126,37 @@ def test_cited_draft_renders_as_the_same_document_plus_footnotes():
     refs = [c.meta["label"] for t in md.parse(cited) if t.type == "inline" for c in t.children or []
             if c.type == "footnote_ref"]
     assert sum(r.startswith("verifier-") for r in refs) == len(sentences)
+
+
+def test_claims_file_comments_doubtful_verdicts_unless_pinned(tmp_path):
+    from verifier.claims import load_claims_file
+
+    sources = (tmp_path / "seeds",)
+    (tmp_path / "seeds").mkdir()
+    claims = [Claim(id="a", text="One.", sources=sources), Claim(id="b", text="Two.", sources=sources),
+              Claim(id="c", text="Three.", sources=sources)]
+    results = [ClaimResult(claims[0], "supported", 0.9, "ok", ()),
+               ClaimResult(claims[1], "contradicted", 0.4, "the source says June 15;\nthe claim says June 16", ()),
+               ClaimResult(claims[2], "unsupported", 0.6, "nothing states it", ())]
+    out = tmp_path / "claims" / "draft.yaml"
+    out.parent.mkdir()
+    for pin, expects in ((False, ["supported"] * 3), (True, ["supported", "contradicted", "unsupported"])):
+        text = claims_file(claims, results, out, pin=pin, draft="notes.md")
+        out.write_text(text)
+        assert [c.expect for c in load_claims_file(out)] == expects
+        assert "# Written by `verifier cite notes.md`" in text
+        assert "    # verifier: contradicted: the source says June 15; the claim says June 16\n" in text
+        assert ("    expect: unsupported\n" in text) == pin and ("    # expect: unsupported\n" in text) != pin
+        assert 'sources: ["../seeds"]' in text
+    # Uncommenting the line is all it takes to accept the verdict.
+    text = claims_file(claims, results, out).replace("# expect:", "expect:")
+    out.write_text(text)
+    assert [c.expect for c in load_claims_file(out)] == ["supported", "contradicted", "unsupported"]
+
+
+def test_schema_reference_is_relative_to_the_nearest_schemas_folder(tmp_path):
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "claims.schema.json").write_text("{}")
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    assert schema_reference(tmp_path / "a" / "b" / "c.yaml") == "../../schemas/claims.schema.json"
+    assert schema_reference(tmp_path / "c.yaml") == "schemas/claims.schema.json"
