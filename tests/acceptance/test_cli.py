@@ -335,10 +335,22 @@ def test_pre_commit_hooks_and_action_use_real_commands(capsys):
     for h in hooks:
         assert _re.search(h["files"], "claims/seed.yaml") and not _re.search(h["files"], "src/app.yaml")
         assert h["entry"].split()[0] == "verifier"
+    # A changed source re-checks the claims: every claim, since pre-commit passes no files to it.
+    check = by_id["verifier-check"]
+    assert check["pass_filenames"] is False
+    for changed in ("seeds/000_02d9999218a401c2.txt", "docs/seeds/notes.md", "claims/verifier-thresholds.json",
+                    "pyproject.toml"):
+        assert _re.search(check["files"], changed), changed
+    assert not _re.search(check["files"], "src/seeds.py") and not _re.search(by_id["verifier-validate"]["files"],
+                                                                              "seeds/a.txt")
     Path("claims/c.yaml").write_text(GOOD)
-    for h in hooks:  # pre-commit appends the changed files to the entry
-        rc, _, err = run(capsys, *h["entry"].split()[1:], "claims/c.yaml")
+    for h in hooks:  # pre-commit appends the changed files to the entry, when it passes them
+        rc, _, err = run(capsys, *h["entry"].split()[1:], *(["claims/c.yaml"] if h["pass_filenames"] else []))
         assert rc == 0, err
+    Path("claims/c.yaml").write_text(GOOD.replace("    expect: contradicted\n", ""))
+    rc, out, _ = run(capsys, *check["entry"].split()[1:])
+    assert rc == 1 and "FAIL claims/c.yaml:6 june-16" in out
+    Path("claims/c.yaml").write_text(GOOD)
     action = YAML(typ="safe").load((ROOT / "action.yml").read_text())
     step = next(s for s in action["runs"]["steps"] if s.get("id") == "check")
     assert "--format sarif --output" in step["run"] and "--format github" in step["run"]
