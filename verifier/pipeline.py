@@ -296,5 +296,9 @@ def _evidence(c: Candidate) -> Evidence:
 
 
 def _result(claim: Claim, v: Verdict) -> ClaimResult:
+    # The citation keeps its order (its quotes read together); the runners-up go best first. The
+    # sort is stable, so equal scores keep the judge's order and the report stays deterministic.
+    runners_up = sorted(v.evidence[v.cited:], key=lambda c: -c.score)
+    evidence = tuple(_evidence(c) for c in (*v.evidence[:v.cited], *runners_up))
     return ClaimResult(claim=claim, verdict=v.verdict, confidence=v.confidence, reason=v.reason,
-                       evidence=tuple(_evidence(c) for c in v.evidence), cited=v.cited)
+                       evidence=evidence, cited=v.cited)

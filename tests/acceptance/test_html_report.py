@@ -1,4 +1,4 @@
-"""The HTML report in a real headless Chromium: counts, a highlighted quote, a filter click, hostile text."""
+"""The HTML report in a real headless Chromium: counts, a highlighted quote, filters, layout, hostile text."""
 from __future__ import annotations
 
 import os
@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from verifier.claims import Claim
+from verifier.pipeline import CONTEXT_CHARS
 from verifier.report.html import render
 from verifier.result import ClaimResult, Evidence, Run
 
@@ -26,6 +27,45 @@ def _run() -> Run:
                 res(2, "contradicted", "contradicted", "It was signed on June 15."),
                 res(3, "unsupported", "supported", HOSTILE),
                 res(4, "contradicted", "supported", "Not the first time.")))
+
+
+def _one(before: str, after: str, verdict: str = "supported") -> Run:
+    claim = Claim(id="c1", text="Claim.", expect="supported", file="claims/x.yaml", line=1)
+    ev = Evidence(source="seeds/s.txt", start=0, end=6, line=1, column=1, quote="Quote.", score=0.9,
+                  before=before, after=after)
+    return Run((ClaimResult(claim=claim, verdict=verdict, confidence=0.9, reason="r", evidence=(ev,)),))
+
+
+def _quote(page: str) -> str:
+    start = page.index('<div class="quote">')
+    return page[start:page.index("</div>", start)]
+
+
+def test_an_ellipsis_only_where_the_paragraph_was_cut():
+    # The whole paragraph is there: nothing was left out on either side.
+    assert "…" not in _quote(render(_one("Before it. ", " After it, to the end of the paragraph in space.")))
+    assert "…" not in _quote(render(_one("", "")))
+    # Cut at the context limit, inside a word: the cut falls back to a word boundary, marked with "…".
+    words = ("lorem ipsum dolor sit amet " * 40)[:CONTEXT_CHARS]
+    quote = _quote(render(_one(words, " " + words[:CONTEXT_CHARS - 1])))
+    assert quote.startswith('<div class="quote">…') and quote.endswith("…")
+    inner = quote.removeprefix('<div class="quote">…').removesuffix("…")
+    head, _, tail = inner.partition("<mark>Quote.</mark>")
+    assert head.split()[0] in {"lorem", "ipsum", "dolor", "sit", "amet"}
+    assert tail.split()[-1] in {"lorem", "ipsum", "dolor", "sit", "amet"}
+
+
+def test_the_bar_shows_passed_and_failed_with_a_key():
+    page = render(_run())
+    assert '<span class="passed" style="flex: 2">' in page and '<span class="failed" style="flex: 2">' in page
+    assert 'aria-label="2 passed, 2 failed"' in page
+    assert '<i class="swatch passed"></i>' in page and '<i class="swatch failed"></i>' in page
+    # A contradiction that was expected is a pass: the page says so, and nothing on the bar is red.
+    all_passed = render(Run(tuple(
+        ClaimResult(claim=Claim(id=f"c{i}", text="C.", expect="contradicted", file="claims/x.yaml", line=i),
+                    verdict="contradicted", confidence=0.9, reason="r", evidence=()) for i in range(3))))
+    assert "All 3 claims passed" in all_passed
+    assert '<span class="failed"' not in all_passed and '<span class="passed" style="flex: 3">' in all_passed
 
 
 def test_all_text_is_escaped():
@@ -70,4 +110,42 @@ def test_report_in_chromium(browser, tmp_path):
     page.click("button[data-filter=failed]")
     assert [s.get_attribute("id") for s in page.locator(".claim:visible").all()] == ["claim-3", "claim-4"]
     assert all(u.startswith("file://") for u in requests), requests
+    page.close()
+
+
+def test_the_filter_is_kept_in_the_url(browser, tmp_path):
+    path = tmp_path / "report.html"
+    path.write_text(render(_run()), encoding="utf-8")
+    page = browser.new_page()
+
+    def visible() -> list[str | None]:
+        return [s.get_attribute("id") for s in page.locator(".claim:visible").all()]
+
+    page.goto(path.as_uri() + "#failed")  # a link to the failed claims opens on them
+    assert visible() == ["claim-3", "claim-4"]
+    assert page.get_attribute("button[data-filter=failed]", "aria-pressed") == "true"
+    assert page.get_attribute("button[data-filter=all]", "aria-pressed") == "false"
+    page.click("button[data-filter=contradicted]")
+    assert page.url.endswith("#contradicted") and visible() == ["claim-2", "claim-4"]
+    page.reload()
+    assert visible() == ["claim-2", "claim-4"]
+    page.click("button[data-filter=unsupported]")
+    assert visible() == ["claim-3"]
+    page.click("button[data-filter=all]")
+    assert "#" not in page.url and len(visible()) == 4
+    page.goto(path.as_uri() + "#nonsense")  # not a filter: everything is shown
+    assert len(visible()) == 4
+    page.close()
+
+
+@pytest.mark.parametrize("width", [400, 1280, 1920])
+def test_the_cards_span_the_page_as_the_header_does(browser, tmp_path, width):
+    path = tmp_path / "report.html"
+    path.write_text(render(_run()), encoding="utf-8")
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(path.as_uri())
+    bar, card = page.locator(".bar").bounding_box(), page.locator("#claim-1").bounding_box()
+    assert bar and card
+    assert abs(card["x"] - bar["x"]) <= 1 and abs(card["width"] - bar["width"]) <= 1, (bar, card)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing runs off the side
     page.close()

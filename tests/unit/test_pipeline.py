@@ -10,6 +10,7 @@ from verifier.errors import SourceError
 from verifier.pipeline import verify
 from verifier.report import REPORTERS, write
 from verifier.report.json_report import report_dict
+from verifier.result import Run
 
 from ..conftest import SEED
 
@@ -140,3 +141,21 @@ def test_offsets_and_lines_survive_unusual_characters_and_crlf(options, tmp_path
     e = r.evidence[0]
     assert r.verdict == "supported", r.reason
     assert text[e.start:e.end] == e.quote and e.line == 5 and e.column == 1
+
+
+def test_runners_up_are_listed_best_first_after_the_cited_quotes():
+    from verifier.judge import Verdict
+    from verifier.pipeline import _result
+    from verifier.retrieve import Candidate
+    from verifier.sources import Document, segment
+
+    text = "First one here. Second one here. Third one here. Fourth one here. Fifth one here."
+    doc = Document(path="seeds/a.txt", text=text, sentences=segment(text, "seeds/a.txt"))
+    # Two cited quotes (kept in the judge's order, the weaker first), then runners-up out of order.
+    cands = [Candidate(doc, i, i, cos, 0.5) for i, cos in enumerate((0.5, 0.9, 0.60, 0.61, 0.8))]
+    r = _result(claim("a", "One here."), Verdict("supported", 0.9, "why", tuple(cands), cited=2))
+    assert [e.quote for e in r.evidence[:2]] == ["First one here.", "Second one here."]
+    runners_up = [e.score for e in r.evidence[2:]]
+    assert runners_up == sorted(runners_up, reverse=True) and len(runners_up) == 3
+    assert [e.quote for e in r.evidence[2:]] == ["Fifth one here.", "Fourth one here.", "Third one here."]
+    assert report_dict(Run((r,)))["results"][0]["evidence"][2]["quote"] == "Fifth one here."

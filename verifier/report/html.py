@@ -4,7 +4,23 @@ from __future__ import annotations
 from typing import TextIO
 
 from .. import __version__
-from ..result import Run
+from ..result import Evidence, Run
+
+
+def _context(e: Evidence, limit: int) -> tuple[str, str]:
+    """The paragraph around a quote, with "…" only where it was cut short, at a word boundary.
+
+    A context shorter than ``limit`` reaches the paragraph's edge; one of exactly ``limit``
+    characters was cut there, usually inside a word.
+    """
+    before, after = e.before, e.after
+    if len(before) >= limit:
+        head, sep, rest = before.partition(" ")
+        before = "…" + (rest if sep and rest.strip() else before)
+    if len(after) >= limit:
+        rest, sep, tail = after.rpartition(" ")
+        after = (rest if sep and rest.strip() else after) + "…"
+    return before, after
 
 
 def render(run: Run) -> str:
@@ -14,10 +30,12 @@ def render(run: Run) -> str:
     env = Environment(loader=PackageLoader("verifier", "report/templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
+    from ..pipeline import CONTEXT_CHARS
+
     files = sorted({r.claim.file for r in run.results})
     return env.get_template("report.html.j2").render(
         s=run.summary, run_passed=run.passed, results=run.results, files=files, version=__version__,
-        verdicts=("supported", "contradicted", "unsupported"),
+        verdicts=("supported", "contradicted", "unsupported"), context=lambda e: _context(e, CONTEXT_CHARS),
     )
 
 
