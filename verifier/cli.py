@@ -237,12 +237,18 @@ def _options(model_path: Path | None, thresholds_path: Path | None, cache_dir: P
             raise UsageError(f"{shown}: cannot read the thresholds{origin}: {read_error(e)}") from e
         thresholds = thresholds_from_json(text, shown, default_thresholds())
 
-    def progress(msg: str) -> None:
-        if verbosity > 1:
-            click.echo(f"verifier: {msg}", err=True)
-
     # A progress bar only for a person at a terminal; CI logs get nothing but results.
     bar = verbosity > 0 and sys.stderr.isatty() and not os.environ.get("CI")
+
+    def progress(msg: str) -> None:
+        if verbosity > 1:
+            if bar:  # a line printed over a bar that is drawn garbles both: clear it, print, redraw
+                from tqdm import tqdm
+
+                with tqdm.external_write_mode(file=sys.stderr):
+                    click.echo(f"verifier: {msg}", err=True)
+            else:
+                click.echo(f"verifier: {msg}", err=True)
     return Options(model_path=model_path, cache_dir=cache_dir or default_cache_dir(), use_cache=not no_cache,
                    thresholds=thresholds, progress=progress, progress_bar=bar, **extra)
 

@@ -175,11 +175,14 @@ class StaticEmbedder:
     keyed by that folder's content hash.
     """
 
-    def __init__(self, model_path: Path, cache_dir: Path | None) -> None:
+    def __init__(self, model_path: Path, cache_dir: Path | None, progress: Callable[[str], None] | None = None,
+                 progress_bar: bool = False) -> None:
         self.model_path = Path(model_path)
         fp = model_fingerprint(self.model_path)
         self.model_id = f"model2vec-pca{STATIC_PCA_DIMS}-{fp}"
         self.folder = (cache_dir or Path(tempfile.gettempdir()) / "verifier-static") / "static" / self.model_id
+        self.progress = progress  # told when distilling starts: it takes minutes, once
+        self.progress_bar = progress_bar
         self._model = None
 
     def _load(self):  # type: ignore[no-untyped-def]
@@ -196,10 +199,13 @@ class StaticEmbedder:
     def _distill(self) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is on disk: never reach a hub
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        if self.progress:
+            self.progress("distilling a static model from the embedding model for the short-list "
+                          "(minutes, once: it is cached)")
         try:
             from model2vec.distill import distill
 
-            with _no_progress_bars():
+            with _no_progress_bars(self.progress_bar):
                 model = distill(model_name=str(self.model_path), pca_dims=STATIC_PCA_DIMS, device="cpu")
         except Exception as e:  # the distiller raises many kinds for a folder it cannot read
             raise ModelError(f"{self.model_path}: cannot distill a static model from it: {e}") from e
@@ -220,15 +226,15 @@ class StaticEmbedder:
 
 
 @contextlib.contextmanager
-def _no_progress_bars() -> Iterator[None]:
+def _no_progress_bars(show: bool = False) -> Iterator[None]:
     """Silence the progress bars of distilling: the report is the only output a run should print.
 
     transformers ("Loading weights") has a switch for its bars; model2vec's "Encoding tokens" bar has
     none, so its module's ``tqdm`` is swapped for a disabled one for the duration. Warnings and
-    errors still reach the user: only the bars are turned off, not stderr.
+    errors still reach the user: only the bars are turned off, not stderr. With ``show`` (a person
+    at a terminal), model2vec's bar, which covers most of the minutes distilling takes, is drawn as
+    verifier's own instead, and cleared when done.
     """
-    from functools import partial
-
     from model2vec.distill import inference
     from transformers.utils import logging as hf_logging
 
@@ -236,7 +242,11 @@ def _no_progress_bars() -> Iterator[None]:
     hf_logging.disable_progress_bar()
     bar = getattr(inference, "tqdm", None)
     if bar is not None:
-        inference.tqdm = partial(bar, disable=True)
+        def ours(*args: Any, **kwargs: Any) -> Any:
+            kwargs.update(disable=not show, desc="distilling the short-list model", leave=False)
+            return bar(*args, **kwargs)
+
+        inference.tqdm = ours
     try:
         yield
     finally:
@@ -269,7 +279,7 @@ def _header(out: Any, dtype: str, shape: tuple[int, int]) -> None:
     np.lib.format.write_array_header_1_0(out, {"descr": dtype, "fortran_order": False, "shape": shape})
 
 
-def _write_entry(path: Path, source: Path, embedder: Embedder) -> None:
+def _write_entry(path: Path, source: Path, embedder: Embedder, progress: Callable[[int], None] | None = None) -> None:
     """Segment one file and embed its sentences into an index entry, written as it goes.
 
     An entry is the SHA-256 of the rest, then two .npy arrays: the spans (start, end, line, column,
@@ -289,6 +299,8 @@ def _write_entry(path: Path, source: Path, embedder: Embedder) -> None:
             if i == 0:
                 _header(out, "<f2", (len(spans), int(vecs.shape[1])))
             out.write(np.ascontiguousarray(vecs, "<f2").tobytes())
+            if progress:
+                progress(len(vecs))
         fh.seek(0)
         fh.write(out.sha.digest())
 
@@ -369,7 +381,8 @@ class CorpusIndex:
             embedder: the first-pass embedder; its ``model_id`` keys every entry.
             cache_dir: where entries and assembled indexes live.
             ann_limit: sentences above which the HNSW graph replaces exact search.
-            progress: called with the number of sentences of each file as it is indexed.
+            progress: called with the number of sentences indexed as it goes: each chunk of a file
+                embedded now, each file found indexed at once.
         """
         from .paths import display_path
 
@@ -426,17 +439,17 @@ class CorpusIndex:
                 got = _read_entry(path)
                 if got is None:
                     try:
-                        _write_entry(path, Path(f), embedder)
+                        _write_entry(path, Path(f), embedder, progress)
                     except OSError:
                         # A full or read-only entry folder must not fail the run: keep this one aside.
                         path = tmp / f"{h}.bin"
-                        _write_entry(path, Path(f), embedder)
+                        _write_entry(path, Path(f), embedder, progress)
                     got = _read_entry(path)
                     if got is None:
                         raise OSError(f"{path}: the index entry just written cannot be read back")
-                entries.append((path, got[1], got[2]))
-                if progress:
+                elif progress:
                     progress(got[1][0])
+                entries.append((path, got[1], got[2]))
             counts = [shape[0] for _, shape, _ in entries]
             total = sum(counts)
             dim = next((shape[1] for _, shape, _ in entries if shape[0]), 1)

@@ -27,6 +27,13 @@ EXACT_LIMIT = 20_000
 # Two words count as the same in a claim and a quote at this cosine of their embeddings.
 WORD_SIMILARITY = 0.78
 
+# Sentences of one source embedded at a time, and quotes read by the entailment model at a time:
+# what a progress bar moves by. The default models take one text a call, so neither changes a result.
+EMBED_CHUNK = 1024
+READ_CHUNK = 128
+# A progress bar appears only for work that has taken this long (seconds): quick runs draw nothing.
+BAR_DELAY = 2.0
+
 
 @dataclass
 class Options:
@@ -41,7 +48,7 @@ class Options:
     thresholds: Thresholds | None = None  # None: calibrated ones beside the claims file, else the defaults
     embedder: Embedder | None = None  # injected in tests
     progress: Callable[[str], None] | None = None
-    progress_bar: bool = False  # a bar while indexing sources; the CLI turns it on for terminals only
+    progress_bar: bool = False  # bars for slow stages (indexing, an export, reading quotes); on terminals only
     exact_limit: int = EXACT_LIMIT  # sentences per source list above which the short-list path runs
     ann_limit: int = ANN_LIMIT  # sentences above which that path searches an HNSW graph, not every row
     first_pass: Embedder | None = None  # the short-list's embedder; None: model2vec distilled from the model
@@ -55,7 +62,8 @@ class Options:
 
 
 def _embedder(options: Options) -> Embedder:
-    inner = options.embedder or load_embedder(options.model_path, options.backend, options.cache)
+    inner = options.embedder or load_embedder(options.model_path, options.backend, options.cache,
+                                              progress=options.progress, progress_bar=options.progress_bar)
     return CachedEmbedder(inner, options.cache)
 
 
@@ -139,17 +147,23 @@ def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
                           ", ".join(sorted(all_docs)))
 
     embedder = _embedder(options)
-    say(f"indexing {len(all_docs)} source files")
+    if all_docs:
+        say(f"indexing {len(all_docs)} source files")
     indexes: dict[str, DocIndex] = {}
     from tqdm import tqdm
 
     ordered = [all_docs[p] for p in sorted(all_docs)]
     bar = tqdm(total=sum(len(d.sentences) for d in ordered), unit="sentence", desc="indexing sources",
-               disable=not options.progress_bar or len(ordered) < 2, leave=False)
+               disable=not options.progress_bar, leave=False, delay=BAR_DELAY)
     for doc in ordered:
-        vecs = embedder.embed([s.text for s in doc.sentences]) if doc.sentences else np.zeros((0, 1), np.float32)
+        texts = [s.text for s in doc.sentences]
+        chunks = []
+        # In pieces, so the bar moves through a long source too (a source's pieces are cached as such).
+        for i in range(0, len(texts), EMBED_CHUNK):
+            chunks.append(embedder.embed(texts[i : i + EMBED_CHUNK]))
+            bar.update(len(chunks[-1]))
+        vecs = np.concatenate(chunks) if chunks else np.zeros((0, 1), np.float32)
         indexes[doc.path] = build_index(doc, vecs)
-        bar.update(len(doc.sentences))
     bar.close()
 
     say(f"checking {len(claims)} claims")
@@ -184,7 +198,8 @@ def _large_candidates(claims: Sequence[Claim], claim_vecs: np.ndarray, large: li
     import tempfile
 
     say = options.progress or (lambda msg: None)
-    first = options.first_pass or StaticEmbedder(options.model_path or default_model_path(), options.cache)
+    first = options.first_pass or StaticEmbedder(options.model_path or default_model_path(), options.cache,
+                                                 options.progress, options.progress_bar)
     from tqdm import tqdm
 
     with tempfile.TemporaryDirectory(prefix="verifier-index-") as scratch:
@@ -193,7 +208,8 @@ def _large_candidates(claims: Sequence[Claim], claim_vecs: np.ndarray, large: li
         for sources in large:
             files = find_source_files(sources)
             say(f"indexing {len(files)} source files for the short-list")
-            bar = tqdm(unit="sentence", desc="indexing sources", disable=not options.progress_bar, leave=False)
+            bar = tqdm(unit="sentence", desc="indexing sources", disable=not options.progress_bar, leave=False,
+                       delay=BAR_DELAY)
             corpus = CorpusIndex.build(files, first, cache, options.ann_limit, progress=bar.update)
             bar.close()
             mine = [n for n, c in enumerate(claims) if c.sources == sources]
@@ -230,7 +246,34 @@ def entailment_model(options: Options) -> EntailmentModel:
         from .models.entail import shipped_model
 
         inner = shipped_model()
-    return CachedEntailment(inner, options.cache)
+    return CachedEntailment(ReadingProgress(inner, options), options.cache)
+
+
+class ReadingProgress:
+    """An entailment model, fed READ_CHUNK quotes at a time, saying how far it has read.
+
+    It sits behind the score cache, so only the quotes the model really reads are counted.
+    """
+
+    def __init__(self, inner: EntailmentModel, options: Options) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.say = options.progress or (lambda msg: None)
+        self.bar = options.progress_bar
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
+        if not pairs:
+            return []
+        from tqdm import tqdm
+
+        self.say(f"reading {len(pairs)} quotes with the entailment model")
+        out: list[dict[str, float]] = []
+        with tqdm(total=len(pairs), unit="quote", desc="reading quotes", disable=not self.bar, leave=False,
+                  delay=BAR_DELAY) as bar:
+            for i in range(0, len(pairs), READ_CHUNK):
+                out += self.inner.probabilities(pairs[i : i + READ_CHUNK])
+                bar.update(min(READ_CHUNK, len(pairs) - i))
+        return out
 
 
 @dataclass

@@ -392,7 +392,7 @@ def test_paths_in_the_home_folder_are_written_from_tilde(monkeypatch, tmp_path):
 def test_backend_option_and_environment_variable_choose_the_runtime(capsys, monkeypatch):
     seen = []
 
-    def load(path=None, backend="onnx", cache_dir=None):
+    def load(path=None, backend="onnx", cache_dir=None, **progress):
         seen.append(backend)
         return FakeEmbedder()
 

@@ -1,4 +1,5 @@
-"""The ONNX backend with the real model: fidelity to sentence-transformers, the graph cache, no torch when warm."""
+"""The ONNX backend with the real model: fidelity to sentence-transformers, the shipped graph, the graph cache,
+no torch once a graph exists."""
 from __future__ import annotations
 
 import json
@@ -12,7 +13,8 @@ import pytest
 from verifier.claims import load_claims
 from verifier.models.embed import SentenceTransformerEmbedder, load_embedder
 from verifier.errors import VerifierWarning
-from verifier.models.onnx_embed import OnnxEmbedder, read_graph
+from verifier.models import onnx_embed
+from verifier.models.onnx_embed import EXPORT_STAGES, OnnxEmbedder, read_graph
 from verifier.pipeline import Options, verify
 from verifier.sources import read_document
 
@@ -42,6 +44,16 @@ def _env(cache):
     return {**os.environ, "VERIFIER_CACHE_DIR": str(cache)}
 
 
+def test_the_default_model_runs_on_the_graph_shipped_in_the_package(onnx, cache):
+    assert isinstance(onnx, OnnxEmbedder) and onnx.shipped is not None
+    assert onnx.shipped.path.parent == onnx_embed.shipped_folder()
+    assert not (cache / "models").exists()  # nothing exported, nothing copied into the cache
+
+
+def test_the_shipped_graph_passes_the_checks_an_export_must_pass(onnx, torch_reference):
+    onnx_embed._check_against(torch_reference, onnx.shipped.read())  # raises ExportError if it does not
+
+
 def test_int8_vectors_stay_close_to_sentence_transformers_on_every_seed_sentence(onnx, torch_reference):
     assert isinstance(onnx, OnnxEmbedder)
     texts = [s.text for path in sorted((ROOT / "seeds").glob("*.txt")) for s in read_document(path).sentences]
@@ -64,17 +76,28 @@ def test_bundled_claims_get_the_same_verdicts_under_both_backends(cache):
         assert [r.claim.id for r in run.results if not r.passed] == []
 
 
-def test_the_cached_graph_is_reused_without_importing_torch(onnx, cache):
-    graph = onnx.graph_file
-    before = graph.stat().st_mtime_ns
+def test_a_first_run_with_an_empty_cache_exports_nothing_and_never_imports_torch(tmp_path):
     code = ("import sys; from verifier.models.embed import load_embedder, default_cache_dir; "
             "e = load_embedder(None, 'onnx', default_cache_dir()); v = e.embed(['The drills began.']); "
             f"print(type(e).__name__, v.shape, sorted(m for m in {HEAVY!r} if m in sys.modules))")
-    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(cache), capture_output=True, text=True,
+    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(tmp_path), capture_output=True, text=True,
                        timeout=300)
     assert p.stdout.strip() == "OnnxEmbedder (1, 384) []", p.stdout + p.stderr
     assert p.stderr == ""
-    assert graph.stat().st_mtime_ns == before
+    assert not (tmp_path / "models").exists()
+
+
+def test_a_cold_check_imports_no_torch(tmp_path):
+    # The whole command on an empty cache: the shipped graphs only, nothing exported.
+    argv = ["check", "claims/", "--format", "json", "-o", str(tmp_path / "r.json"), "-q"]
+    code = (f"import sys; from verifier.cli import main; rc = main({argv!r}); "
+            f"print(rc, sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    cache = tmp_path / "cache"
+    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(cache), capture_output=True, text=True,
+                       timeout=600)
+    rc, heavy = p.stdout.strip().split(" ", 1)
+    assert rc in ("0", "1") and heavy == "[]", p.stdout + p.stderr
+    assert (cache / "embeddings").is_dir() and not (cache / "models").exists()
 
 
 def test_a_warm_check_imports_neither_torch_nor_onnxruntime_nor_spacy(cache, tmp_path):
@@ -93,22 +116,22 @@ def test_a_warm_check_imports_neither_torch_nor_onnxruntime_nor_spacy(cache, tmp
     assert json.loads(report.read_text())["summary"]["failed"] == 0
 
 
-def test_a_damaged_graph_is_exported_again_with_a_warning(onnx, cache, tmp_path):
+def test_a_damaged_shipped_graph_is_exported_instead_with_a_warning(onnx, tmp_path, monkeypatch):
     import shutil
 
-    private = tmp_path / "cache"
-    shutil.copytree(cache / "models", private / "models")
-    graph = private / "models" / onnx.graph_file.name
-    good = read_graph(graph)
-    data = bytearray(graph.read_bytes())
+    shipped = tmp_path / "shipped"
+    shutil.copytree(onnx_embed.shipped_folder(), shipped)
+    data = bytearray((shipped / "model.onnx").read_bytes())
     data[len(data) // 2] ^= 0xFF
-    graph.write_bytes(bytes(data))
+    (shipped / "model.onnx").write_bytes(bytes(data))
+    monkeypatch.setattr(onnx_embed, "shipped_folder", lambda: shipped)
+    private = tmp_path / "cache"
     embedder = load_embedder(None, "onnx", private)
-    with pytest.warns(VerifierWarning, match="is damaged; exporting the model again"):
+    with pytest.warns(VerifierWarning, match="shipped in .* is damaged .*; exporting the model instead"):
         vecs = embedder.embed(["The memorandum was signed on June 15."])
-    assert read_graph(graph) is not None
-    np.testing.assert_allclose(vecs, onnx.embed(["The memorandum was signed on June 15."]), atol=1e-6)
-    assert len(read_graph(graph)) == len(good)
+    assert read_graph(private / "models" / embedder.graph_file.name) is not None  # cached for the next run
+    # The same recipe on the same model: the export agrees with the shipped graph.
+    assert float(vecs[0] @ onnx.embed(["The memorandum was signed on June 15."])[0]) > 0.999
 
 
 def test_an_export_failure_falls_back_to_sentence_transformers(monkeypatch, tmp_path):
@@ -118,6 +141,7 @@ def test_an_export_failure_falls_back_to_sentence_transformers(monkeypatch, tmp_
         raise RuntimeError("Unsupported: ONNX export of operator foo")
 
     monkeypatch.setattr(onnx_embed, "_export_fp32", broken)
+    monkeypatch.setattr(onnx_embed, "shipped_graph", lambda fingerprint: None)  # as for any other model
     with pytest.warns(VerifierWarning, match="cannot run the model through onnxruntime "
                                              r"\(RuntimeError: Unsupported: ONNX export of operator foo\)"):
         embedder = load_embedder(None, "onnx", tmp_path)
@@ -148,8 +172,10 @@ def tiny_model(tmp_path_factory):
 
 
 def test_any_sentence_transformers_folder_exports_and_matches_its_reference(tiny_model, tmp_path):
-    embedder = load_embedder(tiny_model, "onnx", tmp_path)
-    assert isinstance(embedder, OnnxEmbedder)
+    said: list[str] = []
+    embedder = load_embedder(tiny_model, "onnx", tmp_path, progress=said.append)
+    assert isinstance(embedder, OnnxEmbedder) and embedder.shipped is None
+    assert said == list(EXPORT_STAGES)  # an export says what it is doing, stage by stage
     texts = ["the joint drills kicked off in lachin region on september 6 .", "yes"]
     got = embedder.embed(texts)
     np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)

@@ -233,3 +233,44 @@ def test_distilling_draws_no_progress_bars_and_puts_them_back_after(capsys):
     with pytest.raises(RuntimeError, match="distilling failed"), _no_progress_bars():
         raise RuntimeError("distilling failed")  # errors go through untouched
     assert inference.tqdm is bar and hf_logging.is_progress_bar_enabled() == enabled
+
+
+def test_indexing_reports_progress_chunk_by_chunk_and_a_file_found_indexed_at_once(tmp_path, monkeypatch):
+    import verifier.index as index
+
+    monkeypatch.setattr(index, "CHUNK_ROWS", 2)
+    files = corpus_files(tmp_path, n=2)
+    seen: list[int] = []
+    first = CorpusIndex.build(files, FakeEmbedder(), tmp_path / "cache", ann_limit=10**9, progress=seen.append)
+    assert seen == [2, 1, 2, 1] and sum(seen) == len(first)  # three sentences a file, two at a time
+    files[1].write_text("Another text. In two sentences.\n", encoding="utf-8")
+    seen.clear()
+    CorpusIndex.build(files, FakeEmbedder(), tmp_path / "cache", ann_limit=10**9, progress=seen.append)
+    assert seen == [3, 2]  # the unchanged file counts at once; the changed one is embedded again
+
+
+def test_distilling_shows_its_bar_as_verifiers_own_when_asked(capsys):
+    from model2vec.distill import inference
+
+    from verifier.index import _no_progress_bars
+
+    bar = inference.tqdm
+    with _no_progress_bars(show=True):
+        for _ in inference.tqdm(range(3), desc="Encoding tokens", mininterval=0):
+            pass
+    err = capsys.readouterr().err
+    assert "distilling the short-list model" in err and "Encoding tokens" not in err
+    assert inference.tqdm is bar
+
+
+def test_distilling_says_so_first(tmp_path, monkeypatch):
+    from verifier.index import StaticEmbedder
+    from verifier.models.embed import default_model_path
+
+    said: list[str] = []
+    static = StaticEmbedder(default_model_path(), tmp_path, progress=said.append)
+    monkeypatch.setattr("model2vec.distill.distill", lambda **kw: (_ for _ in ()).throw(RuntimeError("stop")))
+    with pytest.raises(Exception, match="stop"):
+        static._distill()
+    assert said == ["distilling a static model from the embedding model for the short-list "
+                    "(minutes, once: it is cached)"]

@@ -159,3 +159,41 @@ def test_runners_up_are_listed_best_first_after_the_cited_quotes():
     assert runners_up == sorted(runners_up, reverse=True) and len(runners_up) == 3
     assert [e.quote for e in r.evidence[2:]] == ["Fifth one here.", "Fourth one here.", "Third one here."]
     assert report_dict(Run((r,)))["results"][0]["evidence"][2]["quote"] == "Fifth one here."
+
+
+def test_each_slow_stage_says_so_and_reading_counts_only_what_the_model_reads(options):
+    said: list[str] = []
+    options.progress = said.append
+    claims = [claim("a", "Military cooperation first emerged in 1992."), claim("b", "The drills began in Lachin.")]
+    verify(claims, options)
+    assert said[:2] == ["indexing 1 source files", "checking 2 claims"]
+    assert len(said) == 3 and said[2].startswith("reading ") and said[2].endswith(" quotes with the entailment model")
+    said.clear()
+    verify(claims, options)  # every score is cached now: the model reads nothing
+    assert not any(s.startswith("reading") for s in said)
+
+
+def test_sources_and_quotes_fed_in_pieces_give_the_same_report(options, monkeypatch, tmp_path):
+    import dataclasses
+
+    import verifier.pipeline as pipeline
+
+    claims = [claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992."),
+              claim("b", "The memorandum was signed on June 16.", "contradicted"),
+              claim("c", "NATO observers monitored the joint drills.", "unsupported")]
+    whole = report_dict(verify(claims, options))
+    sizes: list[int] = []
+    model = pipeline.entailment_model(options).inner.inner  # behind the score cache and the progress
+
+    class Counting:
+        model_id = model.model_id
+
+        def probabilities(self, pairs):
+            sizes.append(len(pairs))
+            return model.probabilities(pairs)
+
+    monkeypatch.setattr(pipeline, "EMBED_CHUNK", 3)
+    monkeypatch.setattr(pipeline, "READ_CHUNK", 2)
+    pieces = dataclasses.replace(options, cache_dir=tmp_path / "other", entailment=Counting())
+    assert json.dumps(report_dict(verify(claims, pieces))) == json.dumps(whole)
+    assert len(sizes) > 1 and max(sizes) == 2

@@ -5,7 +5,7 @@ import hashlib
 import io
 import os
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -117,14 +117,50 @@ class SentenceTransformerEmbedder:
         return np.asarray(vecs, dtype=np.float32)
 
 
-def load_embedder(path: Path | None = None, backend: str = "onnx", cache_dir: Path | None = None) -> Embedder:
+class StageProgress:
+    """Progress through the stages of a slow step: a line for each (``say``), and a bar on a terminal.
+
+    Called with each stage's description as it starts, and with None when the step is over.
+    """
+
+    def __init__(self, say: Callable[[str], None] | None, bar: bool, desc: str, stages: int) -> None:
+        self.say = say or (lambda msg: None)
+        self.show_bar = bar
+        self.desc = desc
+        self.stages = stages
+        self._bar: Any = None
+
+    def __call__(self, stage: str | None) -> None:
+        if stage is None:
+            if self._bar is not None:
+                self._bar.close()
+                self._bar = None
+            return
+        self.say(stage)
+        if not self.show_bar:
+            return
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=self.stages, desc=self.desc, unit="stage", leave=False,
+                             bar_format="{desc}: {bar:16} {n_fmt}/{total_fmt} [{elapsed}]{postfix}")
+        else:
+            self._bar.update(1)
+        self._bar.set_postfix_str(stage)
+
+
+def load_embedder(path: Path | None = None, backend: str = "onnx", cache_dir: Path | None = None,
+                  progress: Callable[[str], None] | None = None, progress_bar: bool = False) -> Embedder:
     """The embedding model in a folder (default: the bundled one), run by ``backend``.
 
     Args:
         path: a sentence-transformers model folder; None for all-MiniLM-L6-v2 from its package.
-        backend: "onnx" runs the model's quantised graph, exported on first use and cached under
-            ``cache_dir`` (None: exported again in every process); "torch" runs sentence-transformers.
+        backend: "onnx" runs the model's quantised graph: for the default model the one shipped in
+            this package, for any other exported on first use and cached under ``cache_dir`` (None:
+            exported again in every process); "torch" runs sentence-transformers.
         cache_dir: the verifier cache folder.
+        progress: told of each stage of an export, one line each.
+        progress_bar: show a bar over an export's stages (for a terminal).
 
     A model that cannot be exported runs on sentence-transformers, with a warning.
     """
@@ -133,10 +169,11 @@ def load_embedder(path: Path | None = None, backend: str = "onnx", cache_dir: Pa
     reference = SentenceTransformerEmbedder(path)
     if backend == "torch":
         return reference
-    from .onnx_embed import ExportError, load_onnx_embedder
+    from .onnx_embed import EXPORT_STAGES, ExportError, load_onnx_embedder
 
+    step = StageProgress(progress, progress_bar, "exporting the embedding model", len(EXPORT_STAGES))
     try:
-        return load_onnx_embedder(reference, cache_dir)
+        return load_onnx_embedder(reference, cache_dir, step)
     except ExportError as e:
         import warnings
 
