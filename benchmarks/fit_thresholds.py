@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, action="append", help="benchmark folder (repeatable)")
     ap.add_argument("--side", choices=("heldout", "train", "all"), default="heldout")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--min-reject", type=float, default=0.85)
+    ap.add_argument("--min-reject", type=float, default=0.9)
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     args = ap.parse_args(argv)
     folders = args.data or DEFAULT_DATA

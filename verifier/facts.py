@@ -175,6 +175,7 @@ class Comparison:
     facts_matched: int = 0
     polarity_flipped: bool = False
     conflict_kinds: list[str] = field(default_factory=list)  # parallel to ``conflicts``: date, number, name, ...
+    named_elsewhere: list[str] = field(default_factory=list)  # claim names the quote lacks but its document states
 
     def conflict(self, kind: str, message: str) -> None:
         self.conflicts.append(message)

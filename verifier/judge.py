@@ -8,6 +8,7 @@ the probability of that verdict, the quote cited and a reason a person can check
 """
 from __future__ import annotations
 
+import re
 from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from functools import lru_cache
 from importlib import resources
@@ -17,6 +18,7 @@ from typing import Callable, Mapping, Sequence
 from .explain import contradiction_reason, unstated
 from .facts import Comparison, Facts, compare
 from .retrieve import Candidate
+from .sources import normalize
 
 SUPPORTED, CONTRADICTED, UNSUPPORTED = "supported", "contradicted", "unsupported"
 FACT_CONFLICTS = {"date", "number", "ordinal", "name"}
@@ -36,11 +38,11 @@ class Thresholds:
     ``verifier-thresholds.json`` beside the claims, where ``verifier check`` reads them.
     """
 
-    support_cosine: float             # no quote less similar than this counts as about the claim
-    support_coverage: float           # kept for files calibrated before the entailment model (unused)
+    support_cosine: float             # no quote less similar than this supports the claim
+    support_coverage: float           # ... and states this share of its content words (as such, another form, or a synonym)
     close_cosine: float               # kept for files calibrated before the entailment model (unused)
     close_coverage: float             # kept for files calibrated before the entailment model (unused)
-    contradict_cosine: float          # a conflicting value counts only in a quote about the same thing ...
+    contradict_cosine: float          # nor contradicts it; a conflicting value counts only in a quote about the same thing ...
     contradict_coverage: float        # ... that states this share of the claim's content words ...
     contradict_probability: float     # kept for files calibrated before the entailment model (unused)
     window_margin: float = 0.08       # a longer quote is cited only when its entailment is this much higher
@@ -161,14 +163,30 @@ def assess(
 ) -> list[tuple[Quote, Comparison]]:
     """Compare the claim's facts with every candidate quote, in the candidates' order."""
     scored: list[tuple[Quote, Comparison]] = []
+    names = {e.text for e in claim.entities} | {w.text for w in claim.words if w.pos == "PROPN"}
+    doc_text: dict[str, str] = {}
     for cand in cands:
         facts = _facts_of(cand, sentence_facts)
         if cand.size > 1:
             best = _best_sentence(cand, claim, sentence_facts)
             facts = replace(facts, negations=best.negations, directions=best.directions)
         sims = similar([w.text.lower() for w in claim.words], [w.text.lower() for w in facts.words]) if similar else None
-        scored.append((cand, compare(claim, facts, sims)))
+        cmp = compare(claim, facts, sims)
+        # A name the quote leaves to a pronoun ("He won in 2005") is no missing fact when the same
+        # document names it: pages about someone name them once and say "he" after that.
+        missing_names = [m for m in cmp.missing if m in names]
+        if missing_names:
+            if cand.doc.path not in doc_text:
+                doc_text[cand.doc.path] = normalize(cand.doc.text)
+            elsewhere = [m for m in missing_names if _mentions(doc_text[cand.doc.path], normalize(m))]
+            if elsewhere:
+                cmp = replace(cmp, missing=[m for m in cmp.missing if m not in elsewhere], named_elsewhere=elsewhere)
+        scored.append((cand, cmp))
     return scored
+
+
+def _mentions(text: str, name: str) -> bool:
+    return bool(name) and re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text) is not None
 
 
 def to_read(cands: Sequence[Candidate]) -> list[Quote]:
@@ -222,17 +240,23 @@ def decide(claim_text: str, scored: Sequence[tuple[Quote, Comparison]],
         return Verdict(UNSUPPORTED, 0.99, "no quote was read by the entailment model",
                        _runners_up(scored, scored[0][0], 3), scored[0][1])
     about = [x for x in read if x[0].cosine >= th.support_cosine]
+    related = [x for x in read if x[0].cosine >= th.contradict_cosine]
 
-    supporting = [x for x in about if not x[1].conflicts and not x[1].missing and x[2]["entail"] >= th.entail_probability]
+    supporting = [x for x in about if not x[1].conflicts and not x[1].missing and x[2]["entail"] >= th.entail_probability
+                  and x[1].coverage >= th.support_coverage]
     if supporting:
         top = max(x[2]["entail"] for x in supporting)
         # The smallest quote that supports nearly as well as the best: nothing unrelated padded in.
         near = [x for x in supporting if x[2]["entail"] >= top - th.window_margin]
-        c, cmp, p = min(near, key=lambda x: (x[0].size, -x[2]["entail"], x[0].doc.path, x[0].first))
+        # A quote that names what the claim names beats one that leaves it to a pronoun.
+        c, cmp, p = min(near, key=lambda x: (bool(x[1].named_elsewhere), x[0].size, -x[2]["entail"],
+                                             x[0].doc.path, x[0].first))
         why = "the quote states the claim"
         if unstated(claim_text, c.quote):
             why += " in other words"
         why += _facts_text(cmp.facts_matched)
+        if cmp.named_elsewhere:
+            why += "; the source names " + ", ".join(cmp.named_elsewhere) + " elsewhere, not in the quote"
         if isinstance(c, Combined):
             lines = ", ".join(str(part.sentences[0].line) for part in c.parts)
             why += f", read together across {len(c.parts)} sentences of the same source (lines {lines})"
@@ -242,13 +266,12 @@ def decide(claim_text: str, scored: Sequence[tuple[Quote, Comparison]],
         return Verdict(SUPPORTED, _clip(p["entail"]), why, ev + _runners_up(scored, c), cmp, len(ev))
 
     # The model reads a contradiction (antonyms, comparatives, negation) ...
-    by_model = [(c, cmp, p, p["contradict"]) for c, cmp, p in about
+    by_model = [(c, cmp, p, p["contradict"]) for c, cmp, p in related
                 if p["contradict"] >= th.nli_contradict and not isinstance(c, Combined)]
     # ... or a checked value or name differs in a quote about the same thing.
-    by_facts = [(c, cmp, p, 1.0 - p["neutral"]) for c, cmp, p in about
+    by_facts = [(c, cmp, p, 1.0 - p["neutral"]) for c, cmp, p in related
                 if set(cmp.conflict_kinds) & FACT_CONFLICTS and not isinstance(c, Combined)
-                and c.cosine >= th.contradict_cosine and cmp.coverage >= th.contradict_coverage
-                and p["neutral"] < th.conflict_neutral]
+                and cmp.coverage >= th.contradict_coverage and p["neutral"] < th.conflict_neutral]
     if by_model or by_facts:
         c, cmp, p, prob = max(by_model + by_facts, key=lambda x: (x[3], -x[0].size, -x[0].first))
         fact_reasons = [m for m, k in zip(cmp.conflicts, cmp.conflict_kinds) if k in FACT_CONFLICTS]
@@ -272,7 +295,7 @@ def decide(claim_text: str, scored: Sequence[tuple[Quote, Comparison]],
     else:
         reason = "the closest quote is about the claim but does not state all of it"
     likeliest = max([x[2]["entail"] for x in about if not x[1].conflicts and not x[1].missing]
-                    + [x[2]["contradict"] for x in about], default=0.0)
+                    + [x[2]["contradict"] for x in related], default=0.0)
     ev = _evidence_of(c) + _runners_up(scored, c)
     return Verdict(UNSUPPORTED, _clip(1.0 - likeliest), reason, ev[:3], cmp)
 

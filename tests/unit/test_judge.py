@@ -27,7 +27,7 @@ def probs(e, n, c):
     return {"entail": e, "neutral": n, "contradict": c}
 
 
-TH = Thresholds(**{**default_thresholds().__dict__, "entail_probability": 0.5, "nli_contradict": 0.5,
+TH = Thresholds(**{**default_thresholds().__dict__, "entail_probability": 0.5, "support_coverage": 0.0, "nli_contradict": 0.5,
                    "conflict_neutral": 0.5, "support_cosine": 0.3, "window_margin": 0.08})
 
 
@@ -96,3 +96,21 @@ def test_unsupported_names_what_the_quote_lacks(doc):
     v = decide("The drills began in Lachin with F-16 jets.", [(cand(doc, 0), Comparison())],
                [probs(0.2, 0.75, 0.05)], TH)
     assert v.verdict == "unsupported" and "F-16" in v.reason and v.confidence == pytest.approx(0.8)
+
+
+@pytest.mark.slow  # spaCy reads the texts
+def test_a_name_the_quote_leaves_to_a_pronoun_counts_when_the_document_names_it():
+    from verifier.facts import analyze
+    from verifier.judge import assess
+    from verifier.sources import Document
+
+    text = "Maria Lopez grew up in Seville. She won the national chess title in 2005."
+    doc = Document(path="bio.txt", text=text, sentences=segment(text, "bio.txt"))
+    facts = {("bio.txt", s.index): analyze(s.text) for s in doc.sentences}
+    quote = Candidate(doc, 1, 1, 0.8, 0.6)
+    (_, cmp), = assess(analyze("Maria Lopez won the national chess title in 2005."), [quote], facts)
+    assert not cmp.missing and cmp.named_elsewhere == ["Maria Lopez"]
+    v = decide("Maria Lopez won the national chess title in 2005.", [(quote, cmp)], [probs(0.9, 0.05, 0.05)], TH)
+    assert v.verdict == "supported" and "elsewhere" in v.reason
+    (_, cmp), = assess(analyze("Ana Ruiz won the national chess title in 2005."), [quote], facts)
+    assert cmp.missing and not cmp.named_elsewhere  # a name the document never states still blocks support
