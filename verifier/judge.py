@@ -273,7 +273,11 @@ def decide(claim_text: str, scored: Sequence[tuple[Quote, Comparison]],
                 if set(cmp.conflict_kinds) & FACT_CONFLICTS and not isinstance(c, Combined)
                 and cmp.coverage >= th.contradict_coverage and p["neutral"] < th.conflict_neutral]
     if by_model or by_facts:
-        c, cmp, p, prob = max(by_model + by_facts, key=lambda x: (x[3], -x[0].size, -x[0].first))
+        found = by_model + by_facts
+        top = max(x[3] for x in found)
+        # As for support: the smallest quote that contradicts nearly as surely as the best.
+        c, cmp, p, prob = min((x for x in found if x[3] >= top - th.window_margin),
+                              key=lambda x: (x[0].size, -x[3], x[0].doc.path, x[0].first))
         fact_reasons = [m for m, k in zip(cmp.conflicts, cmp.conflict_kinds) if k in FACT_CONFLICTS]
         reason = "; ".join(dict.fromkeys(fact_reasons)) if fact_reasons else contradiction_reason(claim_text, c.quote)
         return Verdict(CONTRADICTED, _clip(prob), reason, _evidence_of(c) + _runners_up(scored, c), cmp)
