@@ -94,19 +94,21 @@ def test_nli_model_loads_from_a_folder_and_gives_probabilities(tiny_nli_model):
     assert abs(sum(p.values()) - 1) < 1e-6
 
 
-def test_nli_stage_can_only_take_support_away(tiny_nli_model, real_options):
+def test_a_users_nli_model_reads_the_quotes_and_the_fact_guards_still_hold(tiny_nli_model, real_options):
     from dataclasses import replace
 
+    from verifier.models.hf_nli import NLIModel
+    from verifier.pipeline import entailment_model
+
     opts = replace(real_options, nli_model_path=tiny_nli_model)
+    model = entailment_model(opts)
+    assert isinstance(model.inner.inner, NLIModel) and model.model_id.startswith("hf-nli-")
     claims = [_claim("Military cooperation between Azerbaijan and Turkey first emerged in 1992."),
               _claim("NATO observers monitored the joint drills.")]
-    plain = verify(claims, real_options).results
     with_nli = verify(claims, opts).results
-    assert plain[0].verdict == "supported"
-    assert plain[1].verdict == with_nli[1].verdict == "unsupported"
-    if with_nli[0].verdict != "supported":
-        assert "NLI model" in with_nli[0].reason
-
+    assert all(0.0 < r.confidence < 1.0 for r in with_nli)
+    # A randomly initialised model may say anything; a claim whose name no source states is never supported.
+    assert with_nli[1].verdict != "supported"
 
 def test_bad_nli_folder_is_a_clear_error(tmp_path):
     from verifier.errors import ModelError
