@@ -1,7 +1,7 @@
 """Make labelled claims from documents: true sentences, changed facts, flipped polarity, added facts.
 
 The public sets have few refuted claims (WiCE has none), and their false claims rarely differ
-from the source by one fact. These claims fill that gap for fitting the scorer. Each is made
+from the source by one fact. These claims fill that gap in training the entailment model (training/pairs.py). Each is made
 from one sentence of a document and is checked against that document:
 
 - SUPPORTED: the sentence itself, or its main clause (the part before the first comma clause);

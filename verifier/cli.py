@@ -392,8 +392,8 @@ def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path 
                         ("reject rate", "reject_rate"), ("refuted caught", "refuted_caught")):
         b, a = getattr(result.figures_before, attr), getattr(result.figures_after, attr)
         rows.append((label, "-" if b is None else f"{b:.3f}", "-" if a is None else f"{a:.3f}"))
-    for name in ("support_cosine", "support_coverage", "close_cosine", "close_coverage",
-                 "contradict_cosine", "contradict_coverage", "contradict_probability"):
+    for name in ("entail_probability", "support_cosine", "support_coverage",
+                 "nli_contradict", "contradict_cosine", "conflict_neutral"):
         rows.append((name.replace("_", " "), f"{getattr(result.before, name):.3g}", f"{getattr(result.after, name):.3g}"))
     click.echo(f"{'':22}{'before':>10}{'after':>10}")
     for label, b, a in rows:
