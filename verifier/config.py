@@ -78,6 +78,15 @@ def find_pyproject(start: Path) -> tuple[Path, dict[str, Any]] | None:
     return None
 
 
+def _as_list(value: object, where: str, what: str) -> list:
+    """A setting that takes one item or a non-empty list of them, as a list."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"{where}: {what}, not {value!r}")
+    return value
+
+
 def _did_you_mean(key: str, known: Sequence[str]) -> str:
     close = difflib.get_close_matches(key, known, n=1)
     return f"did you mean {close[0]!r}?" if close else f"the keys are {', '.join(map(repr, known))}"
@@ -100,21 +109,13 @@ def parse_table(table: Any, path: Path, formats: Sequence[str]) -> Config:
             raise ConfigError(f"{shown}: {TABLE} {key}: unknown key; {_did_you_mean(key, KEYS)}")
     sources: tuple[Path, ...] = ()
     if "sources" in table:
-        value = table["sources"]
         where = f"{shown}: {TABLE} sources"
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not value:
-            raise ConfigError(f"{where}: a list of files or folders, relative to {shown}'s folder, not {value!r}")
+        value = _as_list(table["sources"], where, f"a list of files or folders, relative to {shown}'s folder")
         sources = tuple(_path(v, f"{where}[{i}]", "a file or folder", base) for i, v in enumerate(value))
     reports: list[tuple[str, Path | None]] = []
     if "formats" in table:
-        value = table["formats"]
         where = f"{shown}: {TABLE} formats"
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not value:
-            raise ConfigError(f"{where}: a list of report formats, such as [\"text\"], not {value!r}")
+        value = _as_list(table["formats"], where, 'a list of report formats, such as ["text"]')
         for i, item in enumerate(value):
             here = f"{where}[{i}]"
             output = None
