@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from training.pairs import DEFAULT_BENCH, benchmark_pairs  # noqa: E402
 from training.train_nli import LABELS, figures, print_figures, read_pairs  # noqa: E402
-from verifier.models.entail import KEYS, SETTINGS_FILE, OnnxEntailment  # noqa: E402
+from verifier.models.entail import SETTINGS_FILE, OnnxEntailment  # noqa: E402
 
 OUT = ROOT / "verifier" / "models" / "entail"
 NOTICE = """\
