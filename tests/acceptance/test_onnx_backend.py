@@ -115,6 +115,7 @@ def test_a_warm_check_imports_neither_torch_nor_onnxruntime_nor_spacy(cache, tmp
                           text=True, timeout=600)
     assert warm.stdout.strip() == f"{rc} []", warm.stdout + warm.stderr
     assert report.read_bytes() == cold  # facts and entailment scores read back from the cache give the same report
+    assert json.loads(cold)["summary"]["claims"] > 0
 
 
 def test_a_damaged_shipped_graph_is_exported_instead_with_a_warning(onnx, tmp_path, monkeypatch):

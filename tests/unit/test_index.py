@@ -10,7 +10,7 @@ import pytest
 from verifier.claims import load_claims
 from verifier.errors import VerifierWarning
 from verifier.index import ANNIndex, CorpusIndex, ExactIndex
-from verifier.pipeline import Options, verify
+from verifier.pipeline import verify
 from verifier.report.json_report import report_dict
 from verifier.retrieve import build_index, build_partial_index
 from verifier.sources import read_document
