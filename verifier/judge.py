@@ -164,7 +164,6 @@ def assess(
     """Compare the claim's facts with every candidate quote, in the candidates' order."""
     scored: list[tuple[Quote, Comparison]] = []
     names = {e.text for e in claim.entities} | {w.text for w in claim.words if w.pos == "PROPN"}
-    doc_text: dict[str, str] = {}
     for cand in cands:
         facts = _facts_of(cand, sentence_facts)
         if cand.size > 1:
@@ -176,13 +175,17 @@ def assess(
         # document names it: pages about someone name them once and say "he" after that.
         missing_names = [m for m in cmp.missing if m in names]
         if missing_names:
-            if cand.doc.path not in doc_text:
-                doc_text[cand.doc.path] = normalize(cand.doc.text)
-            elsewhere = [m for m in missing_names if _mentions(doc_text[cand.doc.path], normalize(m))]
+            elsewhere = [m for m in missing_names if _mentions(_normalized(cand.doc.text), normalize(m))]
             if elsewhere:
                 cmp = replace(cmp, missing=[m for m in cmp.missing if m not in elsewhere], named_elsewhere=elsewhere)
         scored.append((cand, cmp))
     return scored
+
+
+@lru_cache(maxsize=16)
+def _normalized(text: str) -> str:
+    # Once per document, not once per claim and candidate: sources can be long.
+    return normalize(text)
 
 
 def _mentions(text: str, name: str) -> bool:
@@ -283,10 +286,9 @@ def decide(claim_text: str, scored: Sequence[tuple[Quote, Comparison]],
         return Verdict(CONTRADICTED, _clip(prob), reason, _evidence_of(c) + _runners_up(scored, c), cmp)
 
     # Unsupported: show the quote that came closest to supporting the claim.
-    c, cmp, p = max(read, key=lambda x: (x[2]["entail"], -x[0].size, x[0].score))
-    if isinstance(c, Combined):
-        single = [x for x in read if not isinstance(x[0], Combined)]
-        c, cmp, p = max(single, key=lambda x: (x[2]["entail"], -x[0].size, x[0].score))
+    # A combined premise is never shown as the closest quote: its sentences stand apart.
+    shown = [x for x in read if not isinstance(x[0], Combined)] or read
+    c, cmp, p = max(shown, key=lambda x: (x[2]["entail"], -x[0].size, x[0].score))
     if cmp.missing:
         reason = "the closest quote does not state " + "; ".join(dict.fromkeys(cmp.missing))
     elif c.cosine < th.support_cosine:
