@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .errors import ClaimsFileError, UsageError, VerifierError
+from .formats import LISTED
 from .judge import LOCAL_THRESHOLDS
 from .report import REPORTERS
 
@@ -96,7 +97,8 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The options of every command that runs the models."""
     for option in reversed([
         click.option("--sources", "sources", multiple=True, type=click.Path(path_type=Path, readable=False),
-                     help="Source file or folder (repeatable). It replaces the sources a claims file names; "
+                     help=f"Source file or folder (repeatable): {LISTED}, and files without an ending that "
+                          "hold a PDF, Word file or web page. It replaces the sources a claims file names; "
                           "without it, claims files name their own, and drafts, --claim and claims files that "
                           "name none use [tool.verifier] sources in pyproject.toml, else seeds/ in the working "
                           "folder."),
@@ -111,8 +113,9 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
                           f"pyproject.toml, else {LOCAL_THRESHOLDS} beside each claims file, else the built-in "
                           "ones)."),
         click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-                     help="Where to cache embeddings (default: $VERIFIER_CACHE_DIR or ~/.cache/verifier)."),
-        click.option("--no-cache", is_flag=True, help="Neither read nor write the embedding cache."),
+                     help="Where to cache embeddings and texts read from PDFs, pages and Word files "
+                          "(default: $VERIFIER_CACHE_DIR or ~/.cache/verifier)."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
         click.option("-v", "--verbose", count=True, help="Say what is happening, on standard error."),
         click.option("-q", "--quiet", count=True, help="Print nothing but the results."),
     ]):
@@ -167,7 +170,7 @@ def _sources_or_default(shown: str, purpose: str, sources: Sequence[Path], confi
         if why is not None:
             raise UsageError(f"{shown}: no sources {purpose}: no --sources given, and the default source "
                              f"{display_path(path)} ({origin}) {why}; pass --sources with the files or "
-                             "folders (.txt, .md) to read")
+                             f"folders ({LISTED}) to read")
     return defaults
 
 
@@ -496,6 +499,42 @@ def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, backend:
                    f"{sum(r.verdict == 'unsupported' for _, r in flagged)} unsupported", err=True)
     failing = [r for _, r in flagged if fail_on == "unsupported" or r.verdict == "contradicted"]
     return EXIT_FAILED if failing else EXIT_OK
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, readable=False))
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the text with its format, title, date, and where each page and section starts.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where parsed texts are cached (default: $VERIFIER_CACHE_DIR or ~/.cache/verifier).")
+@click.option("--no-cache", is_flag=True, help="Parse the file again, and write nothing to the cache.")
+def extract(source: Path, as_json: bool, cache_dir: Path | None, no_cache: bool) -> int:
+    """Print the text verifier reads from a SOURCE file, exactly.
+
+    Every quote's start and end index this text, and its line and column count in it: for a PDF,
+    page after page without headers, footers and page numbers; for a saved web page, the article's
+    headings and paragraphs without the page around it; for a Word file, its paragraphs and tables.
+
+    \b
+    Example:
+        verifier extract report.pdf | sed -n 10,20p
+        verifier extract page.html --json
+    """
+    from .models.embed import default_cache_dir
+    from .paths import display_path
+    from .sources import read_text
+
+    cache = None if no_cache else (cache_dir or default_cache_dir())
+    if not source.exists():
+        raise UsageError(f"{display_path(source)}: source not found: no such file")
+    got = read_text(source, cache)
+    out = click.get_text_stream("stdout", encoding="utf-8")
+    if as_json:
+        out.write(json.dumps({"source": display_path(source), **got.to_json()}, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(got.text)
+    out.flush()
+    return 0
 
 
 @cli.command()

@@ -103,9 +103,9 @@ def _one_line(text: str) -> str:
 def footnote(result: ClaimResult) -> str:
     """The footnote text for one sentence: the quote for a cited one, the reason for the others."""
     e = result.evidence[0] if result.evidence else None
-    where = f" ({e.source}, line {e.line})" if e else ""
+    where = f" ({e.where})" if e else ""
     if result.verdict == "supported" and e:
-        return " \u2026 ".join(f"\"{_one_line(q.quote)}\" ({q.source}, line {q.line})"
+        return " \u2026 ".join(f"\"{_one_line(q.quote)}\" ({q.where})"
                                 for q in result.evidence[: max(1, result.cited)])
     head = f"**{result.verdict.capitalize()}**: {result.reason}."
     if e:

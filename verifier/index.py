@@ -19,7 +19,7 @@ import numpy as np
 from .atomic import atomic_writer
 from .errors import ModelError, VerifierWarning
 from .models.embed import Embedder, model_fingerprint
-from .sources import SEGMENTER_VERSION, Document, Sentence, decode_source, iter_spans
+from .sources import SEGMENTER_VERSION, Document, Sentence, iter_spans, read_text
 
 # Above this many sentences an approximate (HNSW) index replaces the exact matrix product:
 # measured in benchmarks/scale.py, exact search over 256-dim float16 rows passes ~25 ms a query there.
@@ -279,14 +279,15 @@ def _header(out: Any, dtype: str, shape: tuple[int, int]) -> None:
     np.lib.format.write_array_header_1_0(out, {"descr": dtype, "fortran_order": False, "shape": shape})
 
 
-def _write_entry(path: Path, source: Path, embedder: Embedder, progress: Callable[[int], None] | None = None) -> None:
+def _write_entry(path: Path, source: Path, embedder: Embedder, progress: Callable[[int], None] | None = None,
+                 cache: Path | None = None) -> None:
     """Segment one file and embed its sentences into an index entry, written as it goes.
 
     An entry is the SHA-256 of the rest, then two .npy arrays: the spans (start, end, line, column,
     block; int32) and the float16 vectors. Vectors are embedded and written CHUNK_ROWS at a time,
     so a file of millions of sentences never has them all in memory (nor Sentence objects).
     """
-    text = decode_source(source)
+    text = read_text(source, cache).text
     spans = np.frombuffer(array("i", chain.from_iterable(iter_spans(text))), np.int32).reshape(-1, 5)
     with atomic_writer(path) as fh:
         fh.write(bytes(32))  # the checksum, once the rest is written
@@ -363,8 +364,9 @@ class CorpusIndex:
     """
 
     def __init__(self, files: list[Path], shown: list[str], offsets: np.ndarray, spans: np.ndarray,
-                 vectors: np.ndarray, index: VectorIndex) -> None:
+                 vectors: np.ndarray, index: VectorIndex, cache: Path | None = None) -> None:
         self.files, self.shown, self.offsets, self.spans = files, shown, offsets, spans
+        self.cache = cache  # where the texts of parsed sources (PDFs, pages, Word files) are cached
         self.vectors, self.index = vectors, index
         self._docs: OrderedDict[int, Document] = OrderedDict()
 
@@ -387,18 +389,22 @@ class CorpusIndex:
         from .paths import display_path
 
         root = cache_dir / "index" / f"{embedder.model_id}-{SEGMENTER_VERSION}-v{INDEX_FORMAT}"
-        hashes = [_file_checksum(Path(f)) for f in files]
+        from .formats.reader import text_version
+
+        # A parsed file's entry is keyed by its reader's version too: a new reader means new offsets.
+        hashes = [_sha((_file_checksum(Path(f)) + text_version(Path(f))).encode()) for f in files]
         kind = "ann" if ann_limit is not None else "exact"
         key = _sha("\0".join([kind, str(ann_limit), *hashes]).encode())[:32]
         folder = root / "corpus" / key
         opened = cls._open(folder, ann_limit)
         if opened is None:
-            cls._assemble(folder, files, hashes, root, embedder, ann_limit, progress)
+            cls._assemble(folder, files, hashes, root, embedder, ann_limit, progress, cache_dir)
             opened = cls._open(folder, ann_limit)
             if opened is None:
                 raise OSError(f"{folder}: the index just written cannot be read back")
         offsets, spans, vectors, index = opened
-        return cls([Path(f) for f in files], [display_path(Path(f)) for f in files], offsets, spans, vectors, index)
+        return cls([Path(f) for f in files], [display_path(Path(f)) for f in files], offsets, spans, vectors, index,
+                   cache_dir)
 
     @staticmethod
     def _open(folder: Path, ann_limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, VectorIndex] | None:
@@ -426,7 +432,7 @@ class CorpusIndex:
 
     @staticmethod
     def _assemble(folder: Path, files: Sequence[Path], hashes: list[str], root: Path, embedder: Embedder,
-                  ann_limit: int, progress: Callable[[int], None] | None) -> None:
+                  ann_limit: int, progress: Callable[[int], None] | None, cache_dir: Path | None = None) -> None:
         """Write the corpus folder from per-file entries, embedding the files that have none."""
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
@@ -439,11 +445,11 @@ class CorpusIndex:
                 got = _read_entry(path)
                 if got is None:
                     try:
-                        _write_entry(path, Path(f), embedder, progress)
+                        _write_entry(path, Path(f), embedder, progress, cache_dir)
                     except OSError:
                         # A full or read-only entry folder must not fail the run: keep this one aside.
                         path = tmp / f"{h}.bin"
-                        _write_entry(path, Path(f), embedder, progress)
+                        _write_entry(path, Path(f), embedder, progress, cache_dir)
                     got = _read_entry(path)
                     if got is None:
                         raise OSError(f"{path}: the index entry just written cannot be read back")
@@ -510,9 +516,10 @@ class CorpusIndex:
         """
         doc = self._docs.get(file_no)
         if doc is None:
-            shown, text = self.shown[file_no], decode_source(self.files[file_no])
+            shown, extracted = self.shown[file_no], read_text(self.files[file_no], self.cache)
+            text = extracted.text
             rows = np.asarray(self.spans[self.offsets[file_no] : self.offsets[file_no + 1]])
-            doc = Document(shown, text, SpanSentences(shown, text, rows))  # type: ignore[arg-type]
+            doc = Document(shown, text, SpanSentences(shown, text, rows), extracted)  # type: ignore[arg-type]
             self._docs[file_no] = doc
             # A bounded cache: claims tend to hit the same few files.
             while len(self._docs) > 1 and (len(self._docs) > 256 or

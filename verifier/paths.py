@@ -74,6 +74,7 @@ def expand_paths(
     empty_folder: Callable[[Path], Exception],
     missing: Callable[[Path], Exception],
     unreadable: Callable[[Path, OSError], Exception],
+    also: Callable[[Path], bool] | None = None,
 ) -> list[Path]:
     """Files named directly, and files with one of ``suffixes`` under folders, each once, in a stable order.
 
@@ -83,6 +84,7 @@ def expand_paths(
         empty_folder: the error to raise for a folder with no such file.
         missing: the error to raise for a path that is neither file nor folder.
         unreadable: the error to raise for a folder that cannot be listed.
+        also: takes, from folders, files without one of ``suffixes`` for which it is true.
     """
     found: list[Path] = []
     seen: set[Path] = set()
@@ -98,7 +100,8 @@ def expand_paths(
                 os.scandir(path).close()
             except OSError as e:
                 raise unreadable(path, e) from e
-            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
+            files = sorted(p for p in path.rglob("*") if (
+                p.suffix.lower() in suffixes or (also is not None and also(p))) and p.is_file())
             if not files:
                 raise empty_folder(path)
         elif path.is_file():

@@ -1,6 +1,7 @@
 """Run the whole pipeline: claims and sources in, a Run of cited verdicts out."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -9,15 +10,17 @@ import numpy as np
 
 from .claims import Claim
 from .models.embed import CachedEmbedder, Embedder, default_cache_dir, default_model_path, load_embedder
-from .errors import SourceError
+from .errors import SourceError, VerifierWarning
 from .models.entail import CachedEntailment, EntailmentModel
 from .facts import Facts
 from .facts_cache import FactsCache
 from .judge import Thresholds, Verdict, assess, decide, default_thresholds, thresholds_near, to_read
-from .result import ClaimResult, Evidence, Run
+from .result import ClaimResult, Evidence, Run, SourceInfo
 from .index import ANN_LIMIT, CorpusIndex, StaticEmbedder
 from .retrieve import Candidate, DocIndex, build_index, candidates, shortlist_candidates
-from .sources import Document, find_source_files, read_document_upto
+from .formats.reader import read_sources
+from .paths import display_path
+from .sources import Document, document, find_source_files
 
 # Above this many sentences in a claim's sources, candidates come from a short-list (see
 # verifier/index.py) instead of scoring every sentence: measured in benchmarks/scale.py, the exact
@@ -67,35 +70,73 @@ def _embedder(options: Options) -> Embedder:
     return CachedEmbedder(inner, options.cache)
 
 
-def load_documents(source_lists: Sequence[tuple[Path, ...]],
-                   limit: int | None = None) -> dict[tuple[Path, ...], list[Document] | None]:
+def load_documents(source_lists: Sequence[tuple[Path, ...]], limit: int | None = None,
+                   cache: Path | None = None,
+                   skipped: dict[str, str] | None = None) -> dict[tuple[Path, ...], list[Document] | None]:
     """Expand each distinct list of sources once and read every file once.
 
     Returns, for each list, its documents in order; a file named by several lists is one Document.
     A list with more than ``limit`` sentences maps to None: it is too large to hold as Documents.
+
+    A file named in a list that cannot be read is an error. One found in a folder is left out with
+    a warning, and its reason put in ``skipped``: one damaged PDF must not stop a check against an
+    archive of hundreds, but nor may it pass unnoticed.
     """
-    by_file: dict[Path, Document] = {}
+    by_file: dict[Path, Document | None] = {}
     out: dict[tuple[Path, ...], list[Document] | None] = {}
     for sources in dict.fromkeys(source_lists):
+        named = {Path(p).resolve() for p in sources if Path(p).is_file()}
+        files = find_source_files(sources)
+        # Parse what this list needs in one go, so parsed formats share one child process.
+        todo = [f for f in files if f.resolve() not in by_file]
+        texts = dict(zip((f.resolve() for f in todo), read_sources(todo, cache)))
         docs: list[Document] | None = []
         total = 0
-        for f in find_source_files(sources):
+        for f in files:
             key = f.resolve()
             if key not in by_file:
+                got = texts[key]
+                if isinstance(got, SourceError):
+                    if key in named:
+                        raise got
+                    _skip(got, display_path(f), skipped)
+                    by_file[key] = None
+                    continue
                 # Read no further than the limit needs: a huge file is never held as Sentences.
-                doc = read_document_upto(f, None if limit is None else limit - total + 1)
+                doc = document(got, display_path(f), None if limit is None else limit - total + 1)
                 if doc is None:
                     docs = None
                     break
                 by_file[key] = doc
-            if by_file[key] not in docs:
-                docs.append(by_file[key])
-                total += len(by_file[key].sentences)
+            doc = by_file[key]
+            if doc is not None and doc not in docs:
+                docs.append(doc)
+                total += len(doc.sentences)
             if limit is not None and total > limit:
                 docs = None
                 break
         out[sources] = docs
     return out
+
+
+def _skip(error: SourceError, shown: str, skipped: dict[str, str] | None) -> None:
+    if skipped is not None and shown in skipped:
+        return
+    warnings.warn(f"{error}; skipped: the other sources are still used", VerifierWarning, stacklevel=3)
+    if skipped is not None:
+        skipped[shown] = str(error)
+
+
+def source_infos(docs: Sequence[Document], skipped: dict[str, str]) -> tuple[SourceInfo, ...]:
+    """The report's list of sources: the documents read, and the files left out and why."""
+    out = []
+    for d in docs:
+        x = d.extracted
+        out.append(SourceInfo(path=d.path, format=x.format if x else "text", title=x.title if x else None,
+                              date=x.date if x else None, pages=len(x.pages) if x and x.pages else None,
+                              sentences=len(d.sentences)))
+    out += [SourceInfo(path=p, format="unreadable", skipped=why) for p, why in skipped.items()]
+    return tuple(sorted(out, key=lambda i: i.path))
 
 
 class WordSimilarity:
@@ -133,6 +174,7 @@ class Prepared:
     candidates: list[list[Candidate]]
     sentence_facts: dict[tuple[str, int], Facts]
     similar: WordSimilarity
+    sources: tuple[SourceInfo, ...] = ()
 
 
 def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
@@ -140,9 +182,13 @@ def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
     say = options.progress or (lambda msg: None)
     if claims and not any(c.sources for c in claims):
         raise SourceError("no sources given; add `sources:` to the claims file or pass --sources")
-    docs_for = load_documents([c.sources for c in claims], options.exact_limit)
+    skipped: dict[str, str] = {}
+    docs_for = load_documents([c.sources for c in claims], options.exact_limit, options.cache, skipped)
     all_docs = {d.path: d for docs in docs_for.values() if docs is not None for d in docs}
     if claims and all(d is not None for d in docs_for.values()) and not any(d.sentences for d in all_docs.values()):
+        if not all_docs and skipped:
+            raise SourceError("no source could be read (" + ", ".join(sorted(skipped)) +
+                              "; see the warnings above): fix or replace those files, or name readable ones")
         raise SourceError("the sources hold no text to check claims against: " +
                           ", ".join(sorted(all_docs)))
 
@@ -177,7 +223,7 @@ def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
             per_claim[n] = candidates(c.text, vec, [indexes[d.path] for d in docs])
     large = [s for s, docs in docs_for.items() if docs is None]
     if large:
-        _large_candidates(claims, claim_vecs, large, embedder, options, per_claim)
+        _large_candidates(claims, claim_vecs, large, embedder, options, per_claim, skipped)
 
     # Facts only for the sentences that are candidates: the tagger is as slow as the embedder.
     doc_of = {cand.doc.path: cand.doc for cands in per_claim for cand in cands}
@@ -189,11 +235,15 @@ def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
     words = {w.text.lower() for f in claim_facts for w in f.words}
     words |= {w.text.lower() for key in needed for w in sentence_facts[key].words}
     similar.prepare(words)
-    return Prepared(claim_facts, per_claim, sentence_facts, similar)
+    # Large source sets are listed by the files their quotes come from: they may hold thousands.
+    listed = {**all_docs, **doc_of}
+    return Prepared(claim_facts, per_claim, sentence_facts, similar,
+                    source_infos([listed[p] for p in sorted(listed)], skipped))
 
 
 def _large_candidates(claims: Sequence[Claim], claim_vecs: np.ndarray, large: list[tuple[Path, ...]],
-                      embedder: Embedder, options: Options, per_claim: list[list[Candidate]]) -> None:
+                      embedder: Embedder, options: Options, per_claim: list[list[Candidate]],
+                      skipped: dict[str, str]) -> None:
     """Fill in the candidates of claims whose sources are too many to score whole: see verifier/index.py."""
     import tempfile
 
@@ -206,7 +256,7 @@ def _large_candidates(claims: Sequence[Claim], claim_vecs: np.ndarray, large: li
         # Without a cache the index still needs a folder to be memory-mapped from.
         cache = options.cache or Path(scratch)
         for sources in large:
-            files = find_source_files(sources)
+            files = _readable(sources, options.cache, skipped)
             say(f"indexing {len(files)} source files for the short-list")
             bar = tqdm(unit="sentence", desc="indexing sources", disable=not options.progress_bar, leave=False,
                        delay=BAR_DELAY)
@@ -218,6 +268,23 @@ def _large_candidates(claims: Sequence[Claim], claim_vecs: np.ndarray, large: li
                                          shortlist=options.shortlist, rerank=options.rerank)
             for n, cands in zip(mine, found):
                 per_claim[n] = cands
+
+
+def _readable(sources: tuple[Path, ...], cache: Path | None, skipped: dict[str, str]) -> list[Path]:
+    """The files of a large source list that can be read: a named one that cannot is an error, as in
+    :func:`load_documents`, one in a folder a warning. Texts are read one at a time and dropped (parsed
+    ones stay cached for the index to read)."""
+    named = {Path(p).resolve() for p in sources if Path(p).is_file()}
+    out = []
+    for f in find_source_files(sources):
+        got = read_sources([f], cache)[0]
+        if isinstance(got, SourceError):
+            if f.resolve() in named:
+                raise got
+            _skip(got, display_path(f), skipped)
+        else:
+            out.append(f)
+    return out
 
 
 def thresholds_for(claims: Sequence[Claim], options: Options) -> list[Thresholds]:
@@ -316,7 +383,7 @@ def verify(claims: Sequence[Claim], options: Options | None = None) -> Run:
     results = []
     for claim, j, th in zip(claims, judged, thresholds_for(claims, options)):
         results.append(_result(claim, decide(claim.text, j.scored, j.probs, th)))
-    return Run(tuple(results))
+    return Run(tuple(results), prep.sources)
 
 
 # How much of the surrounding paragraph a report may show around a quote, on each side.
@@ -335,7 +402,8 @@ def _evidence(c: Candidate) -> Evidence:
     before = c.doc.text[max(para_start, c.start - CONTEXT_CHARS) : c.start]
     after = c.doc.text[c.end : min(para_end, c.end + CONTEXT_CHARS)]
     return Evidence(source=c.doc.path, start=c.start, end=c.end, line=first.line, column=first.column,
-                    quote=c.quote, score=round(c.score, 4), before=before, after=after)
+                    quote=c.quote, score=round(c.score, 4), before=before, after=after,
+                    page=c.doc.page_at(c.start), section=c.doc.section_at(c.start))
 
 
 def _result(claim: Claim, v: Verdict) -> ClaimResult:

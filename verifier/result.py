@@ -20,6 +20,37 @@ class Evidence:
     # The rest of the quote's paragraph, for reports that show the quote in place.
     before: str = ""
     after: str = ""
+    page: int | None = None  # 1-based, for sources with pages (PDF)
+    section: str | None = None  # the nearest heading above the quote
+
+    @property
+    def where(self) -> str:
+        """Where a person finds the quote: "report.pdf, page 3, line 41" or "page.html, "Results", line 9"."""
+        parts = [self.source]
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.section:
+            parts.append(f"\u201c{_short(self.section)}\u201d")
+        parts.append(f"line {self.line}")
+        return ", ".join(parts)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A source file as a report lists it: what it is, and its title and date where it has them."""
+
+    path: str
+    format: str
+    title: str | None = None
+    date: str | None = None
+    pages: int | None = None
+    sentences: int | None = None
+    skipped: str | None = None  # why it was left out, for a file found in a folder that cannot be read
 
 
 @dataclass(frozen=True)
@@ -39,6 +70,7 @@ class ClaimResult:
 @dataclass(frozen=True)
 class Run:
     results: tuple[ClaimResult, ...]
+    sources: tuple[SourceInfo, ...] = ()  # the sources read, and those left out
 
     @property
     def summary(self) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""Read source documents and segment them into sentences with offsets into the original text."""
+"""Segment source texts into sentences with offsets into the text read, and read source files as Documents."""
 from __future__ import annotations
 
 import bisect
@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import SourceError
+from .formats import ALL_SUFFIXES, LISTED, Extracted, sniff
 from .paths import display_path, expand_paths, read_error
 
-SOURCE_SUFFIXES = (".txt", ".md", ".markdown")
+SOURCE_SUFFIXES = ALL_SUFFIXES
 # Bumped whenever segmentation changes, so cached embeddings of old segmentations are not reused.
 SEGMENTER_VERSION = "blingfire-blocks-1"
 
@@ -40,11 +41,18 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Document:
-    """A source file's decoded text and its sentences."""
+    """A source file's text as read (see verifier/formats) and its sentences."""
 
     path: str
     text: str
     sentences: tuple[Sentence, ...] = field(default=())
+    extracted: Extracted | None = None  # its pages, sections and metadata
+
+    def page_at(self, offset: int) -> int | None:
+        return self.extracted.page_at(offset) if self.extracted else None
+
+    def section_at(self, offset: int) -> str | None:
+        return self.extracted.section_at(offset) if self.extracted else None
 
 
 # ---------------------------------------------------------------- normalisation
@@ -254,45 +262,56 @@ def segment_upto(text: str, doc: str, limit: int | None) -> tuple[Sentence, ...]
 
 
 def find_source_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand files and folders into source files (.txt, .md), each once, in a stable order."""
+    """Expand files and folders into source files, each once, in a stable order.
+
+    A folder gives the files with a source ending, and files with no ending whose first bytes say
+    they are a PDF, a Word file or a web page (a download saved without its name).
+    """
     return expand_paths(
         paths, SOURCE_SUFFIXES,
-        empty_folder=lambda p: SourceError(f"{display_path(p)}: no source files (.txt, .md) in this folder"),
+        empty_folder=lambda p: SourceError(f"{display_path(p)}: no source files ({LISTED}) in this folder"),
         missing=lambda p: SourceError(f"{display_path(p)}: source not found: no such file or folder"),
         unreadable=lambda p, e: SourceError(f"{display_path(p)}: cannot read the folder: {read_error(e)}"),
+        also=_signed_source,
     )
 
 
-def decode_source(path: Path) -> str:
-    """The decoded text of one source file (UTF-8), or a SourceError that says why not."""
-    shown = display_path(path)
+def _signed_source(path: Path) -> bool:
+    if path.suffix:
+        return False
     try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise SourceError(f"{shown}: cannot read source: {read_error(e)}") from e
-    if b"\x00" in data[:8192]:
-        raise SourceError(f"{shown}: this is a binary file; sources must be .txt or .md text")
-    try:
-        return data.decode("utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise SourceError(f"{shown}:{line}: source is not valid UTF-8 (byte {e.start}); re-save it as UTF-8") from e
+        with path.open("rb") as fh:
+            return sniff(fh.read(8192)) in ("pdf", "docx", "html")
+    except OSError:
+        return False
 
 
-def read_document(path: Path) -> Document:
-    """Read and segment one source file (UTF-8)."""
-    doc = read_document_upto(path, None)
-    assert doc is not None
-    return doc
+def read_text(path: Path, cache: Path | None = None) -> Extracted:
+    """The text verifier reads from one source file of any format, or a SourceError that says why not."""
+    from .formats.reader import read_source
+
+    return read_source(path, cache)
 
 
-def read_document_upto(path: Path, limit: int | None) -> Document | None:
-    """:func:`read_document`, or None when the file has more than ``limit`` sentences.
+def document(extracted: Extracted, shown: str, limit: int | None = None) -> Document | None:
+    """A Document of an extracted text, or None when it has more than ``limit`` sentences.
 
     Segmenting stops at the first sentence over the limit, so a huge file costs its text, not
     a Sentence object per sentence.
     """
-    shown = display_path(path)
-    text = decode_source(path)
-    sentences = segment_upto(text, shown, limit)
-    return None if sentences is None else Document(path=shown, text=text, sentences=sentences)
+    sentences = segment_upto(extracted.text, shown, limit)
+    if sentences is None:
+        return None
+    return Document(path=shown, text=extracted.text, sentences=sentences, extracted=extracted)
+
+
+def read_document(path: Path, cache: Path | None = None) -> Document:
+    """Read and segment one source file."""
+    doc = document(read_text(path, cache), display_path(path))
+    assert doc is not None
+    return doc
+
+
+def read_document_upto(path: Path, limit: int | None, cache: Path | None = None) -> Document | None:
+    """:func:`read_document`, or None when the file has more than ``limit`` sentences."""
+    return document(read_text(path, cache), display_path(path), limit)

@@ -27,7 +27,7 @@ def write(run: Run, stream: TextIO, color: bool = False) -> None:
         e = r.evidence[0] if r.evidence else None
         message = f"{r.claim.text}\nexpected {r.claim.expect}, got {r.verdict}: {r.reason}"
         if e:
-            message += f"\nquote: {' '.join(e.quote.split())} ({e.source}, line {e.line})"
+            message += f"\nquote: {' '.join(e.quote.split())} ({e.where})"
         title = f"{r.claim.id}: {r.verdict}"
         where = "" if r.claim.file in NOT_FILES else f"file={_escape_property(r.claim.file)},line={r.claim.line},"
         stream.write(f"::{kind} {where}title={_escape_property(title)}::{_escape_data(message)}\n")

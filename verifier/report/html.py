@@ -35,6 +35,7 @@ def render(run: Run) -> str:
     files = sorted({r.claim.file for r in run.results})
     return env.get_template("report.html.j2").render(
         s=run.summary, run_passed=run.passed, results=run.results, files=files, version=__version__,
+        sources=run.sources,
         verdicts=("supported", "contradicted", "unsupported"), context=lambda e: _context(e, CONTEXT_CHARS),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ..result import ClaimResult, Run
+from ..result import ClaimResult, Evidence, Run, SourceInfo
 
 
 def result_dict(r: ClaimResult) -> dict[str, Any]:
@@ -19,19 +19,37 @@ def result_dict(r: ClaimResult) -> dict[str, Any]:
         "passed": r.passed,
         "confidence": round(r.confidence, 4),
         "reason": r.reason,
-        "evidence": [
-            {"source": e.source, "start": e.start, "end": e.end, "line": e.line, "column": e.column,
-             "quote": e.quote, "score": round(e.score, 4)}
-            for e in r.evidence
-        ],
+        "evidence": [evidence_dict(e) for e in r.evidence],
     }
     if r.cited > 1:
         out["cited"] = r.cited  # the first `cited` quotes support the claim only together
     return out
 
 
+def evidence_dict(e: Evidence) -> dict[str, Any]:
+    out: dict[str, Any] = {"source": e.source, "start": e.start, "end": e.end, "line": e.line, "column": e.column,
+                           "quote": e.quote, "score": round(e.score, 4)}
+    if e.page is not None:
+        out["page"] = e.page
+    if e.section:
+        out["section"] = e.section
+    return out
+
+
+def source_dict(s: SourceInfo) -> dict[str, Any]:
+    out: dict[str, Any] = {"path": s.path, "format": s.format}
+    for key in ("title", "date", "pages", "sentences", "skipped"):
+        value = getattr(s, key)
+        if value is not None:
+            out[key] = value
+    return out
+
+
 def report_dict(run: Run) -> dict[str, Any]:
-    return {"version": 1, "summary": run.summary, "results": [result_dict(r) for r in run.results]}
+    out = {"version": 1, "summary": run.summary, "results": [result_dict(r) for r in run.results]}
+    if run.sources:
+        out["sources"] = [source_dict(s) for s in run.sources]
+    return out
 
 
 def write(run: Run, stream: TextIO, color: bool = False) -> None:

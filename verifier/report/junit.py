@@ -32,7 +32,7 @@ def write(run: Run, stream: TextIO, color: bool = False) -> None:
             e = r.evidence[0] if r.evidence else None
             detail = f"claim: {r.claim.text}\nverdict: {r.verdict} (confidence {r.confidence:.2f})\nreason: {r.reason}"
             if e:
-                detail += f"\nquote: {e.quote}\nsource: {e.source}, line {e.line}"
+                detail += f"\nquote: {e.quote}\nsource: {e.where}"
             if not r.passed:
                 failure = ET.SubElement(case, "failure", type=r.verdict,
                                         message=_x(f"expected {r.claim.expect}, got {r.verdict}: {r.reason}"))

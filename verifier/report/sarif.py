@@ -52,6 +52,11 @@ def _result(r: ClaimResult, rule_index: dict[str, int]) -> dict[str, Any]:
                            "charLength": e.end - e.start, "snippet": {"text": e.quote}},
             },
         }]
+        # Offsets index the text verifier read (`verifier extract`); a PDF's page and a page's
+        # heading are what a person follows instead.
+        where = {k: v for k, v in (("page", e.page), ("section", e.section)) if v is not None}
+        if where:
+            out["relatedLocations"][0]["properties"] = where
     return out
 
 

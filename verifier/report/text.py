@@ -58,7 +58,7 @@ def write(run: Run, stream: TextIO, color: bool = False) -> None:
         for e in r.evidence[: max(1, r.cited)]:
             quote = " ".join(e.quote.split())
             stream.write(_fill(label, f"\u201c{quote}\u201d", columns) + "\n")
-            stream.write(f"{' ' * INDENT}({e.source}, line {e.line})\n")
+            stream.write(f"{' ' * INDENT}({e.where})\n")
             label = "  and: "
         stream.write(_fill("reason:", r.reason, columns) + "\n\n")
     s = run.summary

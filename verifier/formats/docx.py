@@ -1,0 +1,76 @@
+"""Read a Word file's paragraphs, headings and tables in document order with python-docx."""
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from ..errors import SourceError
+from . import Extracted
+from .builder import TextBuilder
+
+# A Word file's parts, unpacked, are rarely over a few MB; these bound what a zip bomb can cost.
+MAX_UNPACKED = 256 << 20
+MAX_PARTS = 10_000
+MAX_RATIO = 200  # unpacked / packed, over the whole file; text compresses ~10x
+
+
+def extract(data: bytes, shown: str) -> Extracted:
+    _check_container(data, shown)
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        d = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as e:
+        raise SourceError(f"{shown}: cannot read this Word file ({e or type(e).__name__}); open it in Word or "
+                          "LibreOffice and save it again as .docx") from e
+    except Exception as e:  # lxml's XMLSyntaxError and friends: a damaged part
+        if type(e).__module__.startswith(("lxml", "docx")):
+            raise SourceError(f"{shown}: this Word file is damaged ({e}); open it in Word or LibreOffice and "
+                              "save it again as .docx") from e
+        raise
+    b = TextBuilder("docx")
+    for block in d.iter_inner_content():
+        if hasattr(block, "rows"):
+            _table(block, b)
+        elif _is_heading(block):
+            b.heading(block.text)
+        else:
+            b.paragraph(block.text)
+    props = d.core_properties
+    title = props.title or (b.sections[0][1] if b.sections else None)
+    when = props.created or props.modified
+    return b.build(title=title, date=when.date().isoformat() if when else None)
+
+
+def _check_container(data: bytes, shown: str) -> None:
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as e:
+        raise SourceError(f"{shown}: this .docx is damaged (its zip container cannot be read: {e}); "
+                          "open it in Word or LibreOffice and save it again") from e
+    infos = z.infolist()
+    unpacked = sum(i.file_size for i in infos)
+    if len(infos) > MAX_PARTS or unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * max(len(data), 1):
+        raise SourceError(f"{shown}: refused: this .docx would unpack to {unpacked / (1 << 20):.0f} MB from "
+                          f"{len(data) / (1 << 20):.1f} MB in {len(infos)} parts, which no Word document does "
+                          "(a zip bomb?); if you trust it, save it again from Word and check that")
+    if "word/document.xml" not in z.namelist():
+        raise SourceError(f"{shown}: this zip is not a Word document (it has no word/document.xml); "
+                          "sources must be .docx, .pdf, .html, .txt or .md")
+
+
+def _is_heading(p: Any) -> bool:
+    name = (p.style.name if p.style is not None else "") or ""
+    return name.startswith("Heading") or name == "Title"
+
+
+def _table(table: Any, b: TextBuilder) -> None:
+    for row in table.rows:
+        cells, last = [], None
+        for cell in row.cells:
+            if cell._tc is not last:  # a merged cell is returned once for each column it spans
+                cells.append(cell.text)
+            last = cell._tc
+        b.row(cells)

@@ -1,0 +1,108 @@
+"""Read a PDF's text layer page by page with PDFium, without its running headers, footers and page numbers."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..errors import SourceError
+from . import Extracted
+from .builder import TextBuilder
+
+# A line that is only a page number: "7", "- 7 -", "Page 7", "7 of 12", "7/12", "iv".
+_PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?\W*$", re.IGNORECASE)
+# PDFium marks a hyphen it found at a line end (and joined the lines at) with U+FFFE; a hyphen
+# it did not recognise stays as "-" and a line break.
+_MARKED = re.compile(r"(\w+)\ufffe(\w+)")
+_HYPHEN_EOL = re.compile(r"(\w+)-\n([a-z]\w*)")
+# Lines looked at for running headers and footers at the top and the bottom of each page.
+EDGE_LINES = 2
+
+
+def extract(data: bytes, shown: str) -> Extracted:
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        message = str(e).lower()
+        if "password" in message:
+            raise SourceError(f"{shown}: this PDF is encrypted with a password; save an unlocked copy "
+                              "(print it to PDF, or `qpdf --decrypt`) and check that one") from e
+        raise SourceError(f"{shown}: cannot read this PDF ({e}); it is damaged or not a PDF: "
+                          "download it again or re-save it from a PDF viewer") from e
+    try:
+        pages = []
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            textpage.close()
+            page.close()
+        meta = doc.get_metadata_dict(skip_empty=True)
+    finally:
+        doc.close()
+    if not any(p.strip() for p in pages):
+        raise SourceError(f"{shown}: this PDF has no text layer ({len(pages)} page{'s' if len(pages) != 1 else ''}"
+                          " of images, a scan?); run OCR on it first (e.g. `ocrmypdf in.pdf out.pdf`) "
+                          "and check the result")
+    pages = _without_furniture([p.split("\n") for p in pages])
+    whole = "\n".join("\n".join(lines) for lines in pages)
+    b = TextBuilder("pdf")
+    for lines in pages:
+        b.page(_dehyphenate("\n".join(lines), whole))
+    title = meta.get("Title")
+    if title and title.strip().lower() in ("untitled", "untitled document"):
+        title = None  # what writers of PDFs put there when they know nothing better
+    return b.build(title=title, date=_pdf_date(meta.get("CreationDate") or meta.get("ModDate")))
+
+
+def _key(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+def _without_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """Pages without page-number lines and without headers and footers repeated on most pages."""
+    pages = [[line for line in p if line.strip()] for p in pages]
+    repeated: set[tuple[str, int]] = set()
+    if len(pages) >= 3:
+        counts: Counter[tuple[str, int]] = Counter()
+        for lines in pages:
+            for k in range(min(EDGE_LINES, len(lines))):
+                counts[(_key(lines[k]), k)] += 1
+                counts[(_key(lines[-1 - k]), -1 - k)] += 1
+        repeated = {key for key, n in counts.items() if n >= max(3, len(pages) // 2)}
+    out = []
+    for lines in pages:
+        keep = list(lines)
+        for k in range(min(EDGE_LINES, len(lines))):
+            for pos in (k, len(lines) - 1 - k):
+                rel = k if pos == k else -1 - k
+                if 0 <= pos < len(lines) and ((_key(lines[pos]), rel) in repeated
+                                              or _PAGE_NUMBER.match(lines[pos])):
+                    keep[pos] = ""
+        out.append([line for line in keep if line])
+    return out
+
+
+def _dehyphenate(text: str, whole: str) -> str:
+    """Join words split over a line end: "coop-\\neration" is "cooperation".
+
+    A hyphen that belongs to the word ("well-\\nknown") stays when the document spells that word with
+    its hyphen somewhere else; otherwise a line-end hyphen before a lower-case letter is taken to be
+    the typesetter's.
+    """
+    def join(m: re.Match[str]) -> str:
+        a, b = m.group(1), m.group(2)
+        return f"{a}-{b}" if f"{a}-{b}" in whole else a + b
+
+    text = _MARKED.sub(join, text).replace("\ufffe", "")
+    return _HYPHEN_EOL.sub(join, text)
+
+
+def _pdf_date(raw: str | None) -> str | None:
+    """A PDF date ("D:20210907093000+04'00'") as an ISO date, or None."""
+    m = re.match(r"D:(\d{4})(\d{2})?(\d{2})?", raw or "")
+    if not m:
+        return None
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    return "-".join(x for x in (year, month, day) if x)

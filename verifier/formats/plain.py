@@ -1,0 +1,34 @@
+"""Read a plain-text or Markdown source as it is: UTF-8, with Markdown headings as its sections."""
+from __future__ import annotations
+
+import bisect
+import re
+
+from ..errors import SourceError
+from . import Extracted
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+_FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
+
+
+def decode(data: bytes, shown: str) -> str:
+    """UTF-8 text (a byte-order mark dropped), or a SourceError naming the line of the first bad byte."""
+    if b"\x00" in data[:8192]:
+        raise SourceError(f"{shown}: this is a binary file, not a source; sources are text (.txt, .md), "
+                          "saved web pages (.html), PDFs and Word files (.docx)")
+    try:
+        return data.decode("utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise SourceError(f"{shown}:{line}: source is not valid UTF-8 (byte {e.start}); re-save it as UTF-8") from e
+
+
+def extract(data: bytes, shown: str, format: str = "text") -> Extracted:
+    text = decode(data, shown)
+    if format != "markdown":
+        return Extracted(text=text, format=format)
+    fences = [m.start() for m in _FENCE.finditer(text)]
+    headings = [(m.start(), len(m.group(1)), m.group(2).strip()) for m in _HEADING.finditer(text)
+                if bisect.bisect_left(fences, m.start()) % 2 == 0]  # not inside a fenced block
+    return Extracted(text=text, format=format, sections=tuple((at, h) for at, _, h in headings),
+                     title=next((h for _, level, h in headings if level == 1), None))
