@@ -11,7 +11,6 @@ so a measurement can check that none of it is read as the article.
 from __future__ import annotations
 
 import html
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,8 +134,9 @@ def _hyphen_point(word: str) -> int:
 
 
 def _ligatures(text: str) -> str:
-    # Typeset text uses ligature glyphs; a PDF's text layer then holds U+FB01 and friends.
-    return text.replace("ffi", "\ufb03").replace("ffl", "\ufb04").replace("fi", "\ufb01").replace("fl", "\ufb02")
+    # Typeset text uses ligature glyphs; a PDF's text layer then holds U+FB01 and friends. Only the
+    # two the bundled font has: a typesetter never uses a ligature its font lacks.
+    return text.replace("fi", "\ufb01").replace("fl", "\ufb02")
 
 
 def pdf_file(a: Article, path: Path, width: float = 70.0) -> None:
@@ -147,9 +147,15 @@ def pdf_file(a: Article, path: Path, width: float = 70.0) -> None:
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    font_file = os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")
-    pdfmetrics.registerFont(TTFont("Vera", font_file))
-    pdfmetrics.registerFont(TTFont("VeraBd", os.path.join(os.path.dirname(font_file), "VeraBd.ttf")))
+    # DejaVu where the system has it (it has Greek letters, as abstracts do), else reportlab's Vera.
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    if (dejavu / "DejaVuSans.ttf").is_file() and (dejavu / "DejaVuSans-Bold.ttf").is_file():
+        regular, bold = dejavu / "DejaVuSans.ttf", dejavu / "DejaVuSans-Bold.ttf"
+    else:
+        fonts = Path(reportlab.__file__).parent / "fonts"
+        regular, bold = fonts / "Vera.ttf", fonts / "VeraBd.ttf"
+    pdfmetrics.registerFont(TTFont("Vera", str(regular)))
+    pdfmetrics.registerFont(TTFont("VeraBd", str(bold)))
     c = canvas.Canvas(str(path), pagesize=A4)
     c.setTitle(a.title)
     c.setAuthor(a.author)

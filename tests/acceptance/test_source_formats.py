@@ -150,7 +150,9 @@ HOSTILE = [
     ("encrypted-pdf", "locked.pdf", lambda p: write_pdf(p, [["Secret."]], encrypt="secret"),
      "verifier: error: docs/locked.pdf: this PDF is encrypted with a password; save an unlocked copy "
      "(print it to PDF, or `qpdf --decrypt`) and check that one"),
-    ("looping-pdf", "loop.pdf", lambda p: p.write_bytes(looping_pdf()), "verifier: error: docs/loop.pdf: "),
+    ("looping-pdf", "loop.pdf", lambda p: p.write_bytes(looping_pdf()),
+     "verifier: error: docs/loop.pdf: cannot read the pages of this PDF (Failed to load page.); it is damaged: "
+     "download it again or re-save it from a PDF viewer"),
     ("truncated-pdf", "cut.pdf", lambda p: p.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog"),
      "verifier: error: docs/cut.pdf: cannot read this PDF"),
     ("corrupt-docx", "broken.docx", lambda p: p.write_bytes(b"PK\x03\x04" + b"\x00junk" * 200),

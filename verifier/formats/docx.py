@@ -31,10 +31,12 @@ def extract(data: bytes, shown: str) -> Extracted:
                               "save it again as .docx") from e
         raise
     b = TextBuilder("docx")
+    # Style names by id, looked up once: python-docx's paragraph.style searches the styles each time.
+    styles = {s.style_id: s.name or "" for s in d.styles}
     for block in d.iter_inner_content():
         if hasattr(block, "rows"):
             _table(block, b)
-        elif _is_heading(block):
+        elif _is_heading(block, styles):
             b.heading(block.text)
         else:
             b.paragraph(block.text)
@@ -61,9 +63,11 @@ def _check_container(data: bytes, shown: str) -> None:
                           "sources must be .docx, .pdf, .html, .txt or .md")
 
 
-def _is_heading(p: Any) -> bool:
-    name = (p.style.name if p.style is not None else "") or ""
-    return name.startswith("Heading") or name == "Title"
+def _is_heading(p: Any, styles: dict[str, str]) -> bool:
+    ppr = p._p.pPr
+    style_id = ppr.pStyle.val if ppr is not None and ppr.pStyle is not None else None
+    name = styles.get(style_id, "") if style_id else ""
+    return name.startswith(("Heading", "heading")) or name in ("Title", "title")
 
 
 def _table(table: Any, b: TextBuilder) -> None:

@@ -72,8 +72,13 @@ def _walk(el: Any, b: TextBuilder) -> None:
                 b.paragraph(_text(item))
         elif tag == "table":
             for row in child.iter("row"):
-                b.row([_text(cell) for cell in row.iter("cell")])
-        elif tag in ("div", "body", "main", "section"):
+                cells = list(row.iter("cell"))
+                if any(c.find(t) is not None for c in cells for t in ("p", "head", "list", "table")):
+                    for cell in cells:  # a layout table: its cells hold the page's blocks
+                        _walk(cell, b)
+                else:
+                    b.row([_text(cell) for cell in cells])
+        elif tag in ("div", "body", "main", "section", "cell"):
             _walk(child, b)
         elif tag not in ("graphic", "lb"):
             b.paragraph(_text(child))

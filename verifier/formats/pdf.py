@@ -39,17 +39,23 @@ def extract(data: bytes, shown: str) -> Extracted:
             textpage.close()
             page.close()
         meta = doc.get_metadata_dict(skip_empty=True)
+    except pdfium.PdfiumError as e:  # a page that cannot be loaded: a damaged page tree
+        raise SourceError(f"{shown}: cannot read the pages of this PDF ({e}); it is damaged: download it again "
+                          "or re-save it from a PDF viewer") from e
     finally:
         doc.close()
+    if not pages:
+        raise SourceError(f"{shown}: this PDF has no pages that can be read (its page tree is damaged or "
+                          "loops); download it again or re-save it from a PDF viewer")
     if not any(p.strip() for p in pages):
         raise SourceError(f"{shown}: this PDF has no text layer ({len(pages)} page{'s' if len(pages) != 1 else ''}"
                           " of images, a scan?); run OCR on it first (e.g. `ocrmypdf in.pdf out.pdf`) "
                           "and check the result")
     pages = _without_furniture([p.split("\n") for p in pages])
-    whole = "\n".join("\n".join(lines) for lines in pages)
+    hyphenated = {w for lines in pages for line in lines for w in re.findall(r"\w+-\w+", line)}
     b = TextBuilder("pdf")
     for lines in pages:
-        b.page(_dehyphenate("\n".join(lines), whole))
+        b.page(_dehyphenate("\n".join(lines), hyphenated))
     title = meta.get("Title")
     if title and title.strip().lower() in ("untitled", "untitled document"):
         title = None  # what writers of PDFs put there when they know nothing better
@@ -64,13 +70,13 @@ def _without_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Pages without page-number lines and without headers and footers repeated on most pages."""
     pages = [[line for line in p if line.strip()] for p in pages]
     repeated: set[tuple[str, int]] = set()
-    if len(pages) >= 3:
+    if len(pages) >= 2:
         counts: Counter[tuple[str, int]] = Counter()
         for lines in pages:
             for k in range(min(EDGE_LINES, len(lines))):
                 counts[(_key(lines[k]), k)] += 1
                 counts[(_key(lines[-1 - k]), -1 - k)] += 1
-        repeated = {key for key, n in counts.items() if n >= max(3, len(pages) // 2)}
+        repeated = {key for key, n in counts.items() if n >= max(2, (len(pages) + 1) // 2)}
     out = []
     for lines in pages:
         keep = list(lines)
@@ -84,16 +90,16 @@ def _without_furniture(pages: list[list[str]]) -> list[list[str]]:
     return out
 
 
-def _dehyphenate(text: str, whole: str) -> str:
+def _dehyphenate(text: str, hyphenated: set[str]) -> str:
     """Join words split over a line end: "coop-\\neration" is "cooperation".
 
     A hyphen that belongs to the word ("well-\\nknown") stays when the document spells that word with
-    its hyphen somewhere else; otherwise a line-end hyphen before a lower-case letter is taken to be
-    the typesetter's.
+    its hyphen somewhere else (``hyphenated``); otherwise a line-end hyphen before a lower-case
+    letter is taken to be the typesetter's.
     """
     def join(m: re.Match[str]) -> str:
         a, b = m.group(1), m.group(2)
-        return f"{a}-{b}" if f"{a}-{b}" in whole else a + b
+        return f"{a}-{b}" if f"{a}-{b}" in hyphenated else a + b
 
     text = _MARKED.sub(join, text).replace("\ufffe", "")
     return _HYPHEN_EOL.sub(join, text)
