@@ -124,7 +124,8 @@ def _skip(error: SourceError, shown: str, skipped: dict[str, str] | None) -> Non
         return
     warnings.warn(f"{error}; skipped: the other sources are still used", VerifierWarning, stacklevel=3)
     if skipped is not None:
-        skipped[shown] = str(error)
+        why = str(error)
+        skipped[shown] = why[len(shown) + 2:] if why.startswith(shown + ": ") else why
 
 
 def source_infos(docs: Sequence[Document], skipped: dict[str, str]) -> tuple[SourceInfo, ...]:

@@ -71,10 +71,50 @@ def window_spans(n: int, max_window: int = MAX_WINDOW) -> list[tuple[int, int]]:
     return spans
 
 
+def headings(doc: Document, among: Sequence[int] | None = None) -> frozenset[int]:
+    """The sentences of ``doc`` that are headings, which no window of sentences reaches across.
+
+    A heading names what follows; it states nothing, and a quote that runs "... two countries.
+    Training goals" reads badly and cites worse. Headings are known from a page's, a Word file's and
+    a Markdown file's structure; in a PDF, a line standing alone, short and without closing
+    punctuation, is taken for one. Plain text keeps every window, as it always did. ``among``
+    limits the search to those sentences (of a large source, the few a claim's short-list holds).
+    """
+    x = doc.extracted
+    if x is None or x.format == "text":
+        return frozenset()
+    starts = {offset for offset, _ in x.sections}
+    sents = doc.sentences
+    out = set()
+    for i in range(len(sents)) if among is None else sorted(set(among)):
+        s = sents[i]
+        if s.start in starts:
+            out.add(i)
+        elif x.format == "pdf" and _looks_like_heading(s, sents[i - 1] if i else None,
+                                                       sents[i + 1] if i + 1 < len(sents) else None):
+            out.add(i)
+    return frozenset(out)
+
+
+def _looks_like_heading(s: Sentence, before: Sentence | None, after: Sentence | None) -> bool:
+    alone = (before is None or before.block != s.block) and (after is None or after.block != s.block)
+    text = s.text.rstrip()
+    return (alone and len(text.split()) <= 8 and not text.endswith(_CLOSING) and text[:1].isupper())
+
+
+_CLOSING = tuple(".!?:;,\"'”’)]")
+
+
+def _without_headings(spans: list[tuple[int, int]], heads: frozenset[int]) -> list[tuple[int, int]]:
+    if not heads:
+        return spans
+    return [(a, b) for a, b in spans if a == b or not any(i in heads for i in range(a, b + 1))]
+
+
 def build_index(doc: Document, sentence_vectors: np.ndarray, max_window: int = MAX_WINDOW) -> DocIndex:
     """Window vectors are the normalised sum of their sentences' vectors: no extra model calls."""
     n = len(doc.sentences)
-    spans = window_spans(n, max_window)
+    spans = _without_headings(window_spans(n, max_window), headings(doc) if n else frozenset())
     if n == 0:
         return DocIndex(doc, (), np.zeros((0, 1), dtype=np.float32), ())
     csum = np.vstack([np.zeros((1, sentence_vectors.shape[1]), dtype=np.float32), np.cumsum(sentence_vectors, 0)])
@@ -136,6 +176,10 @@ def build_partial_index(doc: Document, indices: Sequence[int], sentence_vectors:
             for p in range(a, b - size + 2):
                 spans.append((idx[p], idx[p + size - 1]))
                 rows.append(sums[r][p - a + size] - sums[r][p - a])
+    heads = headings(doc, idx)
+    if heads:
+        keep = [k for k, (a, b) in enumerate(spans) if a == b or not any(i in heads for i in range(a, b + 1))]
+        spans, rows = [spans[k] for k in keep], [rows[k] for k in keep]
     if not spans:
         return DocIndex(doc, (), np.zeros((0, 1), np.float32), (), 0)
     out = np.stack(rows)

@@ -272,3 +272,25 @@ def test_many_files_are_parsed_by_one_child_and_a_bad_one_does_not_stop_the_rest
     assert [g.text if isinstance(g, Extracted) else "error" for g in got] == [
         "Report number 0.", "error", "Report number 1.", "Report number 2."]
     assert str(got[1]).startswith("bad.pdf: cannot read this PDF") or "bad.pdf" in str(got[1])
+
+
+def test_no_window_of_sentences_reaches_across_a_heading(tmp_path):
+    import numpy as np
+
+    from verifier.retrieve import build_index, build_partial_index, headings
+
+    path = write_docx(tmp_path / "a.docx", [("p", "The drills began in Lachin."), ("h2", "Training goals"),
+                                            ("p", "They aim at coordination. They last five days.")])
+    pdf = write_pdf(tmp_path / "a.pdf", [["The drills began in Lachin.", "", "Training goals", "",
+                                          "They aim at coordination. They last five days."]])
+    for doc in (read_document(path), read_document(pdf)):
+        heads = headings(doc)
+        assert [doc.sentences[i].text for i in heads] == ["Training goals"]
+        vecs = np.random.default_rng(0).random((len(doc.sentences), 8)).astype(np.float32)
+        for idx in (build_index(doc, vecs), build_partial_index(doc, list(range(len(doc.sentences))), vecs)):
+            windows = [(a, b) for a, b in idx.spans if a != b]
+            assert windows and all(not any(i in heads for i in range(a, b + 1)) for a, b in windows)
+    # Plain text keeps every window, as before.
+    txt = tmp_path / "a.txt"
+    txt.write_text("The drills began.\n\nTraining goals\n\nThey aim at coordination.\n", encoding="utf-8")
+    assert headings(read_document(txt)) == frozenset()

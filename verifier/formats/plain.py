@@ -28,7 +28,7 @@ def extract(data: bytes, shown: str, format: str = "text") -> Extracted:
     if format != "markdown":
         return Extracted(text=text, format=format)
     fences = [m.start() for m in _FENCE.finditer(text)]
-    headings = [(m.start(), len(m.group(1)), m.group(2).strip()) for m in _HEADING.finditer(text)
+    headings = [(m.start(2), len(m.group(1)), m.group(2).strip()) for m in _HEADING.finditer(text)
                 if bisect.bisect_left(fences, m.start()) % 2 == 0]  # not inside a fenced block
     return Extracted(text=text, format=format, sections=tuple((at, h) for at, _, h in headings),
                      title=next((h for _, level, h in headings if level == 1), None))
