@@ -123,6 +123,25 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def index_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--index: a shared index in PostgreSQL instead of the local cache."""
+    return click.option(
+        "--index", "index_url", envvar="VERIFIER_INDEX", metavar="URL",
+        help="Keep the source index in PostgreSQL with pgvector (postgresql://USER@HOST/DB), shared by everyone "
+             "who points at it, instead of the local cache; every source list is searched there. Also "
+             "$VERIFIER_INDEX and [tool.verifier] index. A password is best left to $PGPASSWORD or ~/.pgpass; "
+             "it is never printed.")(f)
+
+
+def _index_url(option: str | None, config: Any) -> str | None:
+    from .pg_index import is_index_url, mask
+
+    url = option or config.index
+    if url is not None and not is_index_url(url):
+        raise UsageError(f"--index {mask(url)}: not a PostgreSQL URL; give postgresql://USER@HOST[:PORT]/DATABASE")
+    return url
+
+
 def pipeline_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The claims argument and the model options, for the commands that check claims files."""
     return click.argument("claims", nargs=-1, type=click.Path(path_type=Path, readable=False))(model_options(f))
@@ -300,10 +319,11 @@ def _one_off_claims(texts: Sequence[str], sources: Sequence[Path], config: Any) 
               help="Folder of a Hugging Face NLI cross-encoder to read the quotes instead of the shipped entailment model.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text report; auto means only on a terminal, and never when NO_COLOR is set.")
+@index_option
 def check(claims: Sequence[Path], sources: Sequence[Path], claim_texts: Sequence[str], fmts: Sequence[str],
           outputs: Sequence[Path], model_path: Path | None, backend: str, thresholds_path: Path | None,
           nli_model_path: Path | None, cache_dir: Path | None, no_cache: bool, color: str, verbose: int,
-          quiet: int) -> int:
+          quiet: int, index_url: str | None) -> int:
     """Verify every claim in CLAIMS (files or folders) and report a cited verdict for each.
 
     CLAIMS may be - to read a claims file from standard input, whose sources are then
@@ -332,7 +352,7 @@ def check(claims: Sequence[Path], sources: Sequence[Path], claim_texts: Sequence
     files = [path for _, path in reports if path is not None]
     for path in files:
         _check_writable(path)
-    extra = {"backend": backend, "nli_model_path": nli_model_path}
+    extra = {"backend": backend, "nli_model_path": nli_model_path, "index_url": _index_url(index_url, config)}
     if claim_texts:
         loaded = _one_off_claims(claim_texts, sources, config)
         options = _options(model_path, thresholds_path, cache_dir, no_cache, verbosity, config, **extra)
@@ -425,9 +445,10 @@ def calibrate(claims: Sequence[Path], sources: Sequence[Path], model_path: Path 
                    "so that `verifier check` passes as long as the verdicts stay the same.")
 @click.option("--fail-on", type=click.Choice(["unsupported", "contradicted"]), default="unsupported",
               show_default=True, help="Exit 1 when a sentence is unsupported or contradicted, or only when contradicted.")
+@index_option
 def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, backend: str, thresholds_path: Path | None,
          cache_dir: Path | None, no_cache: bool, verbose: int, quiet: int, fmt: str, output: Path | None,
-         in_place: bool, claims_out: Path | None, pin: bool, fail_on: str) -> int:
+         in_place: bool, claims_out: Path | None, pin: bool, fail_on: str, index_url: str | None) -> int:
     """Cite a quote from the sources for every sentence of a Markdown or text DRAFT (- reads standard input).
 
     Each sentence gets a footnote quoting its evidence, or is marked unsupported or
@@ -469,7 +490,7 @@ def cite(draft: Path, sources: Sequence[Path], model_path: Path | None, backend:
         raise UsageError(f"{shown}: no sentences to check (code, headings, tables and front matter are skipped)")
     claims = claims_for(sentences, shown, _sources_or_default(shown, "to cite the draft from", sources, config))
     run = verify(claims, _options(model_path, thresholds_path, cache_dir, no_cache, verbosity, config,
-                                  backend=backend))
+                                  backend=backend, index_url=_index_url(index_url, config)))
     results = list(run.results)
 
     if fmt == "json":
@@ -535,6 +556,79 @@ def extract(source: Path, as_json: bool, cache_dir: Path | None, no_cache: bool)
         out.write(got.text)
     out.flush()
     return 0
+
+
+@cli.group()
+def index() -> None:
+    """Look after a shared source index in PostgreSQL (see --index)."""
+
+
+def _required_index(index_url: str | None) -> str:
+    url = _index_url(index_url, _config())
+    if url is None:
+        raise UsageError("no index given: pass --index postgresql://USER@HOST/DB, or set $VERIFIER_INDEX "
+                         "or [tool.verifier] index")
+    return url
+
+
+@index.command("status")
+@index_option
+def index_status(index_url: str | None) -> int:
+    """Say what the shared index holds: files and sentences per model, and its size on the server."""
+    from .pg_index import mask, status
+
+    url = _required_index(index_url)
+    got = status(url)
+    click.echo(f"{mask(url)}: {got['files']} files, {got['sentences']} sentences, "
+               f"{got['bytes'] / (1 << 20):.1f} MiB on the server")
+    for model, m in got["models"].items():
+        click.echo(f"  {model}: {m['files']} files, {m['sentences']} sentences")
+    return EXIT_OK
+
+
+@index.command("prune")
+@click.argument("claims", nargs=-1, type=click.Path(path_type=Path, readable=False))
+@click.option("--sources", "sources", multiple=True, type=click.Path(path_type=Path, readable=False),
+              help="Keep the rows of these files or folders (repeatable), in place of the claims files' sources.")
+@click.option("--model", "model_path", type=click.Path(path_type=Path),
+              help="The sentence-transformers model the index was built for (default: the bundled one).")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; remove nothing.")
+@index_option
+def index_prune(claims: Sequence[Path], sources: Sequence[Path], model_path: Path | None, dry_run: bool,
+                index_url: str | None) -> int:
+    """Remove from the shared index every file that none of these source lists needs any more.
+
+    The source lists are those of CLAIMS (claims files or folders, default claims/), or --sources.
+    Rows of files that changed since they were indexed, of files no longer named, and of other
+    models go; everything the lists name now stays. Each run indexes only what is missing, so a
+    pruned file is indexed again the next time a list needs it.
+
+    \b
+    Example:
+        verifier index prune claims/ --index postgresql://verifier@db/sources --dry-run
+    """
+    from .index import StaticEmbedder
+    from .models.embed import default_cache_dir, default_model_path
+    from .pg_index import content_key, mask, model_key, prune
+    from .sources import find_source_files
+
+    url = _required_index(index_url)
+    config = _config()
+    if sources:
+        _check_option_sources(sources)
+        lists = [tuple(sources)]
+    else:
+        by_file, problems = _load_claims_files(claims, config, check_sources=True)
+        if problems:
+            raise ClaimsFileError(problems)
+        lists = list(dict.fromkeys(c.sources for _, items in by_file for c in items))
+    model = model_key(StaticEmbedder(model_path or default_model_path(), default_cache_dir()))
+    keep = {(model, content_key(f)) for sources_ in lists for f in find_source_files(sources_)}
+    files, sentences = prune(url, keep, dry_run=dry_run)
+    verb = "would remove" if dry_run else "removed"
+    click.echo(f"{mask(url)}: {verb} {files} file{'s' if files != 1 else ''} ({sentences} sentences); "
+               f"kept the {len(keep)} the source lists need")
+    return EXIT_OK
 
 
 @cli.command()

@@ -5,6 +5,7 @@
 sources = ["docs/sources"]                      # for claims files that name none, drafts and --claim
 formats = ["github", {format = "sarif", output = "verifier.sarif"}]   # check's reports
 thresholds = "claims/verifier-thresholds.json"  # as --thresholds
+index = "postgresql://verifier@db.example.org/sources"   # as --index (never with a password)
 ```
 
 Paths are relative to the folder of the pyproject.toml. An option on the command line wins over
@@ -28,7 +29,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 TABLE = "[tool.verifier]"
-KEYS = ("sources", "formats", "thresholds")
+KEYS = ("sources", "formats", "thresholds", "index")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Config:
     sources: tuple[Path, ...] = ()
     formats: tuple[tuple[str, Path | None], ...] = ()
     thresholds: Path | None = None
+    index: str | None = None
 
     def origin(self, key: str) -> str:
         """Where a default came from, in words, for messages."""
@@ -138,7 +140,27 @@ def parse_table(table: Any, path: Path, formats: Sequence[str]) -> Config:
     if "thresholds" in table:
         thresholds = _path(table["thresholds"], f"{shown}: {TABLE} thresholds",
                            "the path of a thresholds file from `verifier calibrate`", base)
-    return Config(path=path, sources=sources, formats=tuple(reports), thresholds=thresholds)
+    index = None
+    if "index" in table:
+        index = _index_url(table["index"], f"{shown}: {TABLE} index")
+    return Config(path=path, sources=sources, formats=tuple(reports), thresholds=thresholds, index=index)
+
+
+def _index_url(value: Any, where: str) -> str:
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str) or not value.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(f"{where}: a PostgreSQL URL such as 'postgresql://USER@HOST/DATABASE', not {value!r}")
+    try:
+        parts = urlsplit(value)
+        has_password = bool(parts.password) or "password=" in parts.query.lower()
+    except ValueError as e:
+        raise ConfigError(f"{where}: not a valid URL ({e})") from e
+    if has_password:
+        # pyproject.toml is committed and shared: a password in it is a password given away.
+        raise ConfigError(f"{where}: holds a password; take it out and give it in $PGPASSWORD or ~/.pgpass, "
+                          "which the PostgreSQL client reads")
+    return value
 
 
 def load_config(start: Path, formats: Sequence[str]) -> Config:

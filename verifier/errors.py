@@ -37,3 +37,7 @@ class ModelError(VerifierError):
 
 class VerifierWarning(UserWarning):
     """Something was wrong but the run could go on (a damaged cache entry was rebuilt)."""
+
+
+class IndexServerError(VerifierError):
+    """A shared index (PostgreSQL) that cannot be reached, refuses, or fails."""

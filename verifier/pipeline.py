@@ -4,7 +4,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -57,6 +57,7 @@ class Options:
     first_pass: Embedder | None = None  # the short-list's embedder; None: model2vec distilled from the model
     shortlist: int = 48  # sentences per claim taken from the first-pass index
     rerank: int = 16  # quotes per claim re-scored by the sentence model
+    index_url: str | None = None  # a shared index in PostgreSQL (verifier/pg_index.py) for every source list
 
     @property
     def cache(self) -> Path | None:
@@ -180,11 +181,26 @@ class Prepared:
 
 def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
     """Read and index the sources, find candidate quotes, and extract the facts to compare."""
+    if not options.index_url:
+        return _prepare(claims, options, None)
+    from .pg_index import connect
+
+    # Connected first, so a server that is down is said before anything slow starts.
+    conn = connect(options.index_url)
+    try:
+        return _prepare(claims, options, conn)
+    finally:
+        conn.close()
+
+
+def _prepare(claims: Sequence[Claim], options: Options, conn: Any) -> Prepared:
     say = options.progress or (lambda msg: None)
     if claims and not any(c.sources for c in claims):
         raise SourceError("no sources given; add `sources:` to the claims file or pass --sources")
     skipped: dict[str, str] = {}
-    docs_for = load_documents([c.sources for c in claims], options.exact_limit, options.cache, skipped)
+    # With a shared index every source list is searched there, whatever its size.
+    limit = 0 if options.index_url else options.exact_limit
+    docs_for = load_documents([c.sources for c in claims], limit, options.cache, skipped)
     all_docs = {d.path: d for docs in docs_for.values() if docs is not None for d in docs}
     if claims and all(d is not None for d in docs_for.values()) and not any(d.sentences for d in all_docs.values()):
         if not all_docs and skipped:
@@ -224,7 +240,7 @@ def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
             per_claim[n] = candidates(c.text, vec, [indexes[d.path] for d in docs])
     large = [s for s, docs in docs_for.items() if docs is None]
     if large:
-        _large_candidates(claims, claim_vecs, large, embedder, options, per_claim, skipped)
+        _large_candidates(claims, claim_vecs, large, embedder, options, per_claim, skipped, conn)
 
     # Facts only for the sentences that are candidates: the tagger is as slow as the embedder.
     doc_of = {cand.doc.path: cand.doc for cands in per_claim for cand in cands}
@@ -244,7 +260,7 @@ def prepare(claims: Sequence[Claim], options: Options) -> Prepared:
 
 def _large_candidates(claims: Sequence[Claim], claim_vecs: np.ndarray, large: list[tuple[Path, ...]],
                       embedder: Embedder, options: Options, per_claim: list[list[Candidate]],
-                      skipped: dict[str, str]) -> None:
+                      skipped: dict[str, str], conn: Any = None) -> None:
     """Fill in the candidates of claims whose sources are too many to score whole: see verifier/index.py."""
     import tempfile
 
@@ -253,15 +269,23 @@ def _large_candidates(claims: Sequence[Claim], claim_vecs: np.ndarray, large: li
                                                  options.progress, options.progress_bar)
     from tqdm import tqdm
 
+    from . import pg_index
+
     with tempfile.TemporaryDirectory(prefix="verifier-index-") as scratch:
         # Without a cache the index still needs a folder to be memory-mapped from.
         cache = options.cache or Path(scratch)
         for sources in large:
             files = _readable(sources, options.cache, skipped)
-            say(f"indexing {len(files)} source files for the short-list")
+            say(f"indexing {len(files)} source files for the short-list"
+                + (f" in {pg_index.mask(options.index_url)}" if conn is not None and options.index_url else ""))
             bar = tqdm(unit="sentence", desc="indexing sources", disable=not options.progress_bar, leave=False,
                        delay=BAR_DELAY)
-            corpus = CorpusIndex.build(files, first, cache, options.ann_limit, progress=bar.update)
+            corpus: Any
+            if conn is not None and options.index_url:
+                corpus = pg_index.PgCorpus.build(conn, options.index_url, files, first, options.cache,
+                                                 progress=bar.update)
+            else:
+                corpus = CorpusIndex.build(files, first, cache, options.ann_limit, progress=bar.update)
             bar.close()
             mine = [n for n, c in enumerate(claims) if c.sources == sources]
             texts = [claims[n].text for n in mine]

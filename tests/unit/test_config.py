@@ -51,7 +51,7 @@ def test_a_single_string_is_a_list_of_one():
 
 @pytest.mark.parametrize("table,message", [
     ('sourcs = ["x"]', "pyproject.toml: [tool.verifier] sourcs: unknown key; did you mean 'sources'?"),
-    ('colour = "never"', "pyproject.toml: [tool.verifier] colour: unknown key; the keys are 'sources', 'formats', 'thresholds'"),
+    ('colour = "never"', "pyproject.toml: [tool.verifier] colour: unknown key; the keys are 'sources', 'formats', 'thresholds', 'index'"),
     ("sources = []", "pyproject.toml: [tool.verifier] sources: a list of files or folders, relative to pyproject.toml's folder, not []"),
     ('sources = ["a", 3]', "pyproject.toml: [tool.verifier] sources[1]: a file or folder, not 3"),
     ('sources = [""]', "pyproject.toml: [tool.verifier] sources[0]: a file or folder, not ''"),

@@ -42,6 +42,9 @@ def extract_one(fmt: str, path: str) -> dict[str, Any]:
         return {"ok": extract(data, NAME).to_json()}
     except SourceError as e:
         return {"error": str(e)}
+    except ImportError as e:  # not the file's fault: the installation lacks a part
+        return {"error": f"{NAME}: cannot read {fmt} sources with this installation ({e}); reinstall verifier "
+                         "with its dependencies (`pip install --force-reinstall verifier`)", "transient": True}
     except MemoryError:
         return {"error": f"{NAME}: reading this {fmt} needed more memory than verifier allows it, and was "
                          "stopped; the file may be damaged or built to exhaust memory: open it and save it again",

@@ -1,0 +1,404 @@
+"""A shared first-pass index in PostgreSQL with pgvector: sentence rows keyed by file content hash and model.
+
+A team points every ``verifier`` run at one database (``--index postgresql://...``). Each source
+file is indexed once for everyone: its sentences' first-pass vectors and spans (start, end, line,
+column, paragraph) go into one table, under a ``verifier_files`` row keyed by (model, content key),
+all in one transaction, so a run killed mid-insert leaves nothing behind and two runs indexing the
+same file at once leave one copy. The k-nearest search runs in the server, over an HNSW index,
+filtered to the claim's own source files; the client then re-scores the short-list with the
+sentence model, as it does with the local index (:func:`verifier.retrieve.shortlist_candidates`).
+The source files themselves stay where they are: quotes are read from them.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from array import array
+from itertools import chain
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+
+from .errors import IndexServerError
+from .models.embed import Embedder
+from .paths import display_path
+from .sources import SEGMENTER_VERSION, Document, iter_spans, read_text
+
+FILES = "verifier_files"
+# Sentences embedded and copied to the server at a time.
+CHUNK_ROWS = 8192
+# Up to this many sentences in a claim's files, the search scores them all (exact, as the local
+# index does below its HNSW size); above it, it walks the HNSW graph.
+EXACT_ROWS = 50_000
+EF_SEARCH = 200
+
+
+def sentences_table(dim: int) -> str:
+    """The table of sentence rows for vectors of ``dim`` numbers: a fixed name, never user text."""
+    if not isinstance(dim, int) or not 0 < dim <= 4000:
+        raise IndexServerError(f"vectors of {dim!r} dimensions cannot be indexed (1 to 4000)")
+    return f"verifier_sentences_{dim}"
+
+
+# ---------------------------------------------------------------- the URL, never shown with its password
+
+
+def is_index_url(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def mask(url: str) -> str:
+    """The URL as it may be shown: any password replaced by ***."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<an index URL that cannot be parsed>"
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        if ":" in userinfo and userinfo.split(":", 1)[1]:
+            userinfo = userinfo.split(":", 1)[0] + ":***"
+        netloc = f"{userinfo}@{host}"
+    query = re.sub(r"(^|&)(password)=[^&]*", r"\1\2=***", parts.query, flags=re.IGNORECASE)
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _secrets(url: str) -> list[str]:
+    from urllib.parse import parse_qs, unquote
+
+    out = []
+    try:
+        parts = urlsplit(url)
+        if parts.password:
+            out += [parts.password, unquote(parts.password)]
+        for value in parse_qs(parts.query).get("password", []):
+            out.append(value)
+    except ValueError:
+        pass
+    return [s for s in out if s]
+
+
+def _scrub(message: str, url: str) -> str:
+    for secret in _secrets(url):
+        message = message.replace(secret, "***")
+    return " ".join(message.split())
+
+
+# ---------------------------------------------------------------- connecting
+
+
+def connect(url: str) -> Any:
+    """An open connection to the index database with pgvector's types, or an IndexServerError that says why not."""
+    if not is_index_url(url):
+        raise IndexServerError(f"{mask(url)}: not a PostgreSQL URL; give postgresql://USER@HOST[:PORT]/DATABASE")
+    try:
+        import psycopg
+        from pgvector.psycopg import register_vector
+    except ImportError as e:
+        raise IndexServerError("an index on PostgreSQL needs psycopg and pgvector: "
+                               "run `pip install 'verifier[postgres]'`") from e
+    try:
+        # Autocommit: every multi-statement step below is its own explicit transaction.
+        conn = psycopg.connect(url, connect_timeout=10, application_name="verifier", autocommit=True)
+    except psycopg.Error as e:
+        raise IndexServerError(f"cannot connect to the index at {mask(url)}: {_scrub(str(e), url)}; check that "
+                               "the server is running and that the URL, user and password are right") from e
+    try:
+        _ensure_extension(conn, url)
+        register_vector(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _ensure_extension(conn: Any, url: str) -> None:
+    import psycopg
+
+    try:
+        have = conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'vector'").fetchone()
+        if have is None:
+            with conn.transaction():
+                # Two runs creating it at once would collide, IF NOT EXISTS or not.
+                conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('verifier schema', 0))")
+                conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+    except psycopg.Error as e:
+        raise IndexServerError(f"the database at {mask(url)} has no pgvector extension and verifier cannot create "
+                               f"it ({_scrub(str(e), url)}); ask its owner to run `CREATE EXTENSION vector;` "
+                               "in it") from e
+
+
+def ensure_tables(conn: Any, dim: int) -> str:
+    """Create the tables and the HNSW index if they are not there; returns the sentence table's name."""
+    table = sentences_table(dim)
+    with conn.transaction():
+        # One run at a time creates them: CREATE ... IF NOT EXISTS races with itself.
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('verifier schema', 0))")
+        conn.execute(f"""CREATE TABLE IF NOT EXISTS {FILES} (
+            id bigserial PRIMARY KEY,
+            model text NOT NULL,
+            content text NOT NULL,
+            sentences integer NOT NULL,
+            dim integer NOT NULL,
+            indexed_at timestamptz NOT NULL DEFAULT now(),
+            used_at timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (model, content))""")
+        conn.execute(f"""CREATE TABLE IF NOT EXISTS {table} (
+            file_id bigint NOT NULL REFERENCES {FILES} (id) ON DELETE CASCADE,
+            n integer NOT NULL,
+            start_at integer NOT NULL, end_at integer NOT NULL,
+            line integer NOT NULL, col integer NOT NULL, block integer NOT NULL,
+            embedding halfvec({dim}) NOT NULL,
+            PRIMARY KEY (file_id, n))""")
+        conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_hnsw ON {table} USING hnsw (embedding halfvec_ip_ops)")
+    return table
+
+
+def _server_call(url: str, what: str) -> Callable[[Exception], IndexServerError]:
+    def wrap(e: Exception) -> IndexServerError:
+        return IndexServerError(f"the index at {mask(url)} failed while {what}: {_scrub(str(e), url)}")
+    return wrap
+
+
+# ---------------------------------------------------------------- the corpus
+
+
+def content_key(path: Path) -> str:
+    """What a file's rows are keyed by: its bytes and the version of the reader that made its text."""
+    from .formats.reader import text_version
+    from .index import _file_checksum
+
+    return hashlib.sha256((_file_checksum(path) + text_version(path)).encode()).hexdigest()
+
+
+def model_key(embedder: Embedder) -> str:
+    return f"{embedder.model_id}-{SEGMENTER_VERSION}"
+
+
+class PgCorpus:
+    """The sentences of a claim's source files, as the short-list reads them, from the shared index.
+
+    Offers what :func:`verifier.retrieve.shortlist_candidates` needs of a corpus: ``shown``,
+    ``offsets``, ``search``, ``locate``, ``first_pass_vectors`` and ``document``. Row ids are
+    local to the corpus: file number ``f``'s sentence ``n`` is ``offsets[f] + n``, as in
+    :class:`verifier.index.CorpusIndex`.
+    """
+
+    def __init__(self, conn: Any, url: str, table: str, files: list[Path], file_ids: list[int],
+                 counts: list[int], cache: Path | None) -> None:
+        self.conn, self.url, self.table, self.cache = conn, url, table, cache
+        self.files = files
+        self.shown = [display_path(f) for f in files]
+        self.file_ids = file_ids
+        self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._file_no: dict[int, int] = {}
+        for f, fid in enumerate(file_ids):
+            self._file_no.setdefault(fid, f)  # a file named twice (copies) is quoted from its first name
+        self._docs: dict[int, Document] = {}
+
+    def __len__(self) -> int:
+        return int(self.offsets[-1])
+
+    @classmethod
+    def build(cls, conn: Any, url: str, files: Sequence[Path], embedder: Embedder, cache: Path | None,
+              progress: Callable[[int], None] | None = None) -> "PgCorpus":
+        """Index the files the server does not hold yet, then open the corpus of all of them."""
+        import psycopg
+
+        model = model_key(embedder)
+        table: str | None = None
+        ids, counts = [], []
+        try:
+            have = _has_files(conn)
+            for f in files:
+                key = content_key(Path(f))
+                got = conn.execute(f"SELECT id, sentences, dim FROM {FILES} WHERE model = %s AND content = %s",
+                                   (model, key)).fetchone() if have else None
+                if got is None:
+                    got = _index_file(conn, Path(f), key, model, embedder, cache, progress)
+                    have = True
+                elif progress:
+                    progress(int(got[1]))
+                table = table or sentences_table(int(got[2]))
+                ids.append(int(got[0]))
+                counts.append(int(got[1]))
+        except psycopg.Error as e:
+            raise _server_call(url, "indexing the sources")(e) from e
+        if table is None:  # no files: nothing to search, but a valid corpus
+            table = sentences_table(int(embedder.embed(["x"]).shape[1]))
+        try:
+            with conn.transaction():
+                conn.execute(f"UPDATE {FILES} SET used_at = now() WHERE id = ANY(%s)", (ids,))
+        except psycopg.Error as e:
+            raise _server_call(url, "marking the files used")(e) from e
+        return cls(conn, url, table, [Path(f) for f in files], ids, counts, cache)
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The k nearest sentences of these files to each query, by inner product, found in the server."""
+        import psycopg
+        from pgvector import HalfVector
+
+        ids = np.full((len(queries), k), -1, np.int64)
+        scores = np.full((len(queries), k), -np.inf, np.float32)
+        files = sorted(set(self.file_ids))
+        exact = len(self) <= EXACT_ROWS
+        # Exact: the distance plus zero cannot use the HNSW index, so every row of these files is
+        # scored (found through the primary key). Otherwise the graph is walked, iteratively, until
+        # k rows of these files are found.
+        order = "(embedding <#> %(q)s) + 0" if exact else "embedding <#> %(q)s"
+        sql = (f"SELECT file_id, n, embedding <#> %(q)s AS d FROM {self.table} "
+               f"WHERE file_id = ANY(%(files)s) ORDER BY {order}, file_id, n LIMIT %(k)s")
+        try:
+            with self.conn.transaction():
+                if not exact:
+                    self.conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+                    self.conn.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, 2 * int(k))}")
+                for qi, q in enumerate(np.asarray(queries, np.float32)):
+                    rows = self.conn.execute(sql, {"q": HalfVector(q), "files": files, "k": int(k)}).fetchall()
+                    # relaxed_order may return rows slightly out of order: sort them as the local index does.
+                    got = sorted(((-float(d), self._id(fid, n)) for fid, n, d in rows), key=lambda t: (-t[0], t[1]))
+                    for j, (score, rid) in enumerate(got[:k]):
+                        ids[qi, j], scores[qi, j] = rid, score
+        except psycopg.Error as e:
+            raise _server_call(self.url, "searching")(e) from e
+        return ids, scores
+
+    def _id(self, file_id: int, n: int) -> int:
+        return int(self.offsets[self._file_no[file_id]] + n)
+
+    def locate(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        f = np.searchsorted(self.offsets, ids, side="right") - 1
+        return f, ids - self.offsets[f]
+
+    def first_pass_vectors(self, file_no: int, local: Sequence[int]) -> np.ndarray:
+        import psycopg
+
+        wanted = [int(i) for i in local]
+        try:
+            with self.conn.transaction():
+                rows = self.conn.execute(f"SELECT n, embedding FROM {self.table} WHERE file_id = %s AND n = ANY(%s)",
+                                         (self.file_ids[file_no], wanted)).fetchall()
+        except psycopg.Error as e:
+            raise _server_call(self.url, "reading vectors")(e) from e
+        by_n = {int(n): np.asarray(v.to_numpy(), np.float32) for n, v in rows}
+        return np.stack([by_n[i] for i in wanted]) if wanted else np.zeros((0, 1), np.float32)
+
+    def document(self, file_no: int) -> Document:
+        """The file as a Document: its text read from the file, its sentence spans from the server."""
+        import psycopg
+
+        from .index import SpanSentences
+
+        doc = self._docs.get(file_no)
+        if doc is None:
+            try:
+                with self.conn.transaction():
+                    rows = self.conn.execute(
+                        f"SELECT start_at, end_at, line, col, block FROM {self.table} WHERE file_id = %s ORDER BY n",
+                        (self.file_ids[file_no],)).fetchall()
+            except psycopg.Error as e:
+                raise _server_call(self.url, "reading sentence spans")(e) from e
+            extracted = read_text(self.files[file_no], self.cache)
+            spans = np.asarray(rows, np.int32).reshape(-1, 5)
+            shown = self.shown[file_no]
+            doc = Document(shown, extracted.text, SpanSentences(shown, extracted.text, spans),  # type: ignore[arg-type]
+                           extracted)
+            self._docs[file_no] = doc
+        return doc
+
+
+def _has_files(conn: Any) -> bool:
+    return conn.execute("SELECT to_regclass(%s) IS NOT NULL", (FILES,)).fetchone()[0]
+
+
+def _index_file(conn: Any, path: Path, key: str, model: str, embedder: Embedder, cache: Path | None,
+                progress: Callable[[int], None] | None) -> tuple[int, int, int]:
+    """Insert one file's rows in one transaction, unless another run holds (or just wrote) them.
+
+    The advisory lock on (model, key) makes a second run indexing the same file wait for the first
+    and then find its rows, instead of embedding the file again; the unique key on (model, content)
+    would keep one copy even without it. Until the transaction commits nobody sees any of the rows,
+    and if the run dies the server drops them all.
+    """
+    from pgvector import HalfVector
+
+    text = read_text(path, cache).text
+    spans = np.frombuffer(array("i", chain.from_iterable(iter_spans(text))), np.int32).reshape(-1, 5)
+    first = embedder.embed([text[a:b] for a, b in spans[:CHUNK_ROWS, :2].tolist()]) if len(spans) else None
+    dim = int(first.shape[1]) if first is not None else int(embedder.embed(["x"]).shape[1])
+    table = ensure_tables(conn, dim)
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{model} {key}",))
+        got = conn.execute(f"SELECT id, sentences, dim FROM {FILES} WHERE model = %s AND content = %s",
+                           (model, key)).fetchone()
+        if got is not None:
+            if progress:
+                progress(int(got[1]))
+            return int(got[0]), int(got[1]), int(got[2])
+        file_id = conn.execute(f"INSERT INTO {FILES} (model, content, sentences, dim) VALUES (%s, %s, %s, %s) "
+                               "RETURNING id", (model, key, len(spans), dim)).fetchone()[0]
+        with conn.cursor() as cur:
+            with cur.copy(f"COPY {table} (file_id, n, start_at, end_at, line, col, block, embedding) "
+                          "FROM STDIN WITH (FORMAT BINARY)") as copy:
+                copy.set_types(["int8", "int4", "int4", "int4", "int4", "int4", "int4", "halfvec"])
+                for i, vecs in _chunks(text, spans, embedder, first):
+                    for j, (row, v) in enumerate(zip(spans[i : i + len(vecs)].tolist(), vecs)):
+                        copy.write_row((file_id, i + j, *row, HalfVector(np.asarray(v, np.float16))))
+                    if progress:
+                        progress(len(vecs))
+    return int(file_id), len(spans), dim
+
+
+def _chunks(text: str, spans: np.ndarray, embedder: Embedder, first: np.ndarray | None) -> Iterator[tuple[int, Any]]:
+    for i in range(0, len(spans), CHUNK_ROWS):
+        if i == 0 and first is not None:
+            yield 0, first
+        else:
+            yield i, embedder.embed([text[a:b] for a, b in spans[i : i + CHUNK_ROWS, :2].tolist()])
+
+
+# ---------------------------------------------------------------- upkeep
+
+
+def prune(url: str, keep: set[tuple[str, str]], dry_run: bool = False) -> tuple[int, int]:
+    """Remove every file's rows whose (model, content key) is not in ``keep``; returns (files, sentences)."""
+    import psycopg
+
+    conn = connect(url)
+    try:
+        with conn.transaction():
+            if not _has_files(conn):
+                return 0, 0
+            rows = conn.execute(f"SELECT id, model, content, sentences FROM {FILES}").fetchall()
+            gone = [(fid, n) for fid, model, content, n in rows if (model, content) not in keep]
+            if gone and not dry_run:
+                conn.execute(f"DELETE FROM {FILES} WHERE id = ANY(%s)", ([fid for fid, _ in gone],))
+        return len(gone), sum(n for _, n in gone)
+    except psycopg.Error as e:
+        raise _server_call(url, "pruning")(e) from e
+    finally:
+        conn.close()
+
+
+def status(url: str) -> dict[str, Any]:
+    """What the index holds: files and sentences per model, and the tables' size on the server's disk."""
+    import psycopg
+
+    conn = connect(url)
+    try:
+        with conn.transaction():
+            if not _has_files(conn):
+                return {"files": 0, "sentences": 0, "models": {}, "bytes": 0}
+            models = {m: {"files": int(f), "sentences": int(s or 0)} for m, f, s in conn.execute(
+                f"SELECT model, count(*), sum(sentences) FROM {FILES} GROUP BY model ORDER BY model").fetchall()}
+            size = conn.execute(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "WHERE c.relname LIKE 'verifier\\_%' AND c.relkind = 'r'").fetchone()[0]
+        return {"files": sum(m["files"] for m in models.values()),
+                "sentences": sum(m["sentences"] for m in models.values()), "models": models, "bytes": int(size)}
+    except psycopg.Error as e:
+        raise _server_call(url, "reading its status")(e) from e
+    finally:
+        conn.close()
