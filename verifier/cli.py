@@ -583,6 +583,52 @@ def index_status(index_url: str | None) -> int:
                f"{got['bytes'] / (1 << 20):.1f} MiB on the server")
     for model, m in got["models"].items():
         click.echo(f"  {model}: {m['files']} files, {m['sentences']} sentences")
+    for table, has_graph in got["graphs"].items():
+        if not has_graph:
+            click.echo(f"  {table} has no HNSW graph (a bulk load did not finish): searches score every row "
+                       "until `verifier index add --bulk` builds it", err=True)
+    return EXIT_OK
+
+
+@index.command("add")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+@click.option("--model", "model_path", type=click.Path(path_type=Path),
+              help="The sentence-transformers model to index for (default: the bundled one).")
+@click.option("--bulk", is_flag=True,
+              help="Drop the HNSW graph while loading and build it again over every row at the end: "
+                   "several times as fast for an archive of millions of new sentences.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where texts parsed from PDFs, pages and Word files are cached.")
+@click.option("-v", "--verbose", count=True, help="Draw a progress bar on a terminal.")
+@index_option
+def index_add(sources: Sequence[Path], model_path: Path | None, bulk: bool, cache_dir: Path | None, verbose: int,
+              index_url: str | None) -> int:
+    """Index SOURCES (files or folders) in the shared index ahead of any check.
+
+    Only files whose content is new to the index are read and embedded; a file that cannot be
+    read is an error when named, and a warning when found in a folder, as in `check`.
+
+    \b
+    Example:
+        verifier index add archive/ --index postgresql://verifier@db/sources --bulk
+    """
+    from tqdm import tqdm
+
+    from .index import StaticEmbedder
+    from .models.embed import default_cache_dir, default_model_path
+    from .pg_index import add_files, mask
+    from .pipeline import readable_files
+
+    url = _required_index(index_url)
+    _check_option_sources(sources)
+    cache = cache_dir or default_cache_dir()
+    skipped: dict[str, str] = {}
+    files = readable_files(tuple(sources), cache, skipped)
+    first = StaticEmbedder(model_path or default_model_path(), cache)
+    bar = verbose > 0 and sys.stderr.isatty() and not os.environ.get("CI")
+    with tqdm(unit="sentence", desc="indexing sources", disable=not bar, leave=False) as progress:
+        n_files, n_sentences = add_files(url, files, first, cache, bulk=bulk, progress=progress.update)
+    click.echo(f"{mask(url)}: {n_files} files, {n_sentences} sentences indexed for these sources")
     return EXIT_OK
 
 

@@ -145,6 +145,7 @@ def ensure_tables(conn: Any, dim: int) -> str:
             indexed_at timestamptz NOT NULL DEFAULT now(),
             used_at timestamptz NOT NULL DEFAULT now(),
             UNIQUE (model, content))""")
+        existed = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0]
         conn.execute(f"""CREATE TABLE IF NOT EXISTS {table} (
             file_id bigint NOT NULL REFERENCES {FILES} (id) ON DELETE CASCADE,
             n integer NOT NULL,
@@ -152,8 +153,49 @@ def ensure_tables(conn: Any, dim: int) -> str:
             line integer NOT NULL, col integer NOT NULL, block integer NOT NULL,
             embedding halfvec({dim}) NOT NULL,
             PRIMARY KEY (file_id, n))""")
-        conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_hnsw ON {table} USING hnsw (embedding halfvec_ip_ops)")
+        if not existed:
+            # With the table only: a bulk load (add_files) drops the graph while it loads, and a
+            # run indexing a file meanwhile must not build it again row by row.
+            conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_hnsw ON {table} USING hnsw (embedding halfvec_ip_ops)")
     return table
+
+
+def build_graph(conn: Any, table: str, memory: str = "1GB") -> None:
+    """(Re)build the HNSW graph over every row: after a bulk load, several times as fast as row by row."""
+    if not re.fullmatch(r"\d+(kB|MB|GB)", memory):
+        raise IndexServerError(f"{memory!r} is not a PostgreSQL memory size such as '1GB'")
+    with conn.transaction():
+        conn.execute(f"SET LOCAL maintenance_work_mem = '{memory}'")
+        conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_hnsw ON {table} USING hnsw (embedding halfvec_ip_ops)")
+
+
+def add_files(url: str, files: Sequence[Path], embedder: Embedder, cache: Path | None, bulk: bool = False,
+              progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+    """Index files ahead of any check; returns (files now in the index, sentences of theirs).
+
+    ``bulk`` drops the HNSW graph for the load and builds it again over all rows at the end, which
+    is several times as fast as keeping it up row by row when millions of sentences are new.
+    Meanwhile searches still answer, by scoring rows without the graph. A bulk load that dies
+    leaves the rows and no graph: the next bulk load builds it (``verifier index status`` says so).
+    """
+    import psycopg
+
+    conn = connect(url)
+    try:
+        dim = int(embedder.embed(["x"]).shape[1])
+        table = ensure_tables(conn, dim)
+        if bulk:
+            conn.execute("SELECT pg_advisory_lock(hashtextextended('verifier bulk load', 0))")
+            conn.execute(f"DROP INDEX IF EXISTS {table}_hnsw")
+        corpus = PgCorpus.build(conn, url, files, embedder, cache, progress)
+        if bulk:
+            build_graph(conn, table)
+            conn.execute("SELECT pg_advisory_unlock(hashtextextended('verifier bulk load', 0))")
+        return len(set(corpus.file_ids)), len(corpus)
+    except psycopg.Error as e:
+        raise _server_call(url, "loading the sources")(e) from e
+    finally:
+        conn.close()
 
 
 def _server_call(url: str, what: str) -> Callable[[Exception], IndexServerError]:
@@ -189,6 +231,7 @@ class PgCorpus:
     def __init__(self, conn: Any, url: str, table: str, files: list[Path], file_ids: list[int],
                  counts: list[int], cache: Path | None) -> None:
         self.conn, self.url, self.table, self.cache = conn, url, table, cache
+        self._dim = int(table.rsplit("_", 1)[1])
         self.files = files
         self.shown = [display_path(f) for f in files]
         self.file_ids = file_ids
@@ -253,8 +296,14 @@ class PgCorpus:
         try:
             with self.conn.transaction():
                 if not exact:
+                    # The graph holds every file's rows; the scan goes on until k rows of these files
+                    # turn up, for as many rows as their share of the table makes likely, and more.
+                    total = self.conn.execute(f"SELECT coalesce(sum(sentences), 0) FROM {FILES} WHERE dim = %s",
+                                              (self._dim,)).fetchone()[0]
+                    budget = min(50_000_000, max(20_000, int(8 * k * int(total) / max(1, len(self)))))
                     self.conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
                     self.conn.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, 2 * int(k))}")
+                    self.conn.execute(f"SET LOCAL hnsw.max_scan_tuples = {budget}")
                 for qi, q in enumerate(np.asarray(queries, np.float32)):
                     rows = self.conn.execute(sql, {"q": HalfVector(q), "files": files, "k": int(k)}).fetchall()
                     # relaxed_order may return rows slightly out of order: sort them as the local index does.
@@ -390,14 +439,19 @@ def status(url: str) -> dict[str, Any]:
     try:
         with conn.transaction():
             if not _has_files(conn):
-                return {"files": 0, "sentences": 0, "models": {}, "bytes": 0}
+                return {"files": 0, "sentences": 0, "models": {}, "bytes": 0, "graphs": {}}
             models = {m: {"files": int(f), "sentences": int(s or 0)} for m, f, s in conn.execute(
                 f"SELECT model, count(*), sum(sentences) FROM {FILES} GROUP BY model ORDER BY model").fetchall()}
+            graphs = {r[0]: r[1] for r in conn.execute(
+                "SELECT c.relname, EXISTS (SELECT 1 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
+                "JOIN pg_am a ON a.oid = x.relam WHERE i.indrelid = c.oid AND a.amname = 'hnsw') "
+                "FROM pg_class c WHERE c.relname LIKE 'verifier\\_sentences\\_%' AND c.relkind = 'r'").fetchall()}
             size = conn.execute(
                 "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
                 "WHERE c.relname LIKE 'verifier\\_%' AND c.relkind = 'r'").fetchone()[0]
         return {"files": sum(m["files"] for m in models.values()),
-                "sentences": sum(m["sentences"] for m in models.values()), "models": models, "bytes": int(size)}
+                "sentences": sum(m["sentences"] for m in models.values()), "models": models, "bytes": int(size),
+                "graphs": graphs}
     except psycopg.Error as e:
         raise _server_call(url, "reading its status")(e) from e
     finally:

@@ -275,7 +275,7 @@ def _large_candidates(claims: Sequence[Claim], claim_vecs: np.ndarray, large: li
         # Without a cache the index still needs a folder to be memory-mapped from.
         cache = options.cache or Path(scratch)
         for sources in large:
-            files = _readable(sources, options.cache, skipped)
+            files = readable_files(sources, options.cache, skipped)
             say(f"indexing {len(files)} source files for the short-list"
                 + (f" in {pg_index.mask(options.index_url)}" if conn is not None and options.index_url else ""))
             bar = tqdm(unit="sentence", desc="indexing sources", disable=not options.progress_bar, leave=False,
@@ -295,7 +295,7 @@ def _large_candidates(claims: Sequence[Claim], claim_vecs: np.ndarray, large: li
                 per_claim[n] = cands
 
 
-def _readable(sources: tuple[Path, ...], cache: Path | None, skipped: dict[str, str]) -> list[Path]:
+def readable_files(sources: tuple[Path, ...], cache: Path | None, skipped: dict[str, str]) -> list[Path]:
     """The files of a large source list that can be read: a named one that cannot is an error, as in
     :func:`load_documents`, one in a folder a warning. Texts are read one at a time and dropped (parsed
     ones stay cached for the index to read)."""

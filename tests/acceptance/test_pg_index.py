@@ -275,3 +275,38 @@ def test_the_bundled_claims_get_the_same_verdicts_and_quotes_with_the_real_model
     shared = run(index_url=url)
     assert shared["results"] == local["results"]
     assert local["summary"]["supported"] > 10
+
+
+def test_a_bulk_load_builds_the_graph_at_the_end_and_answers_the_same(url, tmp_path, capsys):
+    docs = _corpus(tmp_path / "docs")
+    files = sorted(docs.iterdir())
+    assert pg_index.add_files(url, files, FakeEmbedder(), None, bulk=True) == (4, 193)
+    assert pg_index.status(url)["graphs"] == {"verifier_sentences_512": True}
+    claims = _claims((docs,))
+    local = report_dict(verify(claims, _options(tmp_path / "local")))
+    assert report_dict(verify(claims, _options(tmp_path / "c", index_url=url)))["results"] == local["results"]
+    # A bulk load that died leaves rows without a graph: searches still answer, and status says so.
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute("DROP INDEX verifier_sentences_512_hnsw")
+    assert report_dict(verify(claims, _options(tmp_path / "c", index_url=url)))["results"] == local["results"]
+    assert cli_module.main(["index", "status", "--index", url]) == 0
+    assert "verifier_sentences_512 has no HNSW graph" in capsys.readouterr().err
+    assert pg_index.add_files(url, files, FakeEmbedder(), None, bulk=True) == (4, 193)
+    assert pg_index.status(url)["graphs"] == {"verifier_sentences_512": True}
+
+
+def test_the_graph_search_filtered_to_the_claims_files_answers_as_the_local_index(url, tmp_path, monkeypatch):
+    """Past EXACT_ROWS the server walks its HNSW graph; on a small index that finds the true neighbours."""
+    docs = _corpus(tmp_path / "docs")
+    other = _corpus(tmp_path / "other")  # rows of files the claims do not name share the graph
+    for f in other.iterdir():
+        f.write_text(f.read_text(encoding="utf-8").replace("committee", "council"), encoding="utf-8")
+    monkeypatch.setattr(pg_index, "EXACT_ROWS", 10)
+    verify(_claims((other,)), _options(tmp_path / "c", index_url=url))
+    claims = _claims((docs,))
+    local = report_dict(verify(claims, _options(tmp_path / "local")))
+    shared = report_dict(verify(claims, _options(tmp_path / "c", index_url=url)))
+    assert shared["results"] == local["results"]
+    assert all(e["source"].startswith("docs/") or "/docs/" in e["source"] for r in shared["results"] for e in r["evidence"])
