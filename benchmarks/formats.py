@@ -28,11 +28,11 @@ import argparse
 import json
 import os
 import re
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from importlib.util import find_spec
 from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,9 +119,7 @@ def html_libraries() -> dict[str, Callable[[str], str]]:
         return extract(h.encode("utf-8"), "page").text
 
     libs["trafilatura"] = verifier_reader  # as verifier calls it (verifier/formats/html.py)
-    try:
-        from readability import Document  # noqa: F401
-
+    if find_spec("readability") is not None:
         def readability(h: str) -> str:
             import lxml.html
             from readability import Document
@@ -130,11 +128,9 @@ def html_libraries() -> dict[str, Callable[[str], str]]:
             return "\n\n".join(el.text_content() for el in tree.iter("p", "h1", "h2", "h3", "li", "td"))
 
         libs["readability"] = readability
-    except ImportError:
+    else:
         print("(readability-lxml not installed: skipped)")
-    try:
-        import justext  # noqa: F401
-
+    if find_spec("justext") is not None:
         def jt(h: str) -> str:
             import justext
 
@@ -142,7 +138,7 @@ def html_libraries() -> dict[str, Callable[[str], str]]:
             return "\n\n".join(p.text for p in ps if not p.is_boilerplate)
 
         libs["justext"] = jt
-    except ImportError:
+    else:
         print("(justext not installed: skipped)")
     return libs
 
@@ -177,9 +173,7 @@ def pdf_libraries() -> dict[str, Callable[[bytes], str]]:
         return extract(data, "r.pdf").text
 
     libs["pypdfium2"] = pdfium  # as verifier calls it, with its header/footer and hyphen handling
-    try:
-        import pypdf  # noqa: F401
-
+    if find_spec("pypdf") is not None:
         def pp(data: bytes) -> str:
             import io
 
@@ -188,11 +182,9 @@ def pdf_libraries() -> dict[str, Callable[[bytes], str]]:
             return "\n".join(p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(data)).pages)
 
         libs["pypdf"] = pp
-    except ImportError:
+    else:
         print("(pypdf not installed: skipped)")
-    try:
-        import pdfminer  # noqa: F401
-
+    if find_spec("pdfminer") is not None:
         def pm(data: bytes) -> str:
             import io
 
@@ -201,7 +193,7 @@ def pdf_libraries() -> dict[str, Callable[[bytes], str]]:
             return extract_text(io.BytesIO(data))
 
         libs["pdfminer.six"] = pm
-    except ImportError:
+    else:
         print("(pdfminer.six not installed: skipped)")
     return libs
 
@@ -269,9 +261,7 @@ def bench_docx(arts: list[Article], folder: Path) -> list[dict[str, Any]]:
         return extract(data, "a.docx").text
 
     libs["python-docx"] = python_docx
-    try:
-        import mammoth  # noqa: F401
-
+    if find_spec("mammoth") is not None:
         def mm(data: bytes) -> str:
             import io
 
@@ -280,7 +270,7 @@ def bench_docx(arts: list[Article], folder: Path) -> list[dict[str, Any]]:
             return mammoth.extract_raw_text(io.BytesIO(data)).value
 
         libs["mammoth"] = mm
-    except ImportError:
+    else:
         print("(mammoth not installed: skipped)")
     out = []
     for name, f in libs.items():

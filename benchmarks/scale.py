@@ -110,7 +110,7 @@ def rss_mib() -> float:
 
 def run_size(size: int, claims_n: list[int], exact_max: int, data: Path, work: Path, backend: str = "onnx",
              reuse: bool = False, reranks: tuple[int, ...] = (16,), pg: bool = False,
-             pg_url: str | None = None) -> dict:
+             pg_url: str | None = None, pg_bulk: bool = False) -> dict:
     """One size, in this process: build the corpus, index it cold (or reopen it, with ``reuse``), query it."""
     import numpy as np
 
@@ -213,7 +213,8 @@ def run_size(size: int, claims_n: list[int], exact_max: int, data: Path, work: P
             candidates(claims[i], cvecs[i], idx)
         out["exact_claim_ms"] = round((time.perf_counter() - t) / min(10, len(claims)) * 1000, 1)
     if pg:
-        out.update(run_pg(files, static, model, claims, cvecs, fvecs, corpus, work, size, pg_url, reranks[0]))
+        out.update(run_pg(files, static, model, claims, cvecs, fvecs, corpus, work, size, pg_url, reranks[0],
+                          pg_bulk))
     out["peak_rss_mib"] = round(rss_mib())
     return out
 
@@ -239,7 +240,7 @@ def _server_rss_mib(pid: int) -> float:
 
 
 def run_pg(files, static, model, claims, cvecs, fvecs, local, work: Path, size: int, pg_url: str | None,
-           rerank: int) -> dict:
+           rerank: int, bulk: bool = False) -> dict:
     """The same sentences in PostgreSQL (pgvector HNSW) and in a local HNSW graph, measured side by side."""
     import numpy as np
 
@@ -259,8 +260,11 @@ def run_pg(files, static, model, claims, cvecs, fvecs, local, work: Path, size: 
     try:
         conn = pg_index.connect(pg_url)
         t = time.perf_counter()
+        if bulk:  # `verifier index add --bulk`: rows first, the HNSW graph built once at the end
+            pg_index.add_files(pg_url, files, static, None, bulk=True)
         corpus = pg_index.PgCorpus.build(conn, pg_url, files, static, None)
         index_s = time.perf_counter() - t
+        out["pg_bulk"] = bulk
         n = len(corpus)
         t = time.perf_counter()
         pg_index.PgCorpus.build(conn, pg_url, files, static, None)
@@ -329,12 +333,13 @@ def main() -> None:
                          "the time to open it)")
     ap.add_argument("--pg", action="store_true", help="also index into PostgreSQL with pgvector, beside a local HNSW graph")
     ap.add_argument("--pg-url", help="a PostgreSQL database to use for --pg (default: a server started for the run)")
+    ap.add_argument("--pg-bulk", action="store_true", help="with --pg, load as `verifier index add --bulk` does")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args()
     claims_n = [int(x) for x in a.claims.split(",")]
     if a.child:
         print(json.dumps(run_size(a.child, claims_n, a.exact_max, a.data, a.work, a.backend, a.reuse_index,
-                                  tuple(int(x) for x in a.rerank.split(",")), a.pg, a.pg_url)))
+                                  tuple(int(x) for x in a.rerank.split(",")), a.pg, a.pg_url, a.pg_bulk)))
         return
     rows = []
     for size in [int(x) for x in a.sizes.split(",")]:
@@ -344,6 +349,7 @@ def main() -> None:
         cmd += ["--reuse-index"] if a.reuse_index else []
         cmd += ["--pg"] if a.pg else []
         cmd += ["--pg-url", a.pg_url] if a.pg_url else []
+        cmd += ["--pg-bulk"] if a.pg_bulk else []
         res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         if res.returncode:
             sys.exit(f"size {size} failed:\n{res.stderr[-3000:]}")

@@ -16,7 +16,6 @@ import pytest
 from verifier import cli as cli_module
 from verifier import pg_index
 from verifier.claims import Claim
-from verifier.errors import IndexServerError
 from verifier.pipeline import Options, verify
 from verifier.report.json_report import report_dict
 
@@ -232,7 +231,7 @@ def test_a_password_in_pyproject_is_refused(tmp_path, capsys, monkeypatch):
 
 def test_cli_check_and_cite_and_status_and_prune_on_the_shared_index(url, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    docs = _corpus(tmp_path / "docs")
+    _corpus(tmp_path / "docs")
     monkeypatch.setattr("verifier.pipeline.load_embedder", lambda path=None, *a, **k: FakeEmbedder())
     monkeypatch.setattr("verifier.pipeline.StaticEmbedder", lambda *a, **k: FakeEmbedder())
     (tmp_path / "claims").mkdir()
