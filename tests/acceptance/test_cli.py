@@ -150,7 +150,8 @@ def test_quick_commands_import_no_model_library(project, argv):
 
     Path("claims/c.yaml").write_text(GOOD)
     code = (f"import sys; from verifier.cli import main; rc = main({argv!r}); "
-            "print(rc, sorted(m for m in ('torch', 'sentence_transformers', 'spacy', 'onnxruntime') "
+            "print(rc, sorted(m for m in ('torch', 'sentence_transformers', 'spacy', 'onnxruntime', 'trafilatura', "
+            "'pypdfium2', 'docx', 'psycopg') "
             "if m in sys.modules))")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert p.stdout.strip().splitlines()[-1] == "0 []", p.stdout + p.stderr
