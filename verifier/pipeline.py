@@ -18,7 +18,7 @@ from .judge import Thresholds, Verdict, assess, decide, default_thresholds, thre
 from .result import ClaimResult, Evidence, Run, SourceInfo
 from .index import ANN_LIMIT, CorpusIndex, StaticEmbedder
 from .retrieve import Candidate, DocIndex, build_index, candidates, shortlist_candidates
-from .formats.reader import read_sources
+from .formats.reader import parsed_format, read_sources
 from .paths import display_path
 from .sources import Document, document, find_source_files
 
@@ -88,15 +88,16 @@ def load_documents(source_lists: Sequence[tuple[Path, ...]], limit: int | None =
     for sources in dict.fromkeys(source_lists):
         named = {Path(p).resolve() for p in sources if Path(p).is_file()}
         files = find_source_files(sources)
-        # Parse what this list needs in one go, so parsed formats share one child process.
-        todo = [f for f in files if f.resolve() not in by_file]
-        texts = dict(zip((f.resolve() for f in todo), read_sources(todo, cache)))
+        # Pages, PDFs and Word files are parsed in one go, sharing one child process; text files are
+        # read one at a time, so a list too large to hold is given up before all of it is read.
+        parsed = [f for f in files if f.resolve() not in by_file and parsed_format(f)]
+        texts = dict(zip((f.resolve() for f in parsed), read_sources(parsed, cache)))
         docs: list[Document] | None = []
         total = 0
         for f in files:
             key = f.resolve()
             if key not in by_file:
-                got = texts[key]
+                got = texts.pop(key) if key in texts else read_sources([f], cache)[0]
                 if isinstance(got, SourceError):
                     if key in named:
                         raise got

@@ -41,18 +41,24 @@ def reader_version(fmt: str) -> str:
     return f"{EXTRACT_VERSION}/{code.hexdigest()[:16]}/{_LIBRARIES[fmt]}=={lib}"
 
 
+def parsed_format(path: Path) -> str | None:
+    """The format of ``path`` when a parser reads it (html, pdf, docx), else None: from its first bytes."""
+    try:
+        with Path(path).open("rb") as fh:
+            fmt = format_of(Path(path), fh.read(8192))
+    except OSError:
+        return None
+    return fmt if fmt in PARSED else None
+
+
 def text_version(path: Path) -> str:
     """What the text read from ``path`` depends on besides its bytes: "" for text, else the reader's version.
 
     Part of the key of anything derived from a source's text (index entries), so a changed reader
     never pairs new text with old offsets.
     """
-    try:
-        with Path(path).open("rb") as fh:
-            fmt = format_of(Path(path), fh.read(8192))
-    except OSError:
-        return ""
-    return reader_version(fmt) if fmt in PARSED else ""
+    fmt = parsed_format(path)
+    return reader_version(fmt) if fmt else ""
 
 
 def read_source(path: Path, cache: Path | None = None) -> Extracted:
