@@ -389,10 +389,9 @@ class CorpusIndex:
         from .paths import display_path
 
         root = cache_dir / "index" / f"{embedder.model_id}-{SEGMENTER_VERSION}-v{INDEX_FORMAT}"
-        from .formats.reader import text_version
+        from .formats.reader import content_key
 
-        # A parsed file's entry is keyed by its reader's version too: a new reader means new offsets.
-        hashes = [_sha((_file_checksum(Path(f)) + text_version(Path(f))).encode()) for f in files]
+        hashes = [content_key(Path(f)) for f in files]
         kind = "ann" if ann_limit is not None else "exact"
         key = _sha("\0".join([kind, str(ann_limit), *hashes]).encode())[:32]
         folder = root / "corpus" / key

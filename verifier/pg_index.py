@@ -11,7 +11,6 @@ The source files themselves stay where they are: quotes are read from them.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from array import array
 from itertools import chain
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 
 from .errors import IndexServerError
+from .formats.reader import content_key
 from .models.embed import Embedder
 from .paths import display_path
 from .sources import SEGMENTER_VERSION, Document, iter_spans, read_text
@@ -205,14 +205,6 @@ def _server_call(url: str, what: str) -> Callable[[Exception], IndexServerError]
 
 
 # ---------------------------------------------------------------- the corpus
-
-
-def content_key(path: Path) -> str:
-    """What a file's rows are keyed by: its bytes and the version of the reader that made its text."""
-    from .formats.reader import text_version
-    from .index import _file_checksum
-
-    return hashlib.sha256((_file_checksum(path) + text_version(path)).encode()).hexdigest()
 
 
 def model_key(embedder: Embedder) -> str:

@@ -61,6 +61,19 @@ def text_version(path: Path) -> str:
     return reader_version(fmt) if fmt else ""
 
 
+def content_key(path: Path) -> str:
+    """The key of anything derived from a source's text (index entries, shared index rows).
+
+    The SHA-256 of the file's bytes and of the version of the reader that makes its text, so an
+    edited file or a new reader never meets old offsets.
+    """
+    sha = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            sha.update(block)
+    return hashlib.sha256((sha.hexdigest() + text_version(path)).encode()).hexdigest()
+
+
 def read_source(path: Path, cache: Path | None = None) -> Extracted:
     """The text verifier reads from one source file, or a SourceError that says why not and what to do."""
     got = read_sources([path], cache)[0]
