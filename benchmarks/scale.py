@@ -229,11 +229,12 @@ def _server_rss_mib(pid: int) -> float:
     import psutil
 
     procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
-    # USS counts each process's own pages; shared buffers are added once, from the largest PSS share.
+    # PSS: each process's own pages, and its share of the shared ones (the buffer cache), so the
+    # sum counts shared memory once.
     total = 0.0
     for p in procs:
         try:
-            total += p.memory_full_info().uss
+            total += p.memory_full_info().pss
         except (psutil.Error, AttributeError):
             total += p.memory_info().rss
     return total / (1 << 20)
@@ -293,6 +294,11 @@ def run_pg(files, static, model, claims, cvecs, fvecs, local, work: Path, size: 
         b, _ = local.search(fvecs[:m], 48)
         overlap = np.mean([len(set(x[x >= 0]) & set(y[y >= 0])) / max(1, len(set(y[y >= 0]))) for x, y in zip(a, b)])
         st = pg_index.status(pg_url)
+        with conn.transaction():
+            table_b, graph_b = conn.execute(
+                f"SELECT pg_table_size('{corpus.table}'), pg_relation_size('{corpus.table}_hnsw')").fetchone()
+        out["pg_table_mib_per_million"] = round(table_b / (1 << 20) / n * 1e6, 1)
+        out["pg_graph_mib_per_million"] = round(graph_b / (1 << 20) / n * 1e6, 1)
         out.update({
             "pg_sentences": n, "pg_index_s": round(index_s, 1), "pg_sentences_per_s": round(n / index_s),
             "pg_search_ms_median": round(statistics.median(search["pg"]), 2),
