@@ -140,6 +140,13 @@ def test_a_bad_file_in_a_folder_is_skipped_with_a_warning_and_listed(project, ca
     assert report["results"][0]["verdict"] == "supported"
     [skipped] = [s for s in report["sources"] if "skipped" in s]
     assert skipped["path"] == "docs/scan.pdf" and "no text layer" in skipped["skipped"]
+    # Every human-facing report says so too, and CI annotates the file.
+    rc, out, err = run(capsys, "check", "claims/c.yaml", "--format", "github")
+    assert "::warning file=docs/scan.pdf,title=source skipped::this PDF has no text layer" in out
+    rc, out, err = run(capsys, "check", "claims/c.yaml", "--format", "markdown")
+    assert "### Sources skipped" in out and "| docs/scan.pdf | this PDF has no text layer" in out
+    rc, out, err = run(capsys, "check", "claims/c.yaml", "--color", "never")
+    assert out.rstrip().endswith("1 passed, 0 failed; 1 source skipped (see the warnings)")
 
 
 # What a user gets for each hostile or broken file named as a source: one message, exit 2.
