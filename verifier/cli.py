@@ -586,7 +586,7 @@ def index_status(index_url: str | None) -> int:
     for table, has_graph in got["graphs"].items():
         if not has_graph:
             click.echo(f"  {table} has no HNSW graph (a bulk load did not finish): searches score every row "
-                       "until `verifier index add --bulk` builds it", err=True)
+                       "until the next `verifier check --index` or `verifier index add` builds it", err=True)
     return EXIT_OK
 
 

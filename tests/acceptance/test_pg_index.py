@@ -289,11 +289,28 @@ def test_a_bulk_load_builds_the_graph_at_the_end_and_answers_the_same(url, tmp_p
 
     with psycopg.connect(url, autocommit=True) as c:
         c.execute("DROP INDEX verifier_sentences_512_hnsw")
-    assert report_dict(verify(claims, _options(tmp_path / "c", index_url=url)))["results"] == local["results"]
     assert cli_module.main(["index", "status", "--index", url]) == 0
     assert "verifier_sentences_512 has no HNSW graph" in capsys.readouterr().err
-    assert pg_index.add_files(url, files, FakeEmbedder(), None, bulk=True) == (4, 193)
+    # The next run answers the same and builds the graph again.
+    assert report_dict(verify(claims, _options(tmp_path / "c", index_url=url)))["results"] == local["results"]
     assert pg_index.status(url)["graphs"] == {"verifier_sentences_512": True}
+
+
+def test_a_run_that_brings_many_new_rows_loads_them_in_bulk(url, tmp_path, monkeypatch):
+    built = []
+    real = pg_index.build_graph
+    monkeypatch.setattr(pg_index, "build_graph", lambda conn, table, *a: (built.append(table), real(conn, table, *a)))
+    monkeypatch.setattr(pg_index, "BULK_ROWS", 100)
+    docs = _corpus(tmp_path / "docs")
+    claims = _claims((docs,))
+    local = report_dict(verify(claims, _options(tmp_path / "local")))
+    assert report_dict(verify(claims, _options(tmp_path / "c", index_url=url)))["results"] == local["results"]
+    assert built == ["verifier_sentences_512"]  # the empty index was loaded in bulk
+    assert pg_index.status(url)["graphs"] == {"verifier_sentences_512": True}
+    # One more small file, against a table ten times its size: grown row by row, no rebuild.
+    (docs / "note.txt").write_text("A short note was added to the folder.\n", encoding="utf-8")
+    assert verify(claims, _options(tmp_path / "c", index_url=url)).results
+    assert built == ["verifier_sentences_512"] and pg_index.status(url)["files"] == 5
 
 
 def test_the_graph_search_filtered_to_the_claims_files_answers_as_the_local_index(url, tmp_path, monkeypatch):
