@@ -18,6 +18,7 @@ import numpy as np
 
 from .atomic import atomic_writer
 from .errors import ModelError, VerifierWarning
+from .hashing import file_sha256
 from .models.embed import Embedder, model_fingerprint
 from .sources import SEGMENTER_VERSION, Document, Sentence, iter_spans, read_text
 
@@ -346,12 +347,39 @@ def _entry_vectors(fh: BinaryIO, shape: tuple[int, int], offset: int) -> Iterato
         yield np.frombuffer(fh.read(rows * shape[1] * 2), "<f2").reshape(rows, shape[1])
 
 
-def _file_checksum(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            h.update(block)
-    return h.hexdigest()
+def locate(offsets: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(file number, sentence number in that file) of corpus-wide sentence ids, given each file's first id."""
+    f = np.searchsorted(offsets, ids, side="right") - 1
+    return f, ids - offsets[f]
+
+
+class SpanDocuments:
+    """A corpus's files as Documents rebuilt from their stored spans, the most recently used kept.
+
+    ``spans_of(file_no)`` gives a file's rows of (start, end, line, column, block); the text is read
+    from the file (cached for parsed formats). A bounded cache: claims tend to hit the same few
+    files, and a file of hundreds of MB is kept alone.
+    """
+
+    def __init__(self, files: Sequence[Path], shown: Sequence[str], cache: Path | None,
+                 spans_of: Callable[[int], np.ndarray]) -> None:
+        self.files, self.shown, self.cache, self.spans_of = files, shown, cache, spans_of
+        self._docs: OrderedDict[int, Document] = OrderedDict()
+
+    def __getitem__(self, file_no: int) -> Document:
+        doc = self._docs.get(file_no)
+        if doc is not None:
+            self._docs.move_to_end(file_no)
+            return doc
+        shown, extracted = self.shown[file_no], read_text(self.files[file_no], self.cache)
+        rows = self.spans_of(file_no)
+        doc = Document(shown, extracted.text, SpanSentences(shown, extracted.text, rows),  # type: ignore[arg-type]
+                       extracted)
+        self._docs[file_no] = doc
+        while len(self._docs) > 1 and (len(self._docs) > 256 or
+                                       sum(len(d.text) for d in self._docs.values()) > DOC_CACHE_CHARS):
+            self._docs.popitem(last=False)
+        return doc
 
 
 class CorpusIndex:
@@ -366,9 +394,8 @@ class CorpusIndex:
     def __init__(self, files: list[Path], shown: list[str], offsets: np.ndarray, spans: np.ndarray,
                  vectors: np.ndarray, index: VectorIndex, cache: Path | None = None) -> None:
         self.files, self.shown, self.offsets, self.spans = files, shown, offsets, spans
-        self.cache = cache  # where the texts of parsed sources (PDFs, pages, Word files) are cached
         self.vectors, self.index = vectors, index
-        self._docs: OrderedDict[int, Document] = OrderedDict()
+        self._docs = SpanDocuments(files, shown, cache, lambda f: np.asarray(self.spans[offsets[f] : offsets[f + 1]]))
 
     def __len__(self) -> int:
         return int(self.offsets[-1])
@@ -413,7 +440,7 @@ class CorpusIndex:
         try:
             meta = json.loads(manifest.read_text(encoding="utf-8"))
             for name, digest in meta["checksums"].items():
-                if _file_checksum(folder / name) != digest:
+                if file_sha256(folder / name) != digest:
                     raise ValueError(f"{name} does not match its checksum")
             offsets = np.load(folder / "offsets.npy", allow_pickle=False)
             spans = np.load(folder / "spans.npy", mmap_mode="r", allow_pickle=False)
@@ -489,7 +516,7 @@ class CorpusIndex:
                 ann.save(tmp / "ann.usearch")
                 names.append("ann.usearch")
                 del ann
-            meta = {"sentences": total, "files": len(files), "checksums": {n: _file_checksum(tmp / n) for n in names}}
+            meta = {"sentences": total, "files": len(files), "checksums": {n: file_sha256(tmp / n) for n in names}}
             (tmp / "manifest.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
             shutil.rmtree(folder, ignore_errors=True)
             os.replace(tmp, folder)
@@ -501,8 +528,7 @@ class CorpusIndex:
 
     def locate(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(file number, sentence number in that file) of global sentence ids."""
-        f = np.searchsorted(self.offsets, ids, side="right") - 1
-        return f, ids - self.offsets[f]
+        return locate(self.offsets, ids)
 
     def first_pass_vectors(self, file_no: int, local: Sequence[int]) -> np.ndarray:
         return np.asarray(self.vectors[self.offsets[file_no] + np.asarray(local, np.int64)], np.float32)
@@ -513,20 +539,7 @@ class CorpusIndex:
         Its sentences are made from the spans one at a time, when asked for: a file of a million
         sentences is quoted from without a million Sentence objects.
         """
-        doc = self._docs.get(file_no)
-        if doc is None:
-            shown, extracted = self.shown[file_no], read_text(self.files[file_no], self.cache)
-            text = extracted.text
-            rows = np.asarray(self.spans[self.offsets[file_no] : self.offsets[file_no + 1]])
-            doc = Document(shown, text, SpanSentences(shown, text, rows), extracted)  # type: ignore[arg-type]
-            self._docs[file_no] = doc
-            # A bounded cache: claims tend to hit the same few files.
-            while len(self._docs) > 1 and (len(self._docs) > 256 or
-                                           sum(len(d.text) for d in self._docs.values()) > DOC_CACHE_CHARS):
-                self._docs.popitem(last=False)
-        else:
-            self._docs.move_to_end(file_no)
-        return doc
+        return self._docs[file_no]
 
 
 class SpanSentences(Sequence[Sentence]):

@@ -24,6 +24,7 @@ from .errors import IndexServerError, SourceError
 from .formats.reader import content_key
 from .models.embed import Embedder
 from .paths import display_path
+from .index import SpanDocuments, locate
 from .sources import SEGMENTER_VERSION, Document, iter_spans, read_text
 
 FILES = "verifier_files"
@@ -190,10 +191,8 @@ def add_files(url: str, files: Sequence[Path], embedder: Embedder, cache: Path |
         conn.close()
 
 
-def _server_call(url: str, what: str) -> Callable[[Exception], IndexServerError]:
-    def wrap(e: Exception) -> IndexServerError:
-        return IndexServerError(f"the index at {mask(url)} failed while {what}: {_scrub(str(e), url)}")
-    return wrap
+def _failed(url: str, what: str, e: Exception) -> IndexServerError:
+    return IndexServerError(f"the index at {mask(url)} failed while {what}: {_scrub(str(e), url)}")
 
 
 # ---------------------------------------------------------------- the corpus
@@ -223,7 +222,7 @@ class PgCorpus:
         self._file_no: dict[int, int] = {}
         for f, fid in enumerate(file_ids):
             self._file_no.setdefault(fid, f)  # a file named twice (copies) is quoted from its first name
-        self._docs: dict[int, Document] = {}
+        self._docs = SpanDocuments(self.files, self.shown, cache, self._spans)
 
     def __len__(self) -> int:
         return int(self.offsets[-1])
@@ -278,7 +277,7 @@ class PgCorpus:
                 finally:
                     _release_bulk_lock(conn)
         except psycopg.Error as e:
-            raise _server_call(url, "indexing the sources")(e) from e
+            raise _failed(url, "indexing the sources", e) from e
         ids = [known[k][0] for k in keys]
         counts = [known[k][1] for k in keys]
         if table is None:  # no files: nothing to search, but a valid corpus
@@ -287,7 +286,7 @@ class PgCorpus:
             with conn.transaction():
                 conn.execute(f"UPDATE {FILES} SET used_at = now() WHERE id = ANY(%s)", (ids,))
         except psycopg.Error as e:
-            raise _server_call(url, "marking the files used")(e) from e
+            raise _failed(url, "marking the files used", e) from e
         return cls(conn, url, table, [Path(f) for f in files], ids, counts, cache)
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -323,15 +322,14 @@ class PgCorpus:
                     for j, (score, rid) in enumerate(got[:k]):
                         ids[qi, j], scores[qi, j] = rid, score
         except psycopg.Error as e:
-            raise _server_call(self.url, "searching")(e) from e
+            raise _failed(self.url, "searching", e) from e
         return ids, scores
 
     def _id(self, file_id: int, n: int) -> int:
         return int(self.offsets[self._file_no[file_id]] + n)
 
     def locate(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        f = np.searchsorted(self.offsets, ids, side="right") - 1
-        return f, ids - self.offsets[f]
+        return locate(self.offsets, ids)
 
     def first_pass_vectors(self, file_no: int, local: Sequence[int]) -> np.ndarray:
         import psycopg
@@ -342,32 +340,25 @@ class PgCorpus:
                 rows = self.conn.execute(f"SELECT n, embedding FROM {self.table} WHERE file_id = %s AND n = ANY(%s)",
                                          (self.file_ids[file_no], wanted)).fetchall()
         except psycopg.Error as e:
-            raise _server_call(self.url, "reading vectors")(e) from e
+            raise _failed(self.url, "reading vectors", e) from e
         by_n = {int(n): np.asarray(v.to_numpy(), np.float32) for n, v in rows}
         return np.stack([by_n[i] for i in wanted]) if wanted else np.zeros((0, 1), np.float32)
 
     def document(self, file_no: int) -> Document:
         """The file as a Document: its text read from the file, its sentence spans from the server."""
+        return self._docs[file_no]
+
+    def _spans(self, file_no: int) -> np.ndarray:
         import psycopg
 
-        from .index import SpanSentences
-
-        doc = self._docs.get(file_no)
-        if doc is None:
-            try:
-                with self.conn.transaction():
-                    rows = self.conn.execute(
-                        f"SELECT start_at, end_at, line, col, block FROM {self.table} WHERE file_id = %s ORDER BY n",
-                        (self.file_ids[file_no],)).fetchall()
-            except psycopg.Error as e:
-                raise _server_call(self.url, "reading sentence spans")(e) from e
-            extracted = read_text(self.files[file_no], self.cache)
-            spans = np.asarray(rows, np.int32).reshape(-1, 5)
-            shown = self.shown[file_no]
-            doc = Document(shown, extracted.text, SpanSentences(shown, extracted.text, spans),  # type: ignore[arg-type]
-                           extracted)
-            self._docs[file_no] = doc
-        return doc
+        try:
+            with self.conn.transaction():
+                rows = self.conn.execute(
+                    f"SELECT start_at, end_at, line, col, block FROM {self.table} WHERE file_id = %s ORDER BY n",
+                    (self.file_ids[file_no],)).fetchall()
+        except psycopg.Error as e:
+            raise _failed(self.url, "reading sentence spans", e) from e
+        return np.asarray(rows, np.int32).reshape(-1, 5)
 
 
 def _has_files(conn: Any) -> bool:
@@ -474,7 +465,7 @@ def prune(url: str, keep: set[tuple[str, str]], dry_run: bool = False) -> tuple[
                 conn.execute(f"DELETE FROM {FILES} WHERE id = ANY(%s)", ([fid for fid, _ in gone],))
         return len(gone), sum(n for _, n in gone)
     except psycopg.Error as e:
-        raise _server_call(url, "pruning")(e) from e
+        raise _failed(url, "pruning", e) from e
     finally:
         conn.close()
 
@@ -501,6 +492,6 @@ def status(url: str) -> dict[str, Any]:
                 "sentences": sum(m["sentences"] for m in models.values()), "models": models, "bytes": int(size),
                 "graphs": graphs}
     except psycopg.Error as e:
-        raise _server_call(url, "reading its status")(e) from e
+        raise _failed(url, "reading its status", e) from e
     finally:
         conn.close()

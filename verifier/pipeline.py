@@ -86,7 +86,7 @@ def load_documents(source_lists: Sequence[tuple[Path, ...]], limit: int | None =
     by_file: dict[Path, Document | None] = {}
     out: dict[tuple[Path, ...], list[Document] | None] = {}
     for sources in dict.fromkeys(source_lists):
-        named = {Path(p).resolve() for p in sources if Path(p).is_file()}
+        named = _named(sources)
         files = find_source_files(sources)
         # Pages, PDFs and Word files are parsed in one go, sharing one child process; text files are
         # read one at a time, so a list too large to hold is given up before all of it is read.
@@ -99,9 +99,7 @@ def load_documents(source_lists: Sequence[tuple[Path, ...]], limit: int | None =
             if key not in by_file:
                 got = texts.pop(key) if key in texts else read_sources([f], cache)[0]
                 if isinstance(got, SourceError):
-                    if key in named:
-                        raise got
-                    _skip(got, display_path(f), skipped)
+                    _skip(got, f, named, skipped)
                     by_file[key] = None
                     continue
                 # Read no further than the limit needs: a huge file is never held as Sentences.
@@ -121,7 +119,16 @@ def load_documents(source_lists: Sequence[tuple[Path, ...]], limit: int | None =
     return out
 
 
-def _skip(error: SourceError, shown: str, skipped: dict[str, str] | None) -> None:
+def _named(sources: tuple[Path, ...]) -> set[Path]:
+    """The files a source list names itself, as against those found in its folders."""
+    return {Path(p).resolve() for p in sources if Path(p).is_file()}
+
+
+def _skip(error: SourceError, path: Path, named: set[Path], skipped: dict[str, str] | None) -> None:
+    """A source that cannot be read: an error when the list names it, else a warning, and left out."""
+    if path.resolve() in named:
+        raise error
+    shown = display_path(path)
     if skipped is not None and shown in skipped:
         return
     warnings.warn(f"{error}; skipped: the other sources are still used", VerifierWarning, stacklevel=3)
@@ -199,9 +206,11 @@ def _prepare(claims: Sequence[Claim], options: Options, conn: Any) -> Prepared:
     if claims and not any(c.sources for c in claims):
         raise SourceError("no sources given; add `sources:` to the claims file or pass --sources")
     skipped: dict[str, str] = {}
-    # With a shared index every source list is searched there, whatever its size.
-    limit = 0 if options.index_url else options.exact_limit
-    docs_for = load_documents([c.sources for c in claims], limit, options.cache, skipped)
+    # With a shared index every source list is searched there, whatever its size: none is read here.
+    lists = [c.sources for c in claims]
+    docs_for: dict[tuple[Path, ...], list[Document] | None] = (
+        dict.fromkeys(lists) if options.index_url else load_documents(lists, options.exact_limit, options.cache,
+                                                                      skipped))
     all_docs = {d.path: d for docs in docs_for.values() if docs is not None for d in docs}
     if claims and all(d is not None for d in docs_for.values()) and not any(d.sentences for d in all_docs.values()):
         if not all_docs and skipped:
@@ -300,14 +309,12 @@ def readable_files(sources: tuple[Path, ...], cache: Path | None, skipped: dict[
     """The files of a large source list that can be read: a named one that cannot is an error, as in
     :func:`load_documents`, one in a folder a warning. Texts are read one at a time and dropped (parsed
     ones stay cached for the index to read)."""
-    named = {Path(p).resolve() for p in sources if Path(p).is_file()}
+    named = _named(sources)
     out = []
     for f in find_source_files(sources):
         got = read_sources([f], cache)[0]
         if isinstance(got, SourceError):
-            if f.resolve() in named:
-                raise got
-            _skip(got, display_path(f), skipped)
+            _skip(got, f, named, skipped)
         else:
             out.append(f)
     return out

@@ -105,16 +105,16 @@ def _looks_like_heading(s: Sentence, before: Sentence | None, after: Sentence | 
 _CLOSING = tuple(".!?:;,\"'”’)]")
 
 
-def _without_headings(spans: list[tuple[int, int]], heads: frozenset[int]) -> list[tuple[int, int]]:
-    if not heads:
-        return spans
-    return [(a, b) for a, b in spans if a == b or not any(i in heads for i in range(a, b + 1))]
+def _crosses(first: int, last: int, heads: frozenset[int]) -> bool:
+    """Whether a window of sentences first..last holds a heading (a heading alone is a quote)."""
+    return first != last and any(i in heads for i in range(first, last + 1))
 
 
 def build_index(doc: Document, sentence_vectors: np.ndarray, max_window: int = MAX_WINDOW) -> DocIndex:
     """Window vectors are the normalised sum of their sentences' vectors: no extra model calls."""
     n = len(doc.sentences)
-    spans = _without_headings(window_spans(n, max_window), headings(doc) if n else frozenset())
+    heads = headings(doc) if n else frozenset()
+    spans = [(a, b) for a, b in window_spans(n, max_window) if not _crosses(a, b, heads)]
     if n == 0:
         return DocIndex(doc, (), np.zeros((0, 1), dtype=np.float32), ())
     csum = np.vstack([np.zeros((1, sentence_vectors.shape[1]), dtype=np.float32), np.cumsum(sentence_vectors, 0)])
@@ -178,7 +178,7 @@ def build_partial_index(doc: Document, indices: Sequence[int], sentence_vectors:
                 rows.append(sums[r][p - a + size] - sums[r][p - a])
     heads = headings(doc, idx)
     if heads:
-        keep = [k for k, (a, b) in enumerate(spans) if a == b or not any(i in heads for i in range(a, b + 1))]
+        keep = [k for k, (a, b) in enumerate(spans) if not _crosses(a, b, heads)]
         spans, rows = [spans[k] for k in keep], [rows[k] for k in keep]
     if not spans:
         return DocIndex(doc, (), np.zeros((0, 1), np.float32), (), 0)

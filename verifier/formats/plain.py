@@ -12,10 +12,10 @@ _FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
 
 
 def decode(data: bytes, shown: str) -> str:
-    """UTF-8 text (a byte-order mark dropped), or a SourceError naming the line of the first bad byte."""
-    if b"\x00" in data[:8192]:
-        raise SourceError(f"{shown}: this is a binary file, not a source; sources are text (.txt, .md), "
-                          "saved web pages (.html), PDFs and Word files (.docx)")
+    """UTF-8 text (a byte-order mark dropped), or a SourceError naming the line of the first bad byte.
+
+    Binary files never get here: the reader refuses them by their first bytes.
+    """
     try:
         return data.decode("utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else data.decode("utf-8")
     except UnicodeDecodeError as e:

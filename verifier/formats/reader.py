@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 from ..atomic import atomic_write_bytes
 from ..errors import SourceError, VerifierWarning
+from ..hashing import file_sha256
 from ..paths import display_path, read_error
 from . import EXTRACT_VERSION, PARSED, Extracted, format_of, plain
 from .child import NAME
@@ -67,11 +68,7 @@ def content_key(path: Path) -> str:
     The SHA-256 of the file's bytes and of the version of the reader that makes its text, so an
     edited file or a new reader never meets old offsets.
     """
-    sha = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            sha.update(block)
-    return hashlib.sha256((sha.hexdigest() + text_version(path)).encode()).hexdigest()
+    return hashlib.sha256((file_sha256(path) + text_version(path)).encode()).hexdigest()
 
 
 def read_source(path: Path, cache: Path | None = None) -> Extracted:
