@@ -31,8 +31,7 @@ def extract(data: bytes, shown: str) -> Extracted:
     b = TextBuilder("html")
     if doc is not None and doc.body is not None:
         _walk(doc.body, b)
-    text = b.build()
-    if not text.text.strip():
+    if not b.parts:  # the builder keeps no empty block
         raise SourceError(f"{shown}: found no article text in this page; it may be drawn by JavaScript: save it "
                           "again after it has loaded, or save its reader view, and check that")
     return b.build(title=getattr(doc, "title", None), date=getattr(doc, "date", None))

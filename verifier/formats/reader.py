@@ -63,12 +63,16 @@ def text_version(path: Path) -> str:
 
 
 def content_key(path: Path) -> str:
-    """The key of anything derived from a source's text (index entries, shared index rows).
+    """The key of anything derived from a source's text: its parsed text, index entries, shared index rows.
 
     The SHA-256 of the file's bytes and of the version of the reader that makes its text, so an
     edited file or a new reader never meets old offsets.
     """
-    return hashlib.sha256((file_sha256(path) + text_version(path)).encode()).hexdigest()
+    return _key(file_sha256(path), text_version(path))
+
+
+def _key(bytes_sha256: str, version: str) -> str:
+    return hashlib.sha256((bytes_sha256 + version).encode()).hexdigest()
 
 
 def read_source(path: Path, cache: Path | None = None) -> Extracted:
@@ -99,7 +103,7 @@ def read_sources(paths: Sequence[Path], cache: Path | None = None) -> list[Extra
         except SourceError as e:
             out[n] = e
             continue
-        key = hashlib.sha256(data).hexdigest() + "-" + hashlib.sha256(reader_version(fmt).encode()).hexdigest()[:16]
+        key = _key(hashlib.sha256(data).hexdigest(), reader_version(fmt))  # content_key, from the bytes at hand
         hit = _cache_get(cache, key, shown)
         if hit is not None:
             out[n] = hit
