@@ -66,27 +66,22 @@ def _key(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.split()).lower())
 
 
+def _edges(lines: list[str]) -> list[tuple[int, int]]:
+    """(index, place) of the lines where headers and footers sit: place 0, 1 from the top, -1, -2 from the foot."""
+    n = min(EDGE_LINES, len(lines))
+    return [(k, k) for k in range(n)] + [(len(lines) - 1 - k, -1 - k) for k in range(n)]
+
+
 def _without_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Pages without page-number lines and without headers and footers repeated on most pages."""
     pages = [[line for line in p if line.strip()] for p in pages]
-    repeated: set[tuple[str, int]] = set()
-    if len(pages) >= 2:
-        counts: Counter[tuple[str, int]] = Counter()
-        for lines in pages:
-            for k in range(min(EDGE_LINES, len(lines))):
-                counts[(_key(lines[k]), k)] += 1
-                counts[(_key(lines[-1 - k]), -1 - k)] += 1
-        repeated = {key for key, n in counts.items() if n >= max(2, (len(pages) + 1) // 2)}
+    counts: Counter[tuple[str, int]] = Counter(
+        (_key(lines[i]), place) for lines in pages for i, place in _edges(lines))
+    repeated = {key for key, n in counts.items() if n >= max(2, (len(pages) + 1) // 2)} if len(pages) >= 2 else set()
     out = []
     for lines in pages:
-        keep = list(lines)
-        for k in range(min(EDGE_LINES, len(lines))):
-            for pos in (k, len(lines) - 1 - k):
-                rel = k if pos == k else -1 - k
-                if 0 <= pos < len(lines) and ((_key(lines[pos]), rel) in repeated
-                                              or _PAGE_NUMBER.match(lines[pos])):
-                    keep[pos] = ""
-        out.append([line for line in keep if line])
+        drop = {i for i, place in _edges(lines) if (_key(lines[i]), place) in repeated or _PAGE_NUMBER.match(lines[i])}
+        out.append([line for i, line in enumerate(lines) if i not in drop])
     return out
 
 
