@@ -83,3 +83,8 @@ class Run:
     @property
     def passed(self) -> bool:
         return all(r.passed for r in self.results)
+
+    @property
+    def skipped(self) -> tuple[SourceInfo, ...]:
+        """The sources found in folders but left out, unreadable; every report names them."""
+        return tuple(x for x in self.sources if x.skipped)

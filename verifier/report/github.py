@@ -33,7 +33,7 @@ def write(run: Run, stream: TextIO, color: bool = False) -> None:
         stream.write(f"::{kind} {where}title={_escape_property(title)}::{_escape_data(message)}\n")
     # A source skipped in a folder (a scan without text, a damaged file) is annotated on that file:
     # claims that needed it came out unsupported, and the reviewer should see why.
-    for src in [x for x in run.sources if x.skipped][:MAX_ANNOTATIONS]:
+    for src in run.skipped[:MAX_ANNOTATIONS]:
         stream.write(f"::warning file={_escape_property(src.path)},title=source skipped::"
                      f"{_escape_data(src.skipped or '')}\n")
     s = run.summary

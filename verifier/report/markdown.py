@@ -35,10 +35,9 @@ def markdown_summary(run: Run) -> str:
     failed = [r for r in run.results if not r.passed]
     if failed:
         lines += ["### Failed", "", *header, *(_row(r) for r in failed), ""]
-    skipped = [x for x in run.sources if x.skipped]
-    if skipped:
+    if run.skipped:
         lines += ["### Sources skipped", "", "| source | why |", "|---|---|",
-                  *(f"| {_cell(x.path)} | {_cell(x.skipped or '')} |" for x in skipped), ""]
+                  *(f"| {_cell(x.path)} | {_cell(x.skipped or '')} |" for x in run.skipped), ""]
     passed = [r for r in run.results if r.passed]
     if passed:
         lines += ["<details><summary>Passed claims</summary>", "", *header, *(_row(r) for r in passed), "",

@@ -64,7 +64,7 @@ def write(run: Run, stream: TextIO, color: bool = False) -> None:
     s = run.summary
     line = (f"{s['claims']} claims: {s['supported']} supported, {s['contradicted']} contradicted, "
             f"{s['unsupported']} unsupported; {s['passed']} passed, {s['failed']} failed")
-    skipped = sum(1 for x in run.sources if x.skipped)
+    skipped = len(run.skipped)
     if skipped:
         line += f"; {skipped} source{'s' if skipped != 1 else ''} skipped (see the warnings)"
     stream.write(_style(line, color, bold=True, fg="green" if run.passed else "red") + "\n")
