@@ -29,7 +29,9 @@ from training.pairs import doc_side  # noqa: E402
 from verifier.claims import Claim  # noqa: E402
 from verifier.models.embed import BACKENDS, CachedEmbedder, default_cache_dir, load_embedder
 from verifier.metrics import LABEL_OF_VERDICT, NEI, SUPPORTED, Figures, figures
-from verifier.pipeline import Options, verify
+from verifier.components import Components
+from verifier.pipeline import verify
+from verifier.settings import Settings
 from verifier.result import ClaimResult
 from verifier.sources import normalize, read_document
 
@@ -74,13 +76,13 @@ def cites_gold(text: str, start: int, end: int, evidence: list[str]) -> bool:
     return False
 
 
-def run_verifier(cases: list[Case], options: Options, chunk: int, progress) -> list[ClaimResult]:
+def run_verifier(cases: list[Case], settings: Settings, components: Components, chunk: int, progress) -> list[ClaimResult]:
     results: list[ClaimResult] = []
     for i in range(0, len(cases), chunk):
         part = cases[i : i + chunk]
         claims = [Claim(id=f"c{i + j}", text=c.row["claim"], sources=(c.doc_path,), file=c.row["id"], line=1)
                   for j, c in enumerate(part)]
-        results.extend(verify(claims, options).results)
+        results.extend(verify(claims, settings, components).results)
         progress.update(len(part))
     return results
 
@@ -175,14 +177,14 @@ def main(argv: list[str] | None = None) -> int:
     folders = args.data or DEFAULT_DATA
     cache_dir = default_cache_dir()
     inner = load_embedder(None, args.backend, cache_dir)
-    options = Options(embedder=inner, cache_dir=cache_dir)
+    settings, components = Settings(cache_dir=cache_dir), Components(embedder=inner)
     report: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="verifier-bench-") as tmp:
         for folder in folders:
             cases = load_cases(folder, args.split, args.limit, Path(tmp), args.side)
             with tqdm(total=len(cases), desc=folder.name, unit="claim", file=sys.stderr,
                       disable=not sys.stderr.isatty()) as bar:
-                results = run_verifier(cases, options, args.chunk, bar)
+                results = run_verifier(cases, settings, components, args.chunk, bar)
             base = run_baseline(cases, CachedEmbedder(inner, cache_dir))
             gold = [c.row["label"] for c in cases]
             ours = figures(gold, [LABEL_OF_VERDICT[r.verdict] for r in results],

@@ -29,21 +29,27 @@ from accuracy import DEFAULT_DATA, load_cases  # noqa: E402
 
 from verifier.calibrate import search  # noqa: E402
 from verifier.claims import Claim  # noqa: E402
-from verifier.judge import DEFAULT_THRESHOLDS_FILE, decide, default_thresholds, thresholds_to_json  # noqa: E402
+from verifier.judge import decide  # noqa: E402
+from verifier.thresholds import DEFAULT_THRESHOLDS_FILE, default_thresholds, thresholds_to_json  # noqa: E402
 from verifier.metrics import LABEL_OF_VERDICT, figures  # noqa: E402
 from verifier.models.embed import default_cache_dir, load_embedder  # noqa: E402
-from verifier.pipeline import Options, entailment_model, prepare, read_claims  # noqa: E402
+from verifier.components import Components, build  # noqa: E402
+from verifier.pipeline import ClaimCase, prepare, read_claims  # noqa: E402
+from verifier.settings import Settings  # noqa: E402
 
 
-def read_set(folder: Path, side: str, options: Options, tmp: Path, chunk: int = 50):
+def read_set(folder: Path, side: str, settings: Settings, components: Components, tmp: Path,
+             chunk: int = 50) -> tuple[list, list[ClaimCase]]:
     cases = load_cases(folder, "dev", None, tmp, side)
-    model = entailment_model(options)
-    judged = []
+    built = build(settings, components)
+    judged: list[ClaimCase] = []
     for i in range(0, len(cases), chunk):
         part = cases[i:i + chunk]
         claims = [Claim(id=f"c{i + j}", text=c.row["claim"], sources=(c.doc_path,), file=c.row["id"], line=1)
                   for j, c in enumerate(part)]
-        judged += read_claims(claims, prepare(claims, options), model)
+        prep = prepare(claims, built)
+        read_claims(prep, built)
+        judged += prep.cases
         print(f"  {folder.name}: {i + len(part)}/{len(cases)} claims read", file=sys.stderr, flush=True)
     return cases, judged
 
@@ -58,11 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     folders = args.data or DEFAULT_DATA
     cache = default_cache_dir()
-    options = Options(embedder=load_embedder(None, "onnx", cache), cache_dir=cache)
+    settings, components = Settings(cache_dir=cache), Components(embedder=load_embedder(None, "onnx", cache))
     sets = []
     with tempfile.TemporaryDirectory(prefix="verifier-fit-") as tmp:
         for folder in folders:
-            cases, judged = read_set(folder, args.side, options, Path(tmp))
+            cases, judged = read_set(folder, args.side, settings, components, Path(tmp))
             sets.append((folder.name, cases, judged))
     texts = [c.row["claim"] for _, cases, _ in sets for c in cases]
     judged = [j for _, _, js in sets for j in js]
@@ -81,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         return float(ok), sum((f.support_f1 + f.macro_f1) / 2 for f in figs) / len(figs)
 
     def fit(idx: list[int]):
-        return search([texts[i] for i in idx], [judged[i] for i in idx], lambda v: score(idx, v), default_thresholds())
+        return search([judged[i] for i in idx], lambda v: score(idx, v), default_thresholds())
 
     def report(title: str, verdicts: dict[int, str]) -> dict:
         print(title)
@@ -105,12 +111,12 @@ def main(argv: list[str] | None = None) -> int:
             th = fit(train)
             for i in every:
                 if fold[doc_of[i]] == k:
-                    held[i] = decide(texts[i], judged[i].scored, judged[i].probs, th).verdict
+                    held[i] = decide(texts[i], judged[i].assessed, judged[i].readings, th).verdict
             print(f"  fold {k + 1}/{args.folds} done", file=sys.stderr)
         shown["held-out folds"] = report(f"held-out folds (each decided by thresholds fitted on the other {args.folds - 1}):", held)
     th = fit(every)
     shown["in-sample"] = report("in-sample (thresholds fitted on all of them):",
-                                {i: decide(texts[i], judged[i].scored, judged[i].probs, th).verdict for i in every})
+                                {i: decide(texts[i], judged[i].assessed, judged[i].readings, th).verdict for i in every})
     print(json.dumps({k: v for k, v in th.__dict__.items()}, indent=1))
     if not args.dry_run:
         names = ", ".join(n for n, _, _ in sets)

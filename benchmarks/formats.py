@@ -325,7 +325,8 @@ def bench_claims(folder: Path) -> dict[str, Any]:
     from dataclasses import replace
 
     from verifier.claims import load_claims_file
-    from verifier.pipeline import Options, verify
+    from verifier.pipeline import verify
+    from verifier.settings import Settings
 
     a = from_text(SEED.read_text(encoding="utf-8"), SEED_TITLE, {3: "Training goals"})
     saved = {"txt": SEED, "html": folder / "article.html", "pdf": folder / "article.pdf",
@@ -334,11 +335,11 @@ def bench_claims(folder: Path) -> dict[str, Any]:
     pdf_file(a, saved["pdf"])
     docx_file(a, saved["docx"])
     claims = load_claims_file(ROOT / "claims" / "seed.yaml")
-    options = Options(cache_dir=folder / "cache")
+    settings = Settings(cache_dir=folder / "cache")
     runs = {}
     for fmt, path in saved.items():
         t = time.perf_counter()
-        runs[fmt] = verify([replace(c, sources=(path,)) for c in claims], options)
+        runs[fmt] = verify([replace(c, sources=(path,)) for c in claims], settings)
         print(f"  {fmt:<5} {runs[fmt].summary}  {time.perf_counter() - t:.1f} s")
     base = runs["txt"]
     out: dict[str, Any] = {}

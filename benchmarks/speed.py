@@ -261,7 +261,9 @@ def entail_speed(data: Path, n_claims: int) -> dict:
     from verifier.claims import Claim
     from verifier.judge import to_read
     from verifier.models.entail import OnnxEntailment, shipped_folder
-    from verifier.pipeline import Options, prepare
+    from verifier.components import build
+    from verifier.pipeline import prepare
+    from verifier.settings import Settings
 
     folder = shipped_folder()
     ours = OnnxEntailment(folder)
@@ -275,8 +277,8 @@ def entail_speed(data: Path, n_claims: int) -> dict:
             src = Path(tmp) / f"{i}.txt"
             src.write_text(docs[r["doc_id"]], encoding="utf-8")
             claims.append(Claim(id=f"c{i}", text=r["claim"], sources=(src,), file="bench", line=1))
-        prep = prepare(claims, Options(cache_dir=Path(tmp) / "cache"))
-        per_claim = [[(q.quote, c.text) for q in to_read(cands)] for c, cands in zip(claims, prep.candidates)]
+        prep = prepare(claims, build(Settings(cache_dir=Path(tmp) / "cache")))
+        per_claim = [[(q.quote, case.claim.text) for q in to_read(case.candidates)] for case in prep.cases]
     pairs = [p for ps in per_claim for p in ps]
     ours.probabilities(pairs[:4])  # load and warm up
     times = []

@@ -1,4 +1,4 @@
-"""Shared fixtures: a fast fake embedder, a private cache folder, and small source files."""
+"""Shared fixtures: a fast fake embedder and entailment model given through the components seam, a private cache folder."""
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from verifier.pipeline import Options
+from verifier.components import Components
+from verifier.settings import Settings
 
 DIM = 512
 
@@ -62,12 +63,6 @@ class WordEntailment:
 
 
 @pytest.fixture(autouse=True)
-def word_entailment_with_the_fake_embedder(request, monkeypatch):
-    if request.node.get_closest_marker("slow") is None:
-        monkeypatch.setattr("verifier.models.entail.shipped_model", WordEntailment)
-
-
-@pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch):
     """Every test gets its own cache folder, never the user's."""
     cache = tmp_path / "cache"
@@ -82,8 +77,31 @@ def fake_embedder():
 
 
 @pytest.fixture
-def options(fake_embedder, private_cache):
-    return Options(embedder=fake_embedder, cache_dir=private_cache)
+def settings(private_cache):
+    return Settings(cache_dir=private_cache)
+
+
+@pytest.fixture
+def components(fake_embedder):
+    """The stand-in models, given where a user's run would build the real ones."""
+    return Components(embedder=fake_embedder, entailment=WordEntailment(), first_pass=FakeEmbedder())
+
+
+class Said:
+    """A progress that keeps what a run says, for tests to read; it draws no bars."""
+
+    bars = False
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def say(self, message: str) -> None:
+        self.lines.append(message)
+
+    def bar(self, desc, unit, total=None):
+        from verifier.progress import Silent
+
+        return Silent().bar(desc, unit, total)
 
 
 ROOT = Path(__file__).resolve().parent.parent

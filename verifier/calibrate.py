@@ -8,10 +8,14 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .claims import Claim
-from .judge import Thresholds, decide
+from .components import Components
+from .judge import decide
 from .metrics import LABEL_OF_VERDICT, Figures, figures
-from .pipeline import Judged, Options, entailment_model, prepare, read_claims, thresholds_for
-
+from .pipeline import ClaimCase, judged, thresholds_for
+from .progress import Progress
+from .settings import Settings
+from .thresholds import Thresholds
+from .verdicts import SUPPORTED
 
 
 @dataclass(frozen=True)
@@ -24,20 +28,32 @@ class Calibration:
     passed_after: int
 
 
-def _verdicts(texts: Sequence[str], judged: Sequence[Judged], th: Thresholds) -> list[str]:
-    return [decide(t, j.scored, j.probs, th).verdict for t, j in zip(texts, judged)]
+def verdicts(cases: Sequence[ClaimCase], th: Thresholds) -> list[str]:
+    """Each claim's verdict under ``th``, from its quotes as already read: no model runs again."""
+    return [decide(c.claim.text, c.assessed, c.readings, th).verdict for c in cases]
 
 
 _FIELDS = ("entail_probability", "nli_contradict", "conflict_neutral", "support_cosine", "contradict_cosine",
-           "support_coverage")
+           "support_coverage", "contradict_coverage", "window_margin")
 _PROBABILITY_GRID = [round(float(x), 3) for x in np.arange(0.10, 0.951, 0.025)]
 _COVERAGE_GRID = [0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
 _COSINE_GRID = [round(float(x), 2) for x in np.arange(0.0, 0.81, 0.05)]
+_MARGIN_GRID = [0.0, 0.04, 0.08, 0.12, 0.2]
+
+
+def grids(contradiction: bool = True) -> list[list[dict[str, float]]]:
+    """The settings searched, in order: support, then contradiction, then the margin a longer quote must win by."""
+    support = [dict(entail_probability=p, support_cosine=c, support_coverage=v)
+               for p, c, v in itertools.product(_PROBABILITY_GRID[::2], _COSINE_GRID[2:13], _COVERAGE_GRID)]
+    contradict = [dict(nli_contradict=p, conflict_neutral=q, contradict_cosine=c)
+                  for p, q, c in itertools.product(_PROBABILITY_GRID[::2], _PROBABILITY_GRID[::2], _COSINE_GRID[4:14:2])]
+    coverage = [dict(contradict_coverage=v) for v in _COVERAGE_GRID]
+    margin = [dict(window_margin=m) for m in _MARGIN_GRID]
+    return [support, contradict, coverage, margin] if contradiction else [support, margin]
 
 
 def search(
-    texts: Sequence[str],
-    judged: Sequence[Judged],
+    cases: Sequence[ClaimCase],
     objective: Callable[[list[str]], tuple[float, ...]],
     start: Thresholds,
     contradiction: bool = True,
@@ -45,19 +61,14 @@ def search(
     """The thresholds on a grid that maximise ``objective(verdicts)``; ties go to those nearest ``start``.
 
     The model's probabilities do not depend on the thresholds: they are read once, and only the
-    decisions are repeated. The support thresholds are searched first, then (with
-    ``contradiction``) the contradiction ones.
+    decisions are repeated, one grid of :func:`grids` after another.
     """
     def key(th: Thresholds) -> tuple[float, ...]:
         distance = sum(abs(getattr(th, f) - getattr(start, f)) for f in _FIELDS)
-        return (*objective(_verdicts(texts, judged, th)), -distance)
+        return (*objective(verdicts(cases, th)), -distance)
 
     best, best_key = start, key(start)
-    support_grid = [dict(entail_probability=p, support_cosine=c, support_coverage=v)
-                    for p, c, v in itertools.product(_PROBABILITY_GRID[::2], _COSINE_GRID[2:13], _COVERAGE_GRID)]
-    contradict_grid = [dict(nli_contradict=p, conflict_neutral=q, contradict_cosine=c)
-                       for p, q, c in itertools.product(_PROBABILITY_GRID[::2], _PROBABILITY_GRID[::2], _COSINE_GRID[4:14:2])]
-    for grid in (support_grid, contradict_grid) if contradiction else (support_grid,):
+    for grid in grids(contradiction):
         base = best
         for change in grid:
             th = replace(base, **change)
@@ -67,7 +78,8 @@ def search(
     return best
 
 
-def calibrate(claims: Sequence[Claim], options: Options) -> Calibration:
+def calibrate(claims: Sequence[Claim], settings: Settings | None = None, components: Components | None = None,
+              progress: Progress | None = None) -> Calibration:
     """Choose the thresholds under which most claims get the verdict their ``expect`` names.
 
     The claims are read and compared once; only the decisions are repeated over a grid.
@@ -76,21 +88,19 @@ def calibrate(claims: Sequence[Claim], options: Options) -> Calibration:
     """
     if not claims:
         raise ValueError("no claims to calibrate on")
-    start = thresholds_for(claims[:1], options)[0]
-    model = entailment_model(options)
-    prep = prepare(claims, options)
-    judged = read_claims(claims, prep, model)
-    texts = [c.text for c in claims]
+    settings = settings or Settings()
+    start = thresholds_for(claims[:1], settings)[0]
+    cases = judged(claims, settings, components, progress).cases
     expect = [c.expect for c in claims]
 
     def objective(got: list[str]) -> tuple[float, ...]:
         passed = sum(g == e for g, e in zip(got, expect))
-        false_passes = sum(g == "supported" != e for g, e in zip(got, expect))
+        false_passes = sum(g == SUPPORTED != e for g, e in zip(got, expect))
         return passed, -false_passes
 
-    best = search(texts, judged, objective, start)
+    best = search(cases, objective, start)
     gold = [LABEL_OF_VERDICT[e] for e in expect]
-    before, after = _verdicts(texts, judged, start), _verdicts(texts, judged, best)
+    before, after = verdicts(cases, start), verdicts(cases, best)
     return Calibration(
         before=start, after=best,
         figures_before=figures(gold, [LABEL_OF_VERDICT[v] for v in before]),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from .errors import ConfigError
+from .errors import ConfigError, UsageError
 from .paths import display_path, read_error
 
 if sys.version_info >= (3, 11):
@@ -142,15 +142,26 @@ def parse_table(table: Any, path: Path, formats: Sequence[str]) -> Config:
                            "the path of a thresholds file from `verifier calibrate`", base)
     index = None
     if "index" in table:
-        index = _index_url(table["index"], f"{shown}: {TABLE} index")
+        index = check_index_url(table["index"], f"{shown}: {TABLE} index")
     return Config(path=path, sources=sources, formats=tuple(reports), thresholds=thresholds, index=index)
 
 
-def _index_url(value: Any, where: str) -> str:
+def check_index_url(value: Any, where: str, allow_password: bool = False) -> str:
+    """A PostgreSQL URL for the shared index, checked once wherever it comes from.
+
+    A password is refused in pyproject.toml, which is committed and shared; on the command line or
+    in $VERIFIER_INDEX it is allowed, though best left to $PGPASSWORD or ~/.pgpass.
+    """
     from urllib.parse import urlsplit
 
     if not isinstance(value, str) or not value.startswith(("postgresql://", "postgres://")):
+        if allow_password and isinstance(value, str):
+            from .pg_index import mask
+
+            raise UsageError(f"{where} {mask(value)}: not a PostgreSQL URL; give postgresql://USER@HOST[:PORT]/DATABASE")
         raise ConfigError(f"{where}: a PostgreSQL URL such as 'postgresql://USER@HOST/DATABASE', not {value!r}")
+    if allow_password:
+        return value
     try:
         parts = urlsplit(value)
         has_password = bool(parts.password) or "password=" in parts.query.lower()

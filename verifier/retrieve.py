@@ -7,14 +7,11 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from .sources import Document, Sentence, normalize
+from .thresholds import CANDIDATES, DENSE_WEIGHT, MAX_WINDOW, RERANK, SHORTLIST
 
 if TYPE_CHECKING:
-    from .index import CorpusIndex
+    from .corpus import Corpus
     from .models.embed import Embedder
-
-# How far a window of adjacent sentences reaches (1 = single sentences only).
-MAX_WINDOW = 3
-DENSE_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -127,7 +124,7 @@ def build_index(doc: Document, sentence_vectors: np.ndarray, max_window: int = M
     return DocIndex(doc, tuple(spans), vecs.astype(np.float32), norm_texts)
 
 
-def candidates(claim_text: str, claim_vector: np.ndarray, indexes: Sequence[DocIndex], k: int = 12) -> list[Candidate]:
+def candidates(claim_text: str, claim_vector: np.ndarray, indexes: Sequence[DocIndex], k: int = CANDIDATES) -> list[Candidate]:
     """The ``k`` best quotes for a claim across documents, best first, deterministic on ties."""
     from rapidfuzz import fuzz
 
@@ -190,8 +187,8 @@ def build_partial_index(doc: Document, indices: Sequence[int], sentence_vectors:
 
 
 def shortlist_candidates(claim_texts: Sequence[str], claim_vectors: np.ndarray, first_vectors: np.ndarray,
-                         corpus: "CorpusIndex", embedder: "Embedder", k: int = 12, shortlist: int = 48,
-                         rerank: int = 16) -> list[list[Candidate]]:
+                         corpus: Corpus, embedder: Embedder, k: int = CANDIDATES, shortlist: int = SHORTLIST,
+                         rerank: int = RERANK) -> list[list[Candidate]]:
     """Candidates from a large corpus without scoring all of it: a short-list, then the exact rule.
 
     The first-pass index gives ``shortlist`` sentences per claim; the sentences and windows around

@@ -12,7 +12,7 @@ import pytest
 
 from verifier import cli
 
-from ..conftest import ROOT, FakeEmbedder
+from ..conftest import ROOT, FakeEmbedder, WordEntailment
 
 V = "version: 1\nsources: [../seeds]\n"
 GOODCLAIM = "claims:\n  - id: a\n    text: Military cooperation first emerged in 1992.\n"
@@ -250,13 +250,12 @@ CASES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fake_model(monkeypatch):
-    import verifier.pipeline as pipeline
+def fakes(argv):
+    """Stand-in models, except where the case names a model folder of its own: that one is loaded for real."""
+    from verifier.components import Components
 
-    real = pipeline.load_embedder
-    monkeypatch.setattr(pipeline, "load_embedder",
-                        lambda path=None, *a, **k: FakeEmbedder() if path is None else real(path, *a, **k))
+    return Components(embedder=None if "--model" in argv else FakeEmbedder(),
+                      entailment=None if "--nli-model" in argv else WordEntailment())
 
 
 def _lay_out(folder: Path, files: dict) -> set[Path]:
@@ -314,7 +313,7 @@ def test_bad_input(name, files, argv, message, tmp_path, monkeypatch, capsys):
         monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"))
     with monkeypatch.context() as m:
         _deny_reading(m, unreadable)
-        rc = cli.main(argv)
+        rc = cli.main(argv, fakes(argv))
     out, err = capsys.readouterr()
     assert rc == 2, err
     assert "Traceback" not in err

@@ -26,7 +26,9 @@ from pathlib import Path
 import numpy as np
 from tests.conftest import FakeEmbedder
 from verifier.claims import Claim
-from verifier.pipeline import Options, verify
+from verifier.components import Components
+from verifier.pipeline import verify
+from verifier.settings import Settings
 from verifier.report.json_report import report_dict
 
 class FirstPass:
@@ -42,9 +44,8 @@ class FirstPass:
 
 claims = [Claim(id=f"c{{i}}", text=t, sources=(Path(sys.argv[1]),), file="x")
           for i, t in enumerate(json.loads(sys.argv[3]))]
-options = Options(embedder=FakeEmbedder(), first_pass=FirstPass(), cache_dir=Path(sys.argv[2]),
-                  exact_limit=20_000, ann_limit=10**9)
-report = report_dict(verify(claims, options))
+settings = Settings(cache_dir=Path(sys.argv[2]), exact_limit=20_000, ann_limit=10**9)
+report = report_dict(verify(claims, settings, Components(embedder=FakeEmbedder(), first_pass=FirstPass())))
 # VmHWM is this process's own peak: ru_maxrss would also count the memory of the process that
 # spawned it (the high-water mark of the address space that exec replaced).
 peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))

@@ -9,10 +9,11 @@ import jsonschema
 import pytest
 
 from verifier import cli as cli_module
+from verifier.components import Components
 from verifier.claims import load_schema
 from verifier.report import REPORTERS
 
-from ..conftest import ROOT, FakeEmbedder
+from ..conftest import ROOT, FakeEmbedder, WordEntailment
 
 
 @pytest.fixture(autouse=True)
@@ -21,8 +22,12 @@ def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     (tmp_path / "claims").mkdir()
-    monkeypatch.setattr("verifier.pipeline.load_embedder", lambda path=None, *a, **k: FakeEmbedder())
     return tmp_path
+
+
+def fakes():
+    """The stand-in models, given to the command line through its components seam."""
+    return Components(embedder=FakeEmbedder(), entailment=WordEntailment())
 
 
 GOOD = """\
@@ -37,8 +42,20 @@ claims:
 """
 
 
-def run(capsys, *argv):
-    rc = cli_module.main(list(argv))
+class Broken:
+    """An entailment model that fails the way a bug would."""
+
+    model_id = "broken"
+
+    def __init__(self, error):
+        self.error = error
+
+    def probabilities(self, pairs):
+        raise self.error
+
+
+def run(capsys, *argv, components=None):
+    rc = cli_module.main(list(argv), components or fakes())
     out, err = capsys.readouterr()
     return rc, out, err
 
@@ -110,22 +127,16 @@ def test_unknown_option_exits_2(capsys):
 def test_internal_error_exits_3_and_says_it_is_a_bug(capsys, monkeypatch):
     Path("claims/c.yaml").write_text(GOOD)
 
-    def boom(*a, **k):
-        raise RuntimeError("kaboom")
-
-    monkeypatch.setattr("verifier.pipeline.decide", boom)
-    rc, _, err = run(capsys, "check", "claims/c.yaml")
+    broken = Components(embedder=FakeEmbedder(), entailment=Broken(RuntimeError("kaboom")))
+    rc, _, err = run(capsys, "check", "claims/c.yaml", components=broken)
     assert rc == 3 and "internal error: RuntimeError: kaboom" in err and "bug" in err
 
 
 def test_interrupt_exits_130(capsys, monkeypatch):
     Path("claims/c.yaml").write_text(GOOD)
 
-    def stop(*a, **k):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr("verifier.pipeline.decide", stop)
-    rc, _, err = run(capsys, "check", "claims/c.yaml")
+    stopped = Components(embedder=FakeEmbedder(), entailment=Broken(KeyboardInterrupt()))
+    rc, _, err = run(capsys, "check", "claims/c.yaml", components=stopped)
     assert rc == 130 and "interrupted" in err
 
 
@@ -397,12 +408,14 @@ def test_backend_option_and_environment_variable_choose_the_runtime(capsys, monk
         seen.append(backend)
         return FakeEmbedder()
 
-    monkeypatch.setattr("verifier.pipeline.load_embedder", load)
+    # The loader is what the backend reaches: no embedder is given, so the settings' one is built.
+    monkeypatch.setattr("verifier.components.load_embedder", load)
+    words = Components(entailment=WordEntailment())
     Path("claims/c.yaml").write_text(GOOD)
-    run(capsys, "check", "claims")
-    run(capsys, "check", "claims", "--backend", "torch")
+    run(capsys, "check", "claims", components=words)
+    run(capsys, "check", "claims", "--backend", "torch", components=words)
     monkeypatch.setenv("VERIFIER_BACKEND", "torch")
-    run(capsys, "check", "claims")
+    run(capsys, "check", "claims", components=words)
     assert seen == ["onnx", "torch", "torch"]
     rc, _, err = run(capsys, "check", "claims", "--backend", "tensorflow")
     assert rc == 2 and "'tensorflow' is not one of 'onnx', 'torch'" in err
@@ -605,13 +618,10 @@ def test_a_bad_pyproject_stops_every_command_that_reads_it(capsys):
 def test_traceback_before_or_after_the_command(capsys, monkeypatch, argv):
     Path("claims/c.yaml").write_text(GOOD)
 
-    def boom(*a, **k):
-        raise RuntimeError("kaboom")
-
-    monkeypatch.setattr("verifier.pipeline.decide", boom)
-    rc, _, err = run(capsys, *argv)
+    broken = Components(embedder=FakeEmbedder(), entailment=Broken(RuntimeError("kaboom")))
+    rc, _, err = run(capsys, *argv, components=broken)
     assert rc == 3 and "Traceback (most recent call last)" in err and "internal error: RuntimeError: kaboom" in err
-    rc, _, err = run(capsys, "check", "claims/c.yaml")  # not remembered from the run before
+    rc, _, err = run(capsys, "check", "claims/c.yaml", components=broken)  # not remembered from the run before
     assert rc == 3 and "Traceback" not in err
 
 

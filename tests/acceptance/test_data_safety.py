@@ -18,7 +18,9 @@ sys.path.insert(0, {root!r})
 from pathlib import Path
 from tests.conftest import FakeEmbedder
 from verifier.claims import Claim
-from verifier.pipeline import Options, verify
+from verifier.components import Components
+from verifier.pipeline import verify
+from verifier.settings import Settings
 from verifier.report.json_report import report_dict
 
 class Slow(FakeEmbedder):
@@ -29,7 +31,7 @@ class Slow(FakeEmbedder):
 docs = sorted(Path(sys.argv[1]).glob("*.txt"))
 claims = [Claim(id=f"c{{i}}", text=f"Document {{i}} says the value is {{i * 7}}.", sources=tuple(docs), file="x")
           for i in range(5)]
-run = verify(claims, Options(embedder=Slow(), cache_dir=Path(sys.argv[3])))
+run = verify(claims, Settings(cache_dir=Path(sys.argv[3])), Components(embedder=Slow()))
 print(json.dumps(report_dict(run), sort_keys=True))
 """
 

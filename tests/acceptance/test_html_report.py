@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from verifier.claims import Claim
-from verifier.pipeline import CONTEXT_CHARS
+from verifier.citation import CONTEXT_CHARS
 from verifier.report.html import render
 from verifier.result import ClaimResult, Evidence, Run
 

@@ -15,7 +15,8 @@ from verifier.models.embed import SentenceTransformerEmbedder, load_embedder
 from verifier.errors import VerifierWarning
 from verifier.models import onnx_embed
 from verifier.models.onnx_embed import EXPORT_STAGES, OnnxEmbedder, read_graph
-from verifier.pipeline import Options, verify
+from verifier.pipeline import verify
+from verifier.settings import Settings
 from verifier.sources import read_document
 
 from ..conftest import ROOT, as_pickle
@@ -69,7 +70,7 @@ def test_a_sentence_gets_the_same_vector_alone_or_among_others(onnx):
 
 def test_bundled_claims_get_the_same_verdicts_under_both_backends(cache):
     claims = load_claims([ROOT / "claims"])
-    runs = {backend: verify(claims, Options(backend=backend, cache_dir=cache)) for backend in ("onnx", "torch")}
+    runs = {backend: verify(claims, Settings(backend=backend, cache_dir=cache)) for backend in ("onnx", "torch")}
     verdicts = {b: [(r.claim.id, r.verdict) for r in run.results] for b, run in runs.items()}
     # int8 vectors are within cosine 0.97 of fp32 ones, so a near-tie between two quotes can go
     # either way; all but a few claims must get the same verdict.

@@ -16,7 +16,9 @@ import pytest
 from verifier import cli as cli_module
 from verifier import pg_index
 from verifier.claims import Claim
-from verifier.pipeline import Options, verify
+from verifier.components import Components
+from verifier.pipeline import verify
+from verifier.settings import Settings
 from verifier.report.json_report import report_dict
 
 from ..conftest import ROOT, SEED, FakeEmbedder, WordEntailment
@@ -84,16 +86,19 @@ class CountingEmbedder(FakeEmbedder):
         return super().embed(texts)
 
 
-def _options(cache: Path, first=None, **kw) -> Options:
-    return Options(embedder=FakeEmbedder(), first_pass=first or FakeEmbedder(), entailment=WordEntailment(),
-                   cache_dir=cache, exact_limit=0, **kw)
+FAKES = Components(embedder=FakeEmbedder(), first_pass=FakeEmbedder(), entailment=WordEntailment())
+
+
+def _run(claims, cache: Path, first=None, **kw):
+    return verify(claims, Settings(cache_dir=cache, exact_limit=0, **kw),
+                  Components(embedder=FakeEmbedder(), first_pass=first or FakeEmbedder(), entailment=WordEntailment()))
 
 
 def test_verdicts_and_quotes_are_identical_to_the_local_index(url, tmp_path):
     docs = _corpus(tmp_path / "docs")
     claims = _claims((docs,))
-    local = report_dict(verify(claims, _options(tmp_path / "c1")))
-    shared = report_dict(verify(claims, _options(tmp_path / "c2", index_url=url)))
+    local = report_dict(_run(claims, tmp_path / "c1"))
+    shared = report_dict(_run(claims, tmp_path / "c2", index_url=url))
     assert shared["results"] == local["results"]
     assert {r["verdict"] for r in local["results"]} >= {"supported", "contradicted"}
     # No index files were written to the local cache: the vectors live in the server.
@@ -104,18 +109,18 @@ def test_only_new_content_is_embedded_and_a_changed_file_gets_new_rows(url, tmp_
     docs = _corpus(tmp_path / "docs")
     claims = _claims((docs,))
     first = CountingEmbedder()
-    verify(claims, _options(tmp_path / "c", first, index_url=url))
+    _run(claims, tmp_path / "c", first, index_url=url)
     total = pg_index.status(url)["sentences"]
     assert first.texts >= total > 150
     # A second run, from another machine's empty cache: nothing is embedded but the claims.
     again = CountingEmbedder()
-    verify(claims, _options(tmp_path / "other", again, index_url=url))
+    _run(claims, tmp_path / "other", again, index_url=url)
     assert again.texts == len(CLAIMS)
     # One file changes: only it is embedded; its old rows stay until pruned.
     report = docs / "report0.txt"
     report.write_text(report.read_text(encoding="utf-8") + "\nA new closing paragraph was added.\n", encoding="utf-8")
     changed = CountingEmbedder()
-    verify(claims, _options(tmp_path / "c", changed, index_url=url))
+    _run(claims, tmp_path / "c", changed, index_url=url)
     assert changed.texts == len(CLAIMS) + 61
     assert pg_index.status(url)["files"] == 5
     keep = {(pg_index.model_key(FakeEmbedder()), pg_index.content_key(f)) for f in sorted(docs.iterdir())}
@@ -124,8 +129,8 @@ def test_only_new_content_is_embedded_and_a_changed_file_gets_new_rows(url, tmp_
     assert pg_index.prune(url, keep) == (1, 60)
     assert pg_index.status(url)["files"] == 4
     # And the index still answers as the local one does.
-    local = report_dict(verify(claims, _options(tmp_path / "local")))
-    assert report_dict(verify(claims, _options(tmp_path / "c", index_url=url)))["results"] == local["results"]
+    local = report_dict(_run(claims, tmp_path / "local"))
+    assert report_dict(_run(claims, tmp_path / "c", index_url=url))["results"] == local["results"]
 
 
 WORKER = textwrap.dedent("""
@@ -134,7 +139,9 @@ WORKER = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from tests.conftest import FakeEmbedder, WordEntailment
     from verifier.claims import Claim
-    from verifier.pipeline import Options, verify
+    from verifier.components import Components
+    from verifier.pipeline import verify
+    from verifier.settings import Settings
 
     class Slow(FakeEmbedder):
         def embed(self, texts):
@@ -145,8 +152,8 @@ WORKER = textwrap.dedent("""
 
     docs, url, cache = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
     claims = [Claim(id="a", text="Military cooperation first emerged in 1992.", sources=(docs,), file="c", line=1)]
-    run = verify(claims, Options(embedder=FakeEmbedder(), first_pass=Slow(), entailment=WordEntailment(),
-                                 cache_dir=cache, exact_limit=0, index_url=url))
+    run = verify(claims, Settings(cache_dir=cache, exact_limit=0, index_url=url),
+                 Components(embedder=FakeEmbedder(), first_pass=Slow(), entailment=WordEntailment()))
     print("done", run.results[0].verdict, flush=True)
 """)
 
@@ -185,19 +192,18 @@ def test_a_run_killed_mid_insert_leaves_the_index_usable(url, tmp_path):
     before = pg_index.status(url)
     assert before["files"] == 0 and before["sentences"] == 0
     claims = _claims((docs,))
-    local = report_dict(verify(claims, _options(tmp_path / "local")))
-    assert report_dict(verify(claims, _options(tmp_path / "c2", index_url=url)))["results"] == local["results"]
+    local = report_dict(_run(claims, tmp_path / "local"))
+    assert report_dict(_run(claims, tmp_path / "c2", index_url=url))["results"] == local["results"]
     assert pg_index.status(url)["files"] == 4
 
 
 def test_the_password_is_never_printed(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
-    monkeypatch.setattr("verifier.pipeline.load_embedder", lambda path=None, *a, **k: FakeEmbedder())
     secret = "s3cr3t-Pa55"
     # Nothing listens on port 1 of the loopback address: the connection is refused.
     bad = f"postgresql://alice:{secret}@127.0.0.1:1/sources"
-    rc = cli_module.main(["check", "--claim", "The drills began in Lachin.", "--index", bad, "-vv"])
+    rc = cli_module.main(["check", "--claim", "The drills began in Lachin.", "--index", bad, "-vv"], FAKES)
     out, err = capsys.readouterr()
     assert rc == 2
     assert secret not in out + err
@@ -232,18 +238,16 @@ def test_a_password_in_pyproject_is_refused(tmp_path, capsys, monkeypatch):
 def test_cli_check_and_cite_and_status_and_prune_on_the_shared_index(url, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _corpus(tmp_path / "docs")
-    monkeypatch.setattr("verifier.pipeline.load_embedder", lambda path=None, *a, **k: FakeEmbedder())
-    monkeypatch.setattr("verifier.pipeline.StaticEmbedder", lambda *a, **k: FakeEmbedder())
     (tmp_path / "claims").mkdir()
     (tmp_path / "claims" / "c.yaml").write_text(
         "version: 1\nsources: [../docs]\nclaims:\n  - id: a\n    text: " + CLAIMS[0] + "\n", encoding="utf-8")
     monkeypatch.setenv("VERIFIER_INDEX", url)
-    rc = cli_module.main(["check", "claims/c.yaml", "--format", "json"])
+    rc = cli_module.main(["check", "claims/c.yaml", "--format", "json"], FAKES)
     out, err = capsys.readouterr()
     assert rc == 0, err
     assert json.loads(out)["results"][0]["evidence"][0]["source"] == "docs/seed.txt"
     (tmp_path / "draft.md").write_text(CLAIMS[0] + "\n", encoding="utf-8")
-    rc = cli_module.main(["cite", "draft.md", "--sources", "docs"])
+    rc = cli_module.main(["cite", "draft.md", "--sources", "docs"], FAKES)
     out, err = capsys.readouterr()
     assert rc == 0, err
     assert "docs/seed.txt, line" in out
@@ -267,8 +271,8 @@ def test_the_bundled_claims_get_the_same_verdicts_and_quotes_with_the_real_model
     first = load_embedder(None, "onnx", tmp_path / "models")  # the sentence model as first pass: no distilling
 
     def run(**kw):
-        return report_dict(verify(claims, Options(cache_dir=tmp_path / "cache", exact_limit=0, first_pass=first,
-                                                  **kw)))
+        return report_dict(verify(claims, Settings(cache_dir=tmp_path / "cache", exact_limit=0, **kw),
+                                  Components(first_pass=first)))
 
     local = run()
     shared = run(index_url=url)
@@ -282,8 +286,8 @@ def test_a_bulk_load_builds_the_graph_at_the_end_and_answers_the_same(url, tmp_p
     assert pg_index.add_files(url, files, FakeEmbedder(), None, bulk=True) == (4, 193)
     assert pg_index.status(url)["graphs"] == {"verifier_sentences_512": True}
     claims = _claims((docs,))
-    local = report_dict(verify(claims, _options(tmp_path / "local")))
-    assert report_dict(verify(claims, _options(tmp_path / "c", index_url=url)))["results"] == local["results"]
+    local = report_dict(_run(claims, tmp_path / "local"))
+    assert report_dict(_run(claims, tmp_path / "c", index_url=url))["results"] == local["results"]
     # A bulk load that died leaves rows without a graph: searches still answer, and status says so.
     import psycopg
 
@@ -292,7 +296,7 @@ def test_a_bulk_load_builds_the_graph_at_the_end_and_answers_the_same(url, tmp_p
     assert cli_module.main(["index", "status", "--index", url]) == 0
     assert "verifier_sentences_512 has no HNSW graph" in capsys.readouterr().err
     # The next run answers the same and builds the graph again.
-    assert report_dict(verify(claims, _options(tmp_path / "c", index_url=url)))["results"] == local["results"]
+    assert report_dict(_run(claims, tmp_path / "c", index_url=url))["results"] == local["results"]
     assert pg_index.status(url)["graphs"] == {"verifier_sentences_512": True}
 
 
@@ -303,13 +307,13 @@ def test_a_run_that_brings_many_new_rows_loads_them_in_bulk(url, tmp_path, monke
     monkeypatch.setattr(pg_index, "BULK_ROWS", 100)
     docs = _corpus(tmp_path / "docs")
     claims = _claims((docs,))
-    local = report_dict(verify(claims, _options(tmp_path / "local")))
-    assert report_dict(verify(claims, _options(tmp_path / "c", index_url=url)))["results"] == local["results"]
+    local = report_dict(_run(claims, tmp_path / "local"))
+    assert report_dict(_run(claims, tmp_path / "c", index_url=url))["results"] == local["results"]
     assert built == ["verifier_sentences_512"]  # the empty index was loaded in bulk
     assert pg_index.status(url)["graphs"] == {"verifier_sentences_512": True}
     # One more small file, against a table ten times its size: grown row by row, no rebuild.
     (docs / "note.txt").write_text("A short note was added to the folder.\n", encoding="utf-8")
-    assert verify(claims, _options(tmp_path / "c", index_url=url)).results
+    assert _run(claims, tmp_path / "c", index_url=url).results
     assert built == ["verifier_sentences_512"] and pg_index.status(url)["files"] == 5
 
 
@@ -320,9 +324,9 @@ def test_the_graph_search_filtered_to_the_claims_files_answers_as_the_local_inde
     for f in other.iterdir():
         f.write_text(f.read_text(encoding="utf-8").replace("committee", "council"), encoding="utf-8")
     monkeypatch.setattr(pg_index, "EXACT_ROWS", 10)
-    verify(_claims((other,)), _options(tmp_path / "c", index_url=url))
+    _run(_claims((other,)), tmp_path / "c", index_url=url)
     claims = _claims((docs,))
-    local = report_dict(verify(claims, _options(tmp_path / "local")))
-    shared = report_dict(verify(claims, _options(tmp_path / "c", index_url=url)))
+    local = report_dict(_run(claims, tmp_path / "local"))
+    shared = report_dict(_run(claims, tmp_path / "c", index_url=url))
     assert shared["results"] == local["results"]
     assert all(e["source"].startswith("docs/") or "/docs/" in e["source"] for r in shared["results"] for e in r["evidence"])

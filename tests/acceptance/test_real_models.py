@@ -10,7 +10,8 @@ import sys
 import pytest
 
 from verifier.claims import Claim, load_claims
-from verifier.pipeline import Options, verify
+from verifier.pipeline import verify
+from verifier.settings import Settings
 
 from ..conftest import ROOT, SEED, as_pickle
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def real_options(tmp_path_factory):
-    return Options(cache_dir=tmp_path_factory.mktemp("cache"))
+    return Settings(cache_dir=tmp_path_factory.mktemp("cache"))
 
 
 def test_bundled_claims_get_verdicts_of_every_kind_with_verbatim_quotes(real_options):
@@ -98,7 +99,7 @@ def test_a_users_nli_model_reads_the_quotes_and_the_fact_guards_still_hold(tiny_
     from dataclasses import replace
 
     from verifier.models.hf_nli import NLIModel
-    from verifier.pipeline import entailment_model
+    from verifier.components import entailment_model
 
     opts = replace(real_options, nli_model_path=tiny_nli_model)
     model = entailment_model(opts)

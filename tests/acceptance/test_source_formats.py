@@ -10,9 +10,10 @@ import jsonschema
 import pytest
 
 from verifier import cli as cli_module
+from verifier.components import Components
 from verifier.claims import load_schema
 
-from ..conftest import ROOT, SEED, FakeEmbedder
+from ..conftest import ROOT, SEED, FakeEmbedder, WordEntailment
 from ..make_sources import NEWS_PAGE, looping_pdf, write_docx, write_image_pdf, write_pdf, zip_bomb_docx
 
 
@@ -21,12 +22,11 @@ def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "docs").mkdir()
     (tmp_path / "claims").mkdir()
-    monkeypatch.setattr("verifier.pipeline.load_embedder", lambda path=None, *a, **k: FakeEmbedder())
     return tmp_path
 
 
 def run(capsys, *argv):
-    rc = cli_module.main(list(argv))
+    rc = cli_module.main(list(argv), Components(embedder=FakeEmbedder(), entailment=WordEntailment()))
     out, err = capsys.readouterr()
     return rc, out, err
 

@@ -82,19 +82,21 @@ def test_the_shipped_model_never_cuts_the_claim():
     assert model._tokenizer.decode(enc.ids).endswith("the drills started in lachin on the sixth.")
 
 
-def test_a_warm_run_never_calls_the_model(options):
+def test_a_warm_run_never_calls_the_model(settings, components):
+    from dataclasses import replace
+
     from verifier.claims import Claim
     from verifier.pipeline import verify
 
     from ..conftest import SEED
 
     counting = WordEntailment()
-    options.entailment = counting
+    components = replace(components, entailment=counting)
     claims = [Claim(id="a", text="Military cooperation between Azerbaijan and Turkey first emerged in 1992.",
                     sources=(SEED,), file="c.yaml", line=1)]
-    first = verify(claims, options)
+    first = verify(claims, settings, components)
     calls = counting.calls
-    assert verify(claims, options) == first and counting.calls == calls
+    assert verify(claims, settings, components) == first and counting.calls == calls
 
 
 def test_every_onnx_session_switches_telemetry_off_first(monkeypatch):

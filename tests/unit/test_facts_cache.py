@@ -17,7 +17,9 @@ from verifier.claims import load_claims
 from verifier.errors import VerifierWarning
 from verifier.facts import DateFact, Entity, Facts, Quantity, Word
 from verifier.facts_cache import FILE_NAME, FactsCache, _body, extraction_version, from_json, to_json
-from verifier.pipeline import Options, verify
+from verifier.components import Components
+from verifier.pipeline import verify
+from verifier.settings import Settings
 from verifier.report import write
 from verifier.sources import read_document
 
@@ -153,22 +155,22 @@ def test_a_cache_folder_that_cannot_be_written_is_no_error(tmp_path):
     assert FactsCache(blocked).analyze_many(TEXTS) == facts.analyze_many(TEXTS)
 
 
-def _report(options: Options) -> str:
+def _report(settings: Settings, components: Components) -> str:
     buf = io.StringIO()
-    write("json", verify(load_claims([ROOT / "claims"]), options), buf)
+    write("json", verify(load_claims([ROOT / "claims"]), settings, components), buf)
     return buf.getvalue()
 
 
-def test_reports_are_byte_identical_with_and_without_the_cache(fake_embedder, private_cache, monkeypatch):
+def test_reports_are_byte_identical_with_and_without_the_cache(components, private_cache, monkeypatch):
     # Facts also stay in memory for the life of a process; empty that, so each run gets them its own way.
     monkeypatch.setattr(facts, "_CACHE", {})
-    uncached = _report(Options(embedder=fake_embedder, cache_dir=private_cache, use_cache=False))
+    uncached = _report(Settings(cache_dir=None), components)
     assert not (private_cache / FILE_NAME).exists()
     monkeypatch.setattr(facts, "_CACHE", {})
-    cold = _report(Options(embedder=fake_embedder, cache_dir=private_cache))
+    cold = _report(Settings(cache_dir=private_cache), components)
     monkeypatch.setattr(facts, "_CACHE", {})
     _no_spacy(monkeypatch)
-    warm = _report(Options(embedder=fake_embedder, cache_dir=private_cache))
+    warm = _report(Settings(cache_dir=private_cache), components)
     assert json.loads(uncached)["summary"]["claims"] > 5
     assert uncached == cold == warm
 
@@ -178,9 +180,11 @@ import sys
 sys.path.insert(0, {root!r})
 from tests.conftest import FakeEmbedder
 from verifier.claims import load_claims
-from verifier.pipeline import Options, verify
+from verifier.components import Components
+from verifier.pipeline import verify
+from verifier.settings import Settings
 from pathlib import Path
-run = verify(load_claims([Path({root!r}) / "claims"]), Options(embedder=FakeEmbedder(), cache_dir=Path(sys.argv[1])))
+run = verify(load_claims([Path({root!r}) / "claims"]), Settings(cache_dir=Path(sys.argv[1])), Components(embedder=FakeEmbedder()))
 print(len(run.results), "spacy" in sys.modules)
 """
 

@@ -144,43 +144,48 @@ def test_partial_index_over_every_sentence_is_the_full_index():
     assert np.array_equal(part.vectors, full.vectors)
 
 
+def same_first_pass(components):
+    """The short-list searched with the sentence model itself, so both paths score alike."""
+    return dataclasses.replace(components, first_pass=components.embedder)
+
+
 def seed_claims():
     return load_claims([ROOT / "claims" / "seed.yaml"])
 
 
-def forced(options, **kw):
-    kw = {"exact_limit": 0, "shortlist": 10_000, "rerank": 10_000, "first_pass": options.embedder, **kw}
-    return dataclasses.replace(options, **kw)
+def forced(settings, **kw):
+    kw = {"exact_limit": 0, "shortlist": 10_000, "rerank": 10_000, **kw}
+    return dataclasses.replace(settings, **kw)
 
 
 @pytest.mark.parametrize("ann_limit", [10**9, 0], ids=["exact", "ann"])
-def test_short_list_path_gives_the_exact_paths_verdicts_on_the_seed(options, ann_limit):
+def test_short_list_path_gives_the_exact_paths_verdicts_on_the_seed(settings, components, ann_limit):
     claims = seed_claims()
-    exact = report_dict(verify(claims, options))
-    large = report_dict(verify(claims, forced(options, ann_limit=ann_limit)))
+    exact = report_dict(verify(claims, settings, components))
+    large = report_dict(verify(claims, forced(settings, ann_limit=ann_limit), same_first_pass(components)))
     assert json.dumps(large, sort_keys=True) == json.dumps(exact, sort_keys=True)
 
 
-def test_short_list_path_with_default_sizes_still_finds_the_quotes(options):
+def test_short_list_path_with_default_sizes_still_finds_the_quotes(settings, components):
     claims = seed_claims()
-    exact = verify(claims, options)
-    large = verify(claims, dataclasses.replace(options, exact_limit=0, first_pass=options.embedder))
+    exact = verify(claims, settings, components)
+    large = verify(claims, dataclasses.replace(settings, exact_limit=0), same_first_pass(components))
     same = sum(a.verdict == b.verdict for a, b in zip(exact.results, large.results))
     assert same >= len(claims) - 1, [(a.claim.id, a.verdict, b.verdict) for a, b in zip(exact.results, large.results)]
 
 
-def test_short_list_path_is_deterministic(options, tmp_path):
+def test_short_list_path_is_deterministic(settings, components, tmp_path):
     claims = seed_claims()
     runs = []
     for cache in ("a", "b", "a"):
-        opts = forced(options, cache_dir=tmp_path / cache, shortlist=8, rerank=4)
-        runs.append(json.dumps(report_dict(verify(claims, opts)), sort_keys=True))
+        opts = forced(settings, cache_dir=tmp_path / cache, shortlist=8, rerank=4)
+        runs.append(json.dumps(report_dict(verify(claims, opts, same_first_pass(components))), sort_keys=True))
     assert runs[0] == runs[1] == runs[2]
 
 
-def test_short_list_path_without_a_cache_writes_nothing(options, private_cache):
+def test_short_list_path_without_a_cache_writes_nothing(settings, components, private_cache):
     with warnings.catch_warnings():
-        verify(seed_claims()[:2], forced(options, use_cache=False))
+        verify(seed_claims()[:2], forced(settings, cache_dir=None), same_first_pass(components))
     assert not private_cache.exists() or not any(private_cache.rglob("*"))
 
 

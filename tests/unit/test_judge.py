@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from verifier.facts import Comparison
-from verifier.judge import Combined, Thresholds, combined_candidates, decide, default_thresholds, to_read
+from verifier.judge import Assessed, Combined, combined_candidates, decide, to_read
+from verifier.thresholds import Thresholds, default_thresholds
+from verifier.verdicts import Reading
 from verifier.retrieve import Candidate
 from verifier.sources import segment
 
@@ -24,7 +26,7 @@ def cand(doc, first, last=None, cosine=0.8, fuzzy=0.6):
 
 
 def probs(e, n, c):
-    return {"entail": e, "neutral": n, "contradict": c}
+    return Reading(e, n, c)
 
 
 TH = Thresholds(**{**default_thresholds().__dict__, "entail_probability": 0.5, "support_coverage": 0.0, "nli_contradict": 0.5,
@@ -33,7 +35,7 @@ TH = Thresholds(**{**default_thresholds().__dict__, "entail_probability": 0.5, "
 
 def test_the_smallest_supporting_quote_is_cited(doc):
     one, window = cand(doc, 0), cand(doc, 0, 1, cosine=0.85)
-    v = decide("The drills started in Lachin.", [(window, Comparison()), (one, Comparison())],
+    v = decide("The drills started in Lachin.", [Assessed(window, Comparison()), Assessed(one, Comparison())],
                [probs(0.95, 0.03, 0.02), probs(0.9, 0.05, 0.05)], TH)
     assert v.verdict == "supported" and v.evidence[0] is one and v.confidence == 0.9
     assert "in other words" in v.reason  # "started" is not the source's word
@@ -41,7 +43,7 @@ def test_the_smallest_supporting_quote_is_cited(doc):
 
 def test_a_clearly_better_window_is_cited_over_its_sentence(doc):
     one, window = cand(doc, 0), cand(doc, 0, 1, cosine=0.85)
-    v = decide("The drills began in Lachin.", [(window, Comparison()), (one, Comparison())],
+    v = decide("The drills began in Lachin.", [Assessed(window, Comparison()), Assessed(one, Comparison())],
                [probs(0.95, 0.03, 0.02), probs(0.6, 0.3, 0.1)], TH)
     assert v.evidence[0] is window and "2 adjacent sentences" in v.reason
 
@@ -50,7 +52,7 @@ def test_missing_or_conflicting_facts_block_support(doc):
     missing, conflict = Comparison(missing=["the number 300"]), Comparison()
     conflict.conflict("date", "the source says September 6; the claim says September 7")
     for cmp in (missing, conflict):
-        v = decide("The drills began in Lachin on September 7 with 300 troops.", [(cand(doc, 0), cmp)],
+        v = decide("The drills began in Lachin on September 7 with 300 troops.", [Assessed(cand(doc, 0), cmp)],
                    [probs(0.99, 0.005, 0.005)], TH)
         assert v.verdict != "supported"
 
@@ -58,14 +60,14 @@ def test_missing_or_conflicting_facts_block_support(doc):
 def test_a_conflict_in_a_quote_the_model_reads_as_unrelated_is_no_contradiction(doc):
     cmp = Comparison(coverage=0.9)
     cmp.conflict("name", "the source names Lachin, not Shusha")
-    v = decide("Lunch was served in Shusha.", [(cand(doc, 0), cmp)], [probs(0.05, 0.9, 0.05)], TH)
+    v = decide("Lunch was served in Shusha.", [Assessed(cand(doc, 0), cmp)], [probs(0.05, 0.9, 0.05)], TH)
     assert v.verdict == "unsupported"
-    v = decide("The drills began in Shusha.", [(cand(doc, 0), cmp)], [probs(0.1, 0.2, 0.7)], TH)
+    v = decide("The drills began in Shusha.", [Assessed(cand(doc, 0), cmp)], [probs(0.1, 0.2, 0.7)], TH)
     assert v.verdict == "contradicted" and "Lachin" in v.reason and v.confidence == pytest.approx(0.8)
 
 
 def test_a_contradiction_the_model_reads_is_explained_in_the_sources_words(doc):
-    v = decide("The drills ended in Lachin on September 6.", [(cand(doc, 0), Comparison())],
+    v = decide("The drills ended in Lachin on September 6.", [Assessed(cand(doc, 0), Comparison())],
                [probs(0.05, 0.1, 0.85)], TH)
     assert v.verdict == "contradicted"
     assert "began" in v.reason and "ended" in v.reason
@@ -76,7 +78,7 @@ def test_far_apart_sentences_are_read_together_and_both_cited(doc):
     (combined,) = combined_candidates([a, b, c])
     assert isinstance(combined, Combined) and combined.parts == (a, b, c)[:len(combined.parts)]
     quotes = [a, b, combined]
-    v = decide("The drills in Lachin involved 300 servicemen.", [(q, Comparison()) for q in quotes],
+    v = decide("The drills in Lachin involved 300 servicemen.", [Assessed(q, Comparison()) for q in quotes],
                [probs(0.3, 0.6, 0.1), probs(0.3, 0.6, 0.1), probs(0.9, 0.05, 0.05)], TH)
     assert v.verdict == "supported" and v.cited == len(combined.parts)
     assert v.evidence[: v.cited] == combined.parts and "together" in v.reason
@@ -93,7 +95,7 @@ def test_the_model_reads_the_best_candidates_only(doc):
 
 
 def test_unsupported_names_what_the_quote_lacks(doc):
-    v = decide("The drills began in Lachin with F-16 jets.", [(cand(doc, 0), Comparison())],
+    v = decide("The drills began in Lachin with F-16 jets.", [Assessed(cand(doc, 0), Comparison())],
                [probs(0.2, 0.75, 0.05)], TH)
     assert v.verdict == "unsupported" and "F-16" in v.reason and v.confidence == pytest.approx(0.8)
 
@@ -108,9 +110,11 @@ def test_a_name_the_quote_leaves_to_a_pronoun_counts_when_the_document_names_it(
     doc = Document(path="bio.txt", text=text, sentences=segment(text, "bio.txt"))
     facts = {("bio.txt", s.index): analyze(s.text) for s in doc.sentences}
     quote = Candidate(doc, 1, 1, 0.8, 0.6)
-    (_, cmp), = assess(analyze("Maria Lopez won the national chess title in 2005."), [quote], facts)
+    (x,) = assess(analyze("Maria Lopez won the national chess title in 2005."), [quote], facts)
+    cmp = x.comparison
     assert not cmp.missing and cmp.named_elsewhere == ["Maria Lopez"]
-    v = decide("Maria Lopez won the national chess title in 2005.", [(quote, cmp)], [probs(0.9, 0.05, 0.05)], TH)
+    v = decide("Maria Lopez won the national chess title in 2005.", [Assessed(quote, cmp)], [probs(0.9, 0.05, 0.05)], TH)
     assert v.verdict == "supported" and "elsewhere" in v.reason
-    (_, cmp), = assess(analyze("Ana Ruiz won the national chess title in 2005."), [quote], facts)
+    (x,) = assess(analyze("Ana Ruiz won the national chess title in 2005."), [quote], facts)
+    cmp = x.comparison
     assert cmp.missing and not cmp.named_elsewhere  # a name the document never states still blocks support

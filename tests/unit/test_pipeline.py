@@ -7,20 +7,22 @@ import pytest
 
 from verifier.claims import Claim, load_schema
 from verifier.errors import SourceError
+from dataclasses import replace
+
 from verifier.pipeline import verify
 from verifier.report import REPORTERS, write
 from verifier.report.json_report import report_dict
 from verifier.result import Run
 
-from ..conftest import SEED
+from ..conftest import SEED, Said
 
 
 def claim(id: str, text: str, expect: str = "supported", sources=(SEED,)) -> Claim:
     return Claim(id=id, text=text, expect=expect, sources=tuple(sources), file="claims/x.yaml", line=3)
 
 
-def test_supported_claim_cites_the_right_sentence(options):
-    run = verify([claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992.")], options)
+def test_supported_claim_cites_the_right_sentence(settings, components):
+    run = verify([claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992.")], settings, components)
     (r,) = run.results
     assert r.verdict == "supported", r.reason
     e = r.evidence[0]
@@ -28,66 +30,66 @@ def test_supported_claim_cites_the_right_sentence(options):
     assert SEED.read_text(encoding="utf-8")[e.start:e.end] == e.quote
 
 
-def test_contradicted_claim_names_both_values(options):
-    run = verify([claim("b", "The two countries signed a memorandum of alliance on June 16.", "contradicted")], options)
+def test_contradicted_claim_names_both_values(settings, components):
+    run = verify([claim("b", "The two countries signed a memorandum of alliance on June 16.", "contradicted")], settings, components)
     (r,) = run.results
     assert r.verdict == "contradicted"
     assert "June 15" in r.reason and "June 16" in r.reason
     assert r.passed
 
 
-def test_unsupported_claim_says_what_is_missing(options):
-    (r,) = verify([claim("c", "NATO observers monitored the joint drills.", "unsupported")], options).results
+def test_unsupported_claim_says_what_is_missing(settings, components):
+    (r,) = verify([claim("c", "NATO observers monitored the joint drills.", "unsupported")], settings, components).results
     assert r.verdict == "unsupported" and "NATO" in r.reason
     assert r.evidence  # the closest quote is still reported
 
 
-def test_claim_needing_two_sentences_quotes_both(options):
+def test_claim_needing_two_sentences_quotes_both(settings, components):
     (r,) = verify([claim("d", "The Shusha Declaration affirms joint efforts by the two armies in the face of foreign threats.")],
-                  options).results
+                  settings, components).results
     assert r.verdict == "supported", r.reason
     assert r.evidence[0].quote.startswith("The Shusha Declaration") and "foreign threats" in r.evidence[0].quote
 
 
-def test_json_report_matches_schema_and_is_deterministic(options, fake_embedder):
+def test_json_report_matches_schema_and_is_deterministic(settings, components, fake_embedder):
     claims = [claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992."),
               claim("b", "The memorandum was signed on June 16.", "contradicted")]
-    first = report_dict(verify(claims, options))
+    first = report_dict(verify(claims, settings, components))
     jsonschema.Draft7Validator(load_schema("report")).validate(first)
-    second = report_dict(verify(claims, options))
+    second = report_dict(verify(claims, settings, components))
     assert json.dumps(first) == json.dumps(second)
     assert first["summary"]["claims"] == 2
 
 
-def test_second_run_embeds_nothing_new(options, fake_embedder):
+def test_second_run_embeds_nothing_new(settings, components, fake_embedder):
     claims = [claim("a", "Military cooperation first emerged in 1992.")]
-    verify(claims, options)
+    verify(claims, settings, components)
     calls = fake_embedder.calls
-    verify(claims, options)
+    verify(claims, settings, components)
     assert fake_embedder.calls == calls
 
 
-def test_sources_with_no_text_are_an_error(options, tmp_path):
+def test_sources_with_no_text_are_an_error(settings, components, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n")
     with pytest.raises(SourceError, match="no text"):
-        verify([claim("a", "Anything.", sources=(empty,))], options)
+        verify([claim("a", "Anything.", sources=(empty,))], settings, components)
 
 
-def test_every_reporter_writes(options, capsys):
+def test_every_reporter_writes(settings, components, capsys):
     import sys
 
-    run = verify([claim("a", "Military cooperation first emerged in 1992.")], options)
+    run = verify([claim("a", "Military cooperation first emerged in 1992.")], settings, components)
     for name in REPORTERS:
         write(name, run, sys.stdout)
     out = capsys.readouterr().out
     assert "Military cooperation" in out and '"version": 1' in out
 
 
-def test_text_report_has_no_colour_unless_asked(options):
+def test_text_report_has_no_colour_unless_asked(settings, components):
     import io
 
-    run = verify([claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992.")], options)
+    run = verify([claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992.")], settings, components)
     plain, coloured = io.StringIO(), io.StringIO()
     write("text", run, plain, False)
     write("text", run, coloured, True)
@@ -110,10 +112,10 @@ class StubNLI:
     ({"entail": 0.2, "contradict": 0.1, "neutral": 0.7}, "unsupported"),
     ({"entail": 0.1, "contradict": 0.8, "neutral": 0.1}, "contradicted"),
 ])
-def test_the_entailment_model_decides_the_verdict(options, probs, expected):
-    options.entailment = StubNLI(probs)
+def test_the_entailment_model_decides_the_verdict(settings, components, probs, expected):
+    components = replace(components, entailment=StubNLI(probs))
     c = claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992.")
-    (r,) = verify([c], options).results
+    (r,) = verify([c], settings, components).results
     assert r.verdict == expected
     # The confidence is the probability of the verdict shown (for a contradiction, at least the
     # model's own; a conflicting year in a quote about the same thing counts as one too).
@@ -123,29 +125,29 @@ def test_the_entailment_model_decides_the_verdict(options, probs, expected):
         assert r.confidence >= probs["contradict"]
 
 
-def test_a_conflicting_date_never_supports_however_sure_the_model_is(options):
-    options.entailment = StubNLI({"entail": 0.99, "contradict": 0.005, "neutral": 0.005})
-    (r,) = verify([claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1993.")], options).results
+def test_a_conflicting_date_never_supports_however_sure_the_model_is(settings, components):
+    components = replace(components, entailment=StubNLI({"entail": 0.99, "contradict": 0.005, "neutral": 0.005}))
+    (r,) = verify([claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1993.")], settings, components).results
     assert r.verdict == "contradicted"
     assert "1992" in r.reason and "1993" in r.reason
 
 
-def test_offsets_and_lines_survive_unusual_characters_and_crlf(options, tmp_path):
+def test_offsets_and_lines_survive_unusual_characters_and_crlf(settings, components, tmp_path):
     text = ("Intro line with an emoji \U0001F600 and a zero\u200bwidth space.\r\n\r\n"
             "\u05e9\u05dc\u05d5\u05dd is written right to left, and cafe\u0301 has a combining accent.\r\n\r\n"
             "Military cooperation between Azerbaijan and Turkey first emerged in 1992.\r\n")
     src = tmp_path / "odd.txt"
     src.write_bytes(text.encode("utf-8"))
     (r,) = verify([claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992.",
-                         sources=(src,))], options).results
+                         sources=(src,))], settings, components).results
     e = r.evidence[0]
     assert r.verdict == "supported", r.reason
     assert text[e.start:e.end] == e.quote and e.line == 5 and e.column == 1
 
 
 def test_runners_up_are_listed_best_first_after_the_cited_quotes():
+    from verifier.citation import claim_result
     from verifier.judge import Verdict
-    from verifier.pipeline import _result
     from verifier.retrieve import Candidate
     from verifier.sources import Document, segment
 
@@ -153,7 +155,7 @@ def test_runners_up_are_listed_best_first_after_the_cited_quotes():
     doc = Document(path="seeds/a.txt", text=text, sentences=segment(text, "seeds/a.txt"))
     # Two cited quotes (kept in the judge's order, the weaker first), then runners-up out of order.
     cands = [Candidate(doc, i, i, cos, 0.5) for i, cos in enumerate((0.5, 0.9, 0.60, 0.61, 0.8))]
-    r = _result(claim("a", "One here."), Verdict("supported", 0.9, "why", tuple(cands), cited=2))
+    r = claim_result(claim("a", "One here."), Verdict("supported", 0.9, "why", tuple(cands), cited=2))
     assert [e.quote for e in r.evidence[:2]] == ["First one here.", "Second one here."]
     runners_up = [e.score for e in r.evidence[2:]]
     assert runners_up == sorted(runners_up, reverse=True) and len(runners_up) == 3
@@ -161,29 +163,28 @@ def test_runners_up_are_listed_best_first_after_the_cited_quotes():
     assert report_dict(Run((r,)))["results"][0]["evidence"][2]["quote"] == "Fifth one here."
 
 
-def test_each_slow_stage_says_so_and_reading_counts_only_what_the_model_reads(options):
-    said: list[str] = []
-    options.progress = said.append
+def test_each_slow_stage_says_so_and_reading_counts_only_what_the_model_reads(settings, components):
+    progress = Said()
+    said = progress.lines
     claims = [claim("a", "Military cooperation first emerged in 1992."), claim("b", "The drills began in Lachin.")]
-    verify(claims, options)
+    verify(claims, settings, components, progress)
     assert said[:2] == ["indexing 1 source files", "checking 2 claims"]
     assert len(said) == 3 and said[2].startswith("reading ") and said[2].endswith(" quotes with the entailment model")
     said.clear()
-    verify(claims, options)  # every score is cached now: the model reads nothing
+    verify(claims, settings, components, progress)  # every score is cached now: the model reads nothing
     assert not any(s.startswith("reading") for s in said)
 
 
-def test_sources_and_quotes_fed_in_pieces_give_the_same_report(options, monkeypatch, tmp_path):
-    import dataclasses
-
-    import verifier.pipeline as pipeline
+def test_sources_and_quotes_fed_in_pieces_give_the_same_report(settings, components, monkeypatch, tmp_path):
+    import verifier.corpus as corpus
+    import verifier.progress as progress
 
     claims = [claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992."),
               claim("b", "The memorandum was signed on June 16.", "contradicted"),
               claim("c", "NATO observers monitored the joint drills.", "unsupported")]
-    whole = report_dict(verify(claims, options))
+    whole = report_dict(verify(claims, settings, components))
     sizes: list[int] = []
-    model = pipeline.entailment_model(options).inner.inner  # behind the score cache and the progress
+    model = components.entailment
 
     class Counting:
         model_id = model.model_id
@@ -192,8 +193,8 @@ def test_sources_and_quotes_fed_in_pieces_give_the_same_report(options, monkeypa
             sizes.append(len(pairs))
             return model.probabilities(pairs)
 
-    monkeypatch.setattr(pipeline, "EMBED_CHUNK", 3)
-    monkeypatch.setattr(pipeline, "READ_CHUNK", 2)
-    pieces = dataclasses.replace(options, cache_dir=tmp_path / "other", entailment=Counting())
-    assert json.dumps(report_dict(verify(claims, pieces))) == json.dumps(whole)
+    monkeypatch.setattr(corpus, "EMBED_CHUNK", 3)
+    monkeypatch.setattr(progress, "READ_CHUNK", 2)
+    pieces = replace(settings, cache_dir=tmp_path / "other")
+    assert json.dumps(report_dict(verify(claims, pieces, replace(components, entailment=Counting())))) == json.dumps(whole)
     assert len(sizes) > 1 and max(sizes) == 2

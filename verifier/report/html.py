@@ -30,7 +30,7 @@ def render(run: Run) -> str:
     env = Environment(loader=PackageLoader("verifier", "report/templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
-    from ..pipeline import CONTEXT_CHARS
+    from ..citation import CONTEXT_CHARS
 
     files = sorted({r.claim.file for r in run.results})
     return env.get_template("report.html.j2").render(
