@@ -100,14 +100,17 @@ def inputs(model, ids, types, mask) -> dict:
     return out
 
 
-def subset(rows: list[dict], limit: int, seed: int) -> list[dict]:
-    """A seeded share of the training pairs: the pairs of training/kinds.py kept whole, the rest sampled alike."""
+def subset(rows: list[dict], limit: int, seed: int, kinds_share: float = 0.25) -> list[dict]:
+    """A seeded share of the training pairs: the pairs of training/kinds.py at most ``kinds_share`` of it, the rest sampled alike."""
     if limit <= 0 or limit >= len(rows):
         return rows
-    keep = [r for r in rows if r["dataset"].startswith("kinds-")]
+    rng = random.Random(seed)
+    kinds = [r for r in rows if r["dataset"].startswith("kinds-")]
     rest = [r for r in rows if not r["dataset"].startswith("kinds-")]
-    random.Random(seed).shuffle(rest)
-    return keep + rest[: max(0, limit - len(keep))]
+    rng.shuffle(kinds)
+    rng.shuffle(rest)
+    kinds = kinds[: int(limit * kinds_share)]
+    return kinds + rest[: max(0, limit - len(kinds))]
 
 
 def figures(rows: list[dict], probs: np.ndarray) -> dict[str, dict]:
@@ -164,8 +167,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--log-every", type=int, default=25)
     ap.add_argument("--max-train", type=int, default=0,
                     help="train on a seeded subset of this many pairs (generated kinds kept whole; 0: all)")
+    ap.add_argument("--kinds-share", type=float, default=0.25,
+                    help="with --max-train: the largest share of the subset taken by training/kinds.py's pairs")
     ap.add_argument("--freeze-embeddings", action="store_true",
                     help="keep the token embedding table fixed (fewer optimiser updates; the table stays the base's)")
+    ap.add_argument("--freeze-layers", type=int, default=0,
+                    help="also keep the lowest N encoder layers fixed: backward stops above them (faster, measured in docs)")
+    ap.add_argument("--validate", type=int, default=-1,
+                    help="validation pairs to score at the end (-1: all; export_nli.py scores them all again)")
     args = ap.parse_args(argv)
 
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
@@ -182,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     model = AutoModelForSequenceClassification.from_pretrained(
         base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={k: i for i, k in enumerate(LABELS)})
     train, val = read_pairs(args.pairs)
-    train = subset(train, args.max_train, args.seed)
+    train = subset(train, args.max_train, args.seed, args.kinds_share)
     # The claim is never cut, so a pair whose claim leaves the quote too little room is left out.
     room = int(args.max_length * 0.6)
     fits = lambda rows: [r for r, n in zip(rows, map(len, tokenizer([r["hypothesis"] for r in rows])["input_ids"]))
@@ -191,8 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     train, val = fits(train), fits(val)
     print(f"left out for a claim over {room} tokens: {dropped[0] - len(train)} train, {dropped[1] - len(val)} validation",
           flush=True)
-    if args.freeze_embeddings:
-        model.base_model.embeddings.word_embeddings.weight.requires_grad_(False)
+    if args.freeze_embeddings or args.freeze_layers:
+        model.base_model.embeddings.requires_grad_(False)
+    for layer in model.base_model.encoder.layer[: args.freeze_layers]:
+        layer.requires_grad_(False)
     print(f"train {len(train)} pairs, validation {len(val)}; labels {Counter(r['label'] for r in train)}", flush=True)
     ids, types = encode(tokenizer, train, args.max_length)
     labels = torch.tensor([LABELS.index(r["label"]) for r in train])
@@ -245,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     model.save_pretrained(final, safe_serialization=True)
     tokenizer.save_pretrained(final)
     print(f"saved {final}", flush=True)
+    if args.validate >= 0:
+        val = random.Random(args.seed).sample(val, min(args.validate, len(val)))
     vids, vtypes = encode(tokenizer, val, args.max_length)
     fig = figures(val, predict(model, vids, vtypes, pad))
     (final / "validation.json").write_text(json.dumps(fig, indent=1))
