@@ -11,11 +11,19 @@ from typing import Any, Iterable
 
 from .errors import ClaimsFileError, UsageError
 from .paths import display_path, expand_paths, read_error
+from .verdicts import SUPPORTED, VerdictName
+from .yaml_source import (
+    decode,
+    json_path,
+    locate,
+    parse_yaml,
+    position,
+    position_of_root,
+    read_text,
+    to_plain,
+)
 
-VERDICTS = ("supported", "contradicted", "unsupported")
 CLAIMS_SUFFIXES = (".yaml", ".yml")
-# A claims file larger than this is almost certainly a mistake (a data dump, a binary).
-MAX_CLAIMS_FILE_BYTES = 10 * 1024 * 1024
 # What reports name as the file of a claims file read from standard input, and of --claim.
 STDIN = "<stdin>"
 COMMAND_LINE = "<command line>"
@@ -31,7 +39,7 @@ class Claim:
 
     id: str
     text: str
-    expect: str = "supported"
+    expect: VerdictName = SUPPORTED
     sources: tuple[Path, ...] = ()
     file: str = ""
     line: int = 1
@@ -52,147 +60,6 @@ def find_claims_files(paths: Iterable[str | Path]) -> list[Path]:
         missing=lambda p: UsageError(f"{p}: no such file or folder; give a claims file or a folder of them"),
         unreadable=lambda p, e: UsageError(f"{p}: cannot read the folder: {read_error(e)}"),
     )
-
-
-def _too_large(size: int, shown: str) -> ClaimsFileError:
-    return ClaimsFileError([f"{shown}:1:1: file is {size // 1024 // 1024} MB; claims files are limited to "
-                            f"{MAX_CLAIMS_FILE_BYTES // 1024 // 1024} MB"])
-
-
-def _read_text(path: Path, shown: str) -> str:
-    try:
-        size = path.stat().st_size
-        if size > MAX_CLAIMS_FILE_BYTES:
-            raise _too_large(size, shown)
-        data = path.read_bytes()
-    except OSError as e:
-        raise ClaimsFileError([f"{shown}:1:1: cannot read file: {read_error(e)}"]) from e
-    return _decode(data, shown)
-
-
-def _decode(data: bytes, shown: str) -> str:
-    if len(data) > MAX_CLAIMS_FILE_BYTES:
-        raise _too_large(len(data), shown)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as e:
-            raise ClaimsFileError([f"{shown}:1:1: not valid UTF-16 text"]) from e
-    if b"\x00" in data:
-        raise ClaimsFileError([f"{shown}:1:1: this is a binary file, not a YAML claims file"])
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise ClaimsFileError(
-            [f"{shown}:{line}:1: not valid UTF-8 (byte {e.start}); save the file as UTF-8"]
-        ) from e
-
-
-def _parse_yaml(text: str, shown: str) -> Any:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    yaml = YAML(typ="rt")
-    try:
-        return yaml.load(text)
-    except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = " ".join(str(e.problem or e.context or "invalid YAML").split())
-        if e.context and e.problem and "duplicate key" in e.problem:
-            problem = " ".join(str(e.problem).split())
-        raise ClaimsFileError([f"{shown}:{line}:{col}: invalid YAML: {problem}"]) from e
-    except YAMLError as e:
-        raise ClaimsFileError([f"{shown}:1:1: invalid YAML: {' '.join(str(e).split())}"]) from e
-    except (ValueError, IndexError, TypeError, OverflowError) as e:
-        # ruamel.yaml trips on some malformed scalars ("0x_") instead of reporting them.
-        raise ClaimsFileError([f"{shown}:1:1: invalid YAML: a value could not be read ({e}); "
-                               "quote values that look like numbers but are not"]) from e
-
-
-def _position(node: Any, key: Any) -> tuple[int, int] | None:
-    """0-based (line, column) of ``key`` inside a ruamel container, if known."""
-    lc = getattr(node, "lc", None)
-    if lc is None:
-        return None
-    try:
-        if isinstance(key, int):
-            return tuple(lc.item(key))  # type: ignore[return-value]
-        return tuple(lc.key(key))  # type: ignore[return-value]
-    except (KeyError, IndexError, TypeError, AttributeError):
-        return None
-
-
-def _locate(root: Any, path: Iterable[Any]) -> tuple[int, int]:
-    """1-based line and column of the node at a JSON path: a mapping value where it starts."""
-    best = _position_of_root(root)
-    node = root
-    keys = list(path)
-    for n, key in enumerate(keys):
-        pos = _position(node, key)
-        if pos is not None:
-            best = (pos[0] + 1, pos[1] + 1)
-            last = n == len(keys) - 1
-            if last and not isinstance(key, int):
-                try:
-                    value = node.lc.value(key)
-                    best = (value[0] + 1, value[1] + 1)
-                except (KeyError, TypeError, AttributeError):
-                    pass
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            break
-    return best
-
-
-def _position_of_root(root: Any) -> tuple[int, int]:
-    lc = getattr(root, "lc", None)
-    if lc is not None and lc.line is not None:
-        return lc.line + 1, lc.col + 1
-    return 1, 1
-
-
-def _json_path(path: Iterable[Any]) -> str:
-    out = "$"
-    for key in path:
-        out += f"[{key}]" if isinstance(key, int) else f".{key}"
-    return out
-
-
-def _to_plain(node: Any, shown: str, root: Any, path: tuple[Any, ...], seen: set[int]) -> Any:
-    """Copy ruamel's tree into plain Python, refusing tags and aliases.
-
-    Aliases are refused because a chain of them (the "billion laughs") expands exponentially;
-    claims files have no need for them.
-    """
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-
-    tag = getattr(getattr(node, "tag", None), "value", None)
-    if isinstance(node, TaggedScalar) or tag not in (None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-        line, col = _locate(root, path)
-        raise ClaimsFileError([f"{shown}:{line}:{col}: {_json_path(path)}: YAML tags such as {tag} are not allowed"])
-    if isinstance(node, (CommentedMap, CommentedSeq, dict, list)):
-        if id(node) in seen:
-            line, col = _locate(root, path)
-            raise ClaimsFileError(
-                [f"{shown}:{line}:{col}: {_json_path(path)}: YAML anchors and aliases are not allowed in claims files"]
-            )
-        seen.add(id(node))
-        if isinstance(node, dict):
-            return {str(k): _to_plain(v, shown, root, path + (k,), seen) for k, v in node.items()}
-        return [_to_plain(v, shown, root, path + (i,), seen) for i, v in enumerate(node)]
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    # Dates, timestamps and other YAML types: keep their text so the schema reports them.
-    return str(node)
 
 
 def _friendly(err: Any, path: list[Any]) -> str:
@@ -225,7 +92,7 @@ def _schema_problems(data: Any, root: Any, shown: str) -> list[str]:
         if err.context:
             err = best_match(err.context)
         path = list(err.absolute_path)
-        line, col = _locate(root, path)
+        line, col = locate(root, path)
         message = _friendly(err, path)
         if err.validator == "additionalProperties" and isinstance(err.instance, dict):
             known = err.schema.get("properties", {})
@@ -233,14 +100,14 @@ def _schema_problems(data: Any, root: Any, shown: str) -> list[str]:
                 node = root
                 for k in path:
                     node = node[k]
-                pos = _position(node, key) or (line - 1, col - 1)
+                pos = position(node, key) or (line - 1, col - 1)
                 problems.append((pos[0] + 1, pos[1] + 1,
-                                 f"{shown}:{pos[0] + 1}:{pos[1] + 1}: {_json_path(path + [key])}: unknown key "
+                                 f"{shown}:{pos[0] + 1}:{pos[1] + 1}: {json_path(path + [key])}: unknown key "
                                  f"{key!r}; {_spelling_hint(key, known, err.instance)}"))
             continue
         elif err.validator == "const" and path == ["version"]:
             message = f"version must be 1, not {err.instance!r}"
-        problems.append((line, col, f"{shown}:{line}:{col}: {_json_path(path)}: {message}"))
+        problems.append((line, col, f"{shown}:{line}:{col}: {json_path(path)}: {message}"))
     return list(dict.fromkeys(p for _, _, p in sorted(problems)))
 
 
@@ -279,13 +146,13 @@ def _missing_sources(data: Any, root: Any, shown: str, base: Path,
             continue  # the schema has said what is wrong with it
         why = source_problem(base / written)
         if why is not None:
-            line, col = _locate(root, where)
-            problems.append(f"{shown}:{line}:{col}: {_json_path(where)}: source {written!r} {why} "
+            line, col = locate(root, where)
+            problems.append(f"{shown}:{line}:{col}: {json_path(where)}: source {written!r} {why} "
                             f"(looked for {display_path(base / written)}); paths in `sources:` are "
                             f"relative to {relative_to}")
     uses_default = "sources" not in data and any(isinstance(c, dict) and "sources" not in c for c in claims)
     if uses_default:
-        line, col = _position_of_root(root)
+        line, col = position_of_root(root)
         if not default_sources:
             problems.append(f"{shown}:{line}:{col}: $: no sources: add `sources:` to the file (paths relative "
                             "to its folder), or pass --sources")
@@ -314,7 +181,7 @@ def load_claims_file(path: Path, default_sources: tuple[Path, ...] = (), *, chec
         ClaimsFileError: with one ``FILE:LINE:COL: message`` line per problem.
     """
     shown = display_path(path)
-    return _claims_from_text(_read_text(path, shown), shown, path.parent, default_sources, check_sources,
+    return _claims_from_text(read_text(path, shown), shown, path.parent, default_sources, check_sources,
                              default_origin)
 
 
@@ -327,22 +194,22 @@ def parse_claims(data: bytes, shown: str, base: Path, default_sources: tuple[Pat
         shown: its name in messages and reports ("<stdin>").
         base: the folder its sources are relative to.
     """
-    return _claims_from_text(_decode(data, shown), shown, base, default_sources, check_sources, default_origin)
+    return _claims_from_text(decode(data, shown), shown, base, default_sources, check_sources, default_origin)
 
 
 def _claims_from_text(text: str, shown: str, base: Path, default_sources: tuple[Path, ...], check_sources: bool,
                       default_origin: str) -> list[Claim]:
-    root = _parse_yaml(text, shown)
+    root = parse_yaml(text, shown)
     if root is None:
         raise ClaimsFileError([f"{shown}:1:1: the file is empty; see `verifier schema` for the format"])
-    data = _to_plain(root, shown, root, (), set())
+    data = to_plain(root, shown, root, (), set())
     problems = _schema_problems(data, root, shown)
     if isinstance(data, dict) and isinstance(data.get("claims"), list):
         seen: dict[str, int] = {}
         for i, item in enumerate(data["claims"]):
             if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                 continue
-            line, col = _locate(root, ["claims", i, "id"])
+            line, col = locate(root, ["claims", i, "id"])
             if item["id"] in seen:
                 problems.append(
                     f"{shown}:{line}:{col}: $.claims[{i}].id: duplicate id {item['id']!r}, "
@@ -358,13 +225,13 @@ def _claims_from_text(text: str, shown: str, base: Path, default_sources: tuple[
     file_sources = tuple(base / s for s in data.get("sources", ())) or default_sources
     claims = []
     for i, item in enumerate(data["claims"]):
-        line, _ = _locate(root, ["claims", i])
+        line, _ = locate(root, ["claims", i])
         own = tuple(base / s for s in item.get("sources", ()))
         claims.append(
             Claim(
                 id=item["id"],
                 text=" ".join(item["text"].split()),
-                expect=item.get("expect", "supported"),
+                expect=item.get("expect", SUPPORTED),
                 sources=own or file_sources,
                 file=shown,
                 line=line,

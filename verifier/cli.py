@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import sys
 import traceback
@@ -14,10 +13,11 @@ import click
 from . import __version__
 from . import request as req
 from .components import Components
-from .errors import ClaimsFileError, UsageError, VerifierError
+from .errors import ClaimsFileError, VerifierError
 from .formats import LISTED
 from .report import REPORTERS
 from .thresholds import LOCAL_THRESHOLDS
+from .verdicts import CONTRADICTED, SUPPORTED, UNSUPPORTED
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 REPORT_BUG = ("This is a bug in verifier, not in your input. Please report it on the project's issue "
@@ -239,7 +239,7 @@ def calibrate(claims: Sequence[Path], output: Path | None, dry_run: bool, **opti
 @click.option("--pin", is_flag=True,
               help="With --claims-out: write the verdict of a sentence that is not supported as its `expect`, "
                    "so that `verifier check` passes as long as the verdicts stay the same.")
-@click.option("--fail-on", type=click.Choice(["unsupported", "contradicted"]), default="unsupported",
+@click.option("--fail-on", type=click.Choice([UNSUPPORTED, CONTRADICTED]), default=UNSUPPORTED,
               show_default=True, help="Exit 1 when a sentence is unsupported or contradicted, or only when contradicted.")
 @index_option
 def cite(draft: Path, fmt: str, output: Path | None, in_place: bool, claims_out: Path | None, pin: bool,
@@ -276,88 +276,18 @@ def cite(draft: Path, fmt: str, output: Path | None, in_place: bool, claims_out:
     else:
         sys.stdout.write(out)
 
-    flagged = [(s, res) for s, res in zip(r.sentences, run.results) if res.verdict != "supported"]
+    flagged = [(s, res) for s, res in zip(r.sentences, run.results) if res.verdict != SUPPORTED]
     if r.verbosity > 0:
         for s, res in flagged:
             click.echo(f"{r.draft}:{s.line}: {res.verdict}: {s.claim} ({res.reason})", err=True)
         click.echo(f"{len(run.results)} sentences: {len(run.results) - len(flagged)} cited, "
-                   f"{sum(res.verdict == 'contradicted' for _, res in flagged)} contradicted, "
-                   f"{sum(res.verdict == 'unsupported' for _, res in flagged)} unsupported", err=True)
-    failing = [res for _, res in flagged if r.fail_on == "unsupported" or res.verdict == "contradicted"]
+                   f"{sum(res.verdict == CONTRADICTED for _, res in flagged)} contradicted, "
+                   f"{sum(res.verdict == UNSUPPORTED for _, res in flagged)} unsupported", err=True)
+    failing = [res for _, res in flagged if r.fail_on == UNSUPPORTED or res.verdict == CONTRADICTED]
     return EXIT_FAILED if failing else EXIT_OK
 
 
-@cli.command()
-@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, readable=False))
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the text with its format, title, date, and where each page and section starts.")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Where parsed texts are cached (default: $VERIFIER_CACHE_DIR or ~/.cache/verifier).")
-@click.option("--no-cache", is_flag=True, help="Parse the file again, and write nothing to the cache.")
-def extract(source: Path, as_json: bool, cache_dir: Path | None, no_cache: bool) -> int:
-    """Print the text verifier reads from a SOURCE file, exactly.
-
-    Every quote's start and end index this text, and its line and column count in it: for a PDF,
-    page after page without headers, footers and page numbers; for a saved web page, the article's
-    headings and paragraphs without the page around it; for a Word file, its paragraphs and tables.
-
-    \b
-    Example:
-        verifier extract report.pdf | sed -n 10,20p
-        verifier extract page.html --json
-    """
-    from .models.embed import default_cache_dir
-    from .paths import display_path
-    from .sources import read_text
-
-    cache = None if no_cache else (cache_dir or default_cache_dir())
-    if not source.exists():
-        raise UsageError(f"{display_path(source)}: source not found: no such file")
-    got = read_text(source, cache)
-    out = click.get_text_stream("stdout", encoding="utf-8")
-    if as_json:
-        out.write(json.dumps({"source": display_path(source), **got.to_json()}, ensure_ascii=False, indent=2) + "\n")
-    else:
-        out.write(got.text)
-    out.flush()
-    return 0
-
-
-@cli.command()
-@click.argument("claims", nargs=-1, type=click.Path(path_type=Path, readable=False))
-def validate(claims: Sequence[Path]) -> int:
-    """Check claims files against the schema, and that their sources are there; loads no model.
-
-    CLAIMS are files or folders; - reads a claims file from standard input.
-
-    \b
-    Example:
-        verifier validate claims/
-    """
-    loaded, problems = req.load_claims_args(claims, req.config(), check_sources=True)
-    for shown, items in loaded:
-        click.echo(f"{shown}: ok ({len(items)} claims)")
-    if problems:
-        raise ClaimsFileError(problems)
-    return EXIT_OK
-
-
-@cli.command()
-@click.option("--report", is_flag=True, help="Print the JSON report's schema instead of the claims file's.")
-def schema(report: bool) -> int:
-    """Print the JSON Schema of claims files (draft-07), for editors and other tools.
-
-    \b
-    Example:
-        verifier schema > claims.schema.json
-    """
-    from .claims import load_schema
-
-    click.echo(json.dumps(load_schema("report" if report else "claims"), indent=2))
-    return EXIT_OK
-
-
-from .cli_index import index  # noqa: E402  (registers itself on `cli`)
+from . import cli_tools  # noqa: E402,F401  (its commands register themselves on `cli`)
 
 for _command in cli.commands.values():
     _command.params.append(_traceback_option())

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Callable, Sequence
 
+from .compare import Comparison, compare
 from .explain import contradiction_reason, unstated
-from .facts import Comparison, Facts, compare
+from .facts import Facts
 from .retrieve import Candidate
 from .sources import Document, Sentence, normalize
 from .thresholds import COMBINED_MOST, READ_BY_MODEL, Thresholds, default_thresholds

@@ -4,10 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from . import verdicts
+
 SUPPORTED, REFUTED, NEI = "SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"
 LABELS = (SUPPORTED, REFUTED, NEI)
 # verifier's verdicts in the benchmarks' label names
-LABEL_OF_VERDICT = {"supported": SUPPORTED, "contradicted": REFUTED, "unsupported": NEI}
+LABEL_OF_VERDICT = {verdicts.SUPPORTED: SUPPORTED, verdicts.CONTRADICTED: REFUTED, verdicts.UNSUPPORTED: NEI}
 
 
 def _f1(p: float, r: float) -> float:

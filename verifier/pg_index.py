@@ -22,9 +22,9 @@ import numpy as np
 
 from .errors import IndexServerError, SourceError
 from .formats.reader import content_key
+from .index import SpanDocuments, locate
 from .models.embed import Embedder
 from .paths import display_path
-from .index import SpanDocuments, locate
 from .sources import SEGMENTER_VERSION, Document, iter_spans, read_text
 
 FILES = "verifier_files"

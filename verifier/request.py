@@ -10,15 +10,28 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .claims import (COMMAND_LINE, DEFAULT_ORIGIN, DEFAULT_SOURCES, STDIN, Claim, load_claims_files,
-                     parse_claims, source_problem)
+from .claims import (
+    COMMAND_LINE,
+    DEFAULT_ORIGIN,
+    DEFAULT_SOURCES,
+    STDIN,
+    Claim,
+    load_claims_files,
+    parse_claims,
+    source_problem,
+)
 from .config import Config, check_index_url, load_config
 from .drafts import DraftSentence
 from .errors import ClaimsFileError, UsageError
 from .formats import LISTED
 from .paths import display_path, read_error
 from .settings import Settings
-from .thresholds import LOCAL_THRESHOLDS, Thresholds, default_thresholds, thresholds_from_json
+from .thresholds import (
+    LOCAL_THRESHOLDS,
+    Thresholds,
+    default_thresholds,
+    thresholds_from_json,
+)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .claims import Claim
+from .verdicts import VERDICTS
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Run:
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = {"claims": len(self.results), "supported": 0, "contradicted": 0, "unsupported": 0}
+        counts = {"claims": len(self.results), **dict.fromkeys(VERDICTS, 0)}
         for r in self.results:
             counts[r.verdict] += 1
         passed = sum(r.passed for r in self.results)

@@ -4,11 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .models.embed import default_cache_dir
-from .thresholds import EXACT_LIMIT, RERANK, SHORTLIST, Thresholds
-
 # Above this many sentences a short-list searches an HNSW graph, not every row (verifier/index.py).
 from .index import ANN_LIMIT  # noqa: E402  (kept beside the index it tunes)
+from .models.embed import default_cache_dir
+from .thresholds import EXACT_LIMIT, RERANK, SHORTLIST, Thresholds
 
 
 @dataclass(frozen=True)

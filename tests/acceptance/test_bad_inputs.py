@@ -130,7 +130,7 @@ CASES = [
     ("source-folder-nothing-readable", {"claims/c.yaml": "version: 1\nsources: [../docs]\n" + GOODCLAIM, "docs/a.pdf": b"%PDF"}, ["check", "claims/c.yaml"],
      "verifier: error: no source could be read (docs/a.pdf; see the warnings above): fix or replace those files, or name readable ones"),
     ("source-binary", {"claims/c.yaml": "version: 1\nsources: [../docs/a.txt]\n" + GOODCLAIM, "docs/a.txt": b"\x00\x01\x02"}, ["check", "claims/c.yaml"],
-     "verifier: error: docs/a.txt: this is a binary file, not a source; sources are text (.txt, .md), saved web pages (.html), PDFs and Word files (.docx)"),
+     "verifier: error: docs/a.txt: this is a binary file, not a source; sources are .txt, .md, .html, .pdf, .docx files"),
     ("source-latin-1", {"claims/c.yaml": "version: 1\nsources: [../docs/a.txt]\n" + GOODCLAIM, "docs/a.txt": "Caf\xe9 first emerged.\n".encode("latin-1")}, ["check", "claims/c.yaml"],
      "verifier: error: docs/a.txt:1: source is not valid UTF-8 (byte 3); re-save it as UTF-8"),
     ("source-symlink-loop", {"claims/c.yaml": "version: 1\nsources: [../docs/loop.txt]\n" + GOODCLAIM, "docs/loop.txt": "@symlink:loop.txt"}, ["check", "claims/c.yaml"],

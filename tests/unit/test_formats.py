@@ -213,16 +213,6 @@ def test_a_pdf_that_is_really_an_error_page_is_refused(tmp_path):
         read_text(path)
 
 
-def test_markdown_headings_are_sections(tmp_path):
-    path = tmp_path / "notes.md"
-    path.write_text("# Notes\n\nFirst part.\n\n```\n# not a heading\n```\n\n## Later\n\nSecond part.\n", encoding="utf-8")
-    doc = read_document(path)
-    second = next(s for s in doc.sentences if s.text == "Second part.")
-    assert doc.section_at(second.start) == "Later"
-    assert doc.extracted.title == "Notes"
-    assert [h for _, h in doc.extracted.sections] == ["Notes", "Later"]
-
-
 # ---------------------------------------------------------------- bounded work and the cache
 
 
@@ -274,23 +264,22 @@ def test_many_files_are_parsed_by_one_child_and_a_bad_one_does_not_stop_the_rest
     assert str(got[1]).startswith("bad.pdf: cannot read this PDF") or "bad.pdf" in str(got[1])
 
 
-def test_no_window_of_sentences_reaches_across_a_heading(tmp_path):
-    import numpy as np
+def test_the_format_registry_is_what_the_schema_the_hook_and_the_reports_name():
+    import json
+    import re
 
-    from verifier.retrieve import build_index, build_partial_index, headings
+    from verifier.formats import FORMATS, LISTED
 
-    path = write_docx(tmp_path / "a.docx", [("p", "The drills began in Lachin."), ("h2", "Training goals"),
-                                            ("p", "They aim at coordination. They last five days.")])
-    pdf = write_pdf(tmp_path / "a.pdf", [["The drills began in Lachin.", "", "Training goals", "",
-                                          "They aim at coordination. They last five days."]])
-    for doc in (read_document(path), read_document(pdf)):
-        heads = headings(doc)
-        assert [doc.sentences[i].text for i in heads] == ["Training goals"]
-        vecs = np.random.default_rng(0).random((len(doc.sentences), 8)).astype(np.float32)
-        for idx in (build_index(doc, vecs), build_partial_index(doc, list(range(len(doc.sentences))), vecs)):
-            windows = [(a, b) for a, b in idx.spans if a != b]
-            assert windows and all(not any(i in heads for i in range(a, b + 1)) for a, b in windows)
-    # Plain text keeps every window, as before.
-    txt = tmp_path / "a.txt"
-    txt.write_text("The drills began.\n\nTraining goals\n\nThey aim at coordination.\n", encoding="utf-8")
-    assert headings(read_document(txt)) == frozenset()
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for schema in (root / "schemas" / "claims.schema.json", root / "verifier" / "schemas" / "claims.schema.json"):
+        assert f"({LISTED})" in schema.read_text(encoding="utf-8")
+    report = json.loads((root / "verifier" / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    enum = json.dumps(report)
+    assert all(f'"{name}"' in enum for name in FORMATS)
+    hook = (root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    pattern = re.search(r"seeds/\.\*\\\.\(([^)]*)\)", hook).group(1)
+    for f in FORMATS.values():
+        for suffix in f.suffixes:
+            assert re.fullmatch(pattern, suffix[1:]), (suffix, pattern)

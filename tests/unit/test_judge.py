@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from verifier.facts import Comparison
+from verifier.compare import Comparison
 from verifier.judge import Assessed, Combined, combined_candidates, decide, to_read
 from verifier.thresholds import Thresholds, default_thresholds
 from verifier.verdicts import Reading

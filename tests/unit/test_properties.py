@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from verifier.claims import Claim, load_claims_file
 from verifier.errors import ClaimsFileError
-from verifier.facts import analyze, compare
+from verifier.compare import compare
+from verifier.facts import analyze
 from verifier.report import REPORTERS, write
 from verifier.result import ClaimResult, Evidence, Run
 

@@ -14,19 +14,32 @@ from pathlib import Path
 # Bumped whenever what any extractor produces changes, so cached texts and indexes are not reused.
 EXTRACT_VERSION = "1"
 
-# name -> file endings, in the order --help lists them.
-SUFFIXES: dict[str, tuple[str, ...]] = {
-    "text": (".txt", ".text"),
-    "markdown": (".md", ".markdown"),
-    "html": (".html", ".htm", ".xhtml"),
-    "pdf": (".pdf",),
-    "docx": (".docx",),
-}
+@dataclass(frozen=True)
+class Format:
+    """A source format: its file endings, how messages name it, and the library that parses it."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    listed: str                  # how --help and messages name it
+    library: str | None = None   # the distribution that parses it, in a child process; None: read as text
+    module: str | None = None    # the module under verifier/formats/ with its ``extract``
+
+
+# The one registry of source formats, in the order --help lists them. The claims schema's
+# description and the pre-commit hook's file pattern repeat it; a test keeps them in step.
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("text", (".txt", ".text"), ".txt"),
+    Format("markdown", (".md", ".markdown"), ".md"),
+    Format("html", (".html", ".htm", ".xhtml"), ".html", "trafilatura", "html"),
+    Format("pdf", (".pdf",), ".pdf", "pypdfium2", "pdf"),
+    Format("docx", (".docx",), ".docx", "python-docx", "docx"),
+)}
+SUFFIXES: dict[str, tuple[str, ...]] = {f.name: f.suffixes for f in FORMATS.values()}
 ALL_SUFFIXES = tuple(s for group in SUFFIXES.values() for s in group)
 # What a folder is searched for, as users read it in messages.
-LISTED = ".txt, .md, .html, .pdf, .docx"
+LISTED = ", ".join(f.listed for f in FORMATS.values())
 # Formats parsed in a child process: parsers of binary and markup formats are where hostile files bite.
-PARSED = ("html", "pdf", "docx")
+PARSED = tuple(f.name for f in FORMATS.values() if f.library)
 
 
 @dataclass(frozen=True)

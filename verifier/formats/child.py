@@ -6,9 +6,12 @@ crash in a C parser ends only this process.
 """
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from typing import Any
+
+from . import FORMATS
 
 # The source's name in messages is filled in by the parent: the cache keeps messages by content.
 NAME = "\x00"
@@ -31,15 +34,11 @@ def extract_one(fmt: str, path: str) -> dict[str, Any]:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
-        if fmt == "pdf":
-            from .pdf import extract
-        elif fmt == "html":
-            from .html import extract
-        elif fmt == "docx":
-            from .docx import extract
-        else:
+        found = FORMATS.get(fmt)
+        if found is None or found.module is None:
             return {"error": f"{NAME}: no reader for the format {fmt!r}"}
-        return {"ok": extract(data, NAME).to_json()}
+        module = importlib.import_module(f"{__package__}.{found.module}")
+        return {"ok": module.extract(data, NAME).to_json()}
     except SourceError as e:
         return {"error": str(e)}
     except ImportError as e:  # not the file's fault: the installation lacks a part

@@ -6,7 +6,7 @@ import zipfile
 from typing import Any
 
 from ..errors import SourceError
-from . import Extracted
+from . import LISTED, Extracted
 from .builder import TextBuilder
 
 # A Word file's parts, unpacked, are rarely over a few MB; these bound what a zip bomb can cost.
@@ -60,7 +60,7 @@ def _check_container(data: bytes, shown: str) -> None:
                           "(a zip bomb?); if you trust it, save it again from Word and check that")
     if "word/document.xml" not in z.namelist():
         raise SourceError(f"{shown}: this zip is not a Word document (it has no word/document.xml); "
-                          "sources must be .docx, .pdf, .html, .txt or .md")
+                          f"sources are {LISTED} files")
 
 
 def _is_heading(p: Any, styles: dict[str, str]) -> bool:

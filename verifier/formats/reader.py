@@ -17,7 +17,7 @@ from ..atomic import atomic_write_bytes
 from ..errors import SourceError, VerifierWarning
 from ..hashing import file_sha256
 from ..paths import display_path, read_error
-from . import EXTRACT_VERSION, PARSED, Extracted, format_of, plain
+from . import EXTRACT_VERSION, FORMATS, LISTED, PARSED, Extracted, format_of, plain
 from .child import NAME
 
 # Per file: past this a parse is stopped. The largest real PDFs measured parse at well under 1 s/MB.
@@ -25,7 +25,6 @@ TIMEOUT_S = 120.0
 # Address space of the parsing child: bounds what any one hostile file can take.
 MEMORY_LIMIT = 3 << 30
 CACHE_FOLDER = "extracted"
-_LIBRARIES = {"html": "trafilatura", "pdf": "pypdfium2", "docx": "python-docx"}
 
 
 @lru_cache(maxsize=None)
@@ -36,10 +35,10 @@ def reader_version(fmt: str) -> str:
     here = Path(__file__).parent
     code = hashlib.sha256(b"".join((here / n).read_bytes() for n in ("builder.py", f"{fmt}.py")))
     try:
-        lib = metadata.version(_LIBRARIES[fmt])
+        lib = metadata.version(FORMATS[fmt].library)
     except metadata.PackageNotFoundError:
         lib = "missing"
-    return f"{EXTRACT_VERSION}/{code.hexdigest()[:16]}/{_LIBRARIES[fmt]}=={lib}"
+    return f"{EXTRACT_VERSION}/{code.hexdigest()[:16]}/{FORMATS[fmt].library}=={lib}"
 
 
 def parsed_format(path: Path) -> str | None:
@@ -124,8 +123,7 @@ def _refuse_unreadable(fmt: str, shown: str, data: bytes) -> None:
     if fmt == "zip":
         raise SourceError(f"{shown}: this is a zip archive, not a source; unpack it and check the files inside")
     if fmt == "binary":
-        raise SourceError(f"{shown}: this is a binary file, not a source; sources are text (.txt, .md), "
-                          "saved web pages (.html), PDFs and Word files (.docx)")
+        raise SourceError(f"{shown}: this is a binary file, not a source; sources are {LISTED} files")
     if fmt.startswith("unknown-"):
         kind = fmt.split("-", 1)[1].upper()
         start = data[:24].decode("utf-8", "replace").strip()

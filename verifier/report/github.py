@@ -6,6 +6,7 @@ from typing import TextIO
 
 from ..claims import NOT_FILES
 from ..result import Run
+from ..verdicts import CONTRADICTED, SUPPORTED
 from .markdown import markdown_summary
 
 # GitHub shows at most this many annotations of each kind for a step.
@@ -23,7 +24,7 @@ def _escape_property(text: str) -> str:
 def write(run: Run, stream: TextIO, color: bool = False) -> None:
     failed = [r for r in run.results if not r.passed]
     for r in failed[:MAX_ANNOTATIONS]:
-        kind = "error" if r.verdict == "contradicted" or r.claim.expect != "supported" else "warning"
+        kind = "error" if r.verdict == CONTRADICTED or r.claim.expect != SUPPORTED else "warning"
         e = r.evidence[0] if r.evidence else None
         message = f"{r.claim.text}\nexpected {r.claim.expect}, got {r.verdict}: {r.reason}"
         if e:

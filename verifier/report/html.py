@@ -5,6 +5,7 @@ from typing import TextIO
 
 from .. import __version__
 from ..result import Evidence, Run
+from ..verdicts import VERDICTS
 
 
 def _context(e: Evidence, limit: int) -> tuple[str, str]:
@@ -36,7 +37,7 @@ def render(run: Run) -> str:
     return env.get_template("report.html.j2").render(
         s=run.summary, run_passed=run.passed, results=run.results, files=files, version=__version__,
         sources=run.sources,
-        verdicts=("supported", "contradicted", "unsupported"), context=lambda e: _context(e, CONTEXT_CHARS),
+        verdicts=VERDICTS, context=lambda e: _context(e, CONTEXT_CHARS),
     )
 
 

@@ -7,7 +7,6 @@ from typing import TextIO
 
 from ..result import Run
 
-
 # Characters XML 1.0 cannot carry at all; they are dropped rather than written as broken XML.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

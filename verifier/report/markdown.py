@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..result import ClaimResult, Run
+from ..verdicts import CONTRADICTED, SUPPORTED, UNSUPPORTED
 
-_ICON = {"supported": "✅", "contradicted": "❌", "unsupported": "⚠️"}
+_ICON = {SUPPORTED: "✅", CONTRADICTED: "❌", UNSUPPORTED: "⚠️"}
 
 
 def _cell(text: str) -> str:

@@ -9,11 +9,12 @@ from urllib.parse import quote
 from .. import __version__
 from ..claims import NOT_FILES
 from ..result import ClaimResult, Run
+from ..verdicts import CONTRADICTED, SUPPORTED, UNSUPPORTED
 
 RULES = {
-    "supported": "the claim is supported by a quote, but it was expected not to be",
-    "contradicted": "a source contradicts the claim",
-    "unsupported": "no quote in the sources supports the claim",
+    SUPPORTED: "the claim is supported by a quote, but it was expected not to be",
+    CONTRADICTED: "a source contradicts the claim",
+    UNSUPPORTED: "no quote in the sources supports the claim",
 }
 
 
@@ -45,7 +46,7 @@ def _result(r: ClaimResult, rule_index: dict[str, int]) -> dict[str, Any]:
         e = r.evidence[0]
         out["relatedLocations"] = [{
             "id": 0,
-            "message": {"text": "closest quote" if r.verdict == "unsupported" else "quote"},
+            "message": {"text": "closest quote" if r.verdict == UNSUPPORTED else "quote"},
             "physicalLocation": {
                 "artifactLocation": {"uri": artifact_uri(e.source)},
                 "region": {"startLine": e.line, "startColumn": e.column, "charOffset": e.start,

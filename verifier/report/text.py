@@ -7,8 +7,9 @@ import textwrap
 from typing import TextIO
 
 from ..result import Run
+from ..verdicts import CONTRADICTED, SUPPORTED, UNSUPPORTED
 
-_STYLE = {"supported": "green", "contradicted": "red", "unsupported": "yellow"}
+_STYLE = {SUPPORTED: "green", CONTRADICTED: "red", UNSUPPORTED: "yellow"}
 _MARK = {True: "PASS", False: "FAIL"}
 INDENT = 13  # the continuation lines, under "     claim:  ", "     quote:  ", "     reason: "
 FALLBACK_WIDTH = 100
@@ -54,7 +55,7 @@ def write(run: Run, stream: TextIO, color: bool = False) -> None:
         stream.write(f"{mark} {r.claim.file}:{r.claim.line} {r.claim.id}: {verdict}{expect} "
                      f"[{r.confidence:.2f}]\n")
         stream.write(_fill("claim: ", r.claim.text, columns) + "\n")
-        label = "quote: " if r.verdict != "unsupported" else "closest:"
+        label = "quote: " if r.verdict != UNSUPPORTED else "closest:"
         for e in r.evidence[: max(1, r.cited)]:
             quote = " ".join(e.quote.split())
             stream.write(_fill(label, f"\u201c{quote}\u201d", columns) + "\n")

@@ -1,6 +1,7 @@
-"""The `verifier index` commands: look after a shared source index in PostgreSQL."""
+"""The commands that run no model: extract a source's text, validate claims files, print the schema, look after the shared index."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ import click
 
 from . import request as req
 from .cli import EXIT_OK, cli, index_option
-from .errors import ClaimsFileError
+from .errors import ClaimsFileError, UsageError
 
 
 @cli.group()
@@ -61,10 +62,10 @@ def index_add(sources: Sequence[Path], model_path: Path | None, bulk: bool, cach
     """
     from tqdm import tqdm
 
+    from .documents import readable_files
     from .index import StaticEmbedder
     from .models.embed import default_cache_dir, default_model_path
     from .pg_index import add_files, mask
-    from .documents import readable_files
 
     url = req.required_index(index_url)
     req.check_option_sources(sources)
@@ -121,3 +122,71 @@ def index_prune(claims: Sequence[Path], sources: Sequence[Path], model_path: Pat
     return EXIT_OK
 
 
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False, readable=False))
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the text with its format, title, date, and where each page and section starts.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where parsed texts are cached (default: $VERIFIER_CACHE_DIR or ~/.cache/verifier).")
+@click.option("--no-cache", is_flag=True, help="Parse the file again, and write nothing to the cache.")
+def extract(source: Path, as_json: bool, cache_dir: Path | None, no_cache: bool) -> int:
+    """Print the text verifier reads from a SOURCE file, exactly.
+
+    Every quote's start and end index this text, and its line and column count in it: for a PDF,
+    page after page without headers, footers and page numbers; for a saved web page, the article's
+    headings and paragraphs without the page around it; for a Word file, its paragraphs and tables.
+
+    \b
+    Example:
+        verifier extract report.pdf | sed -n 10,20p
+        verifier extract page.html --json
+    """
+    from .models.embed import default_cache_dir
+    from .paths import display_path
+    from .sources import read_text
+
+    cache = None if no_cache else (cache_dir or default_cache_dir())
+    if not source.exists():
+        raise UsageError(f"{display_path(source)}: source not found: no such file")
+    got = read_text(source, cache)
+    out = click.get_text_stream("stdout", encoding="utf-8")
+    if as_json:
+        out.write(json.dumps({"source": display_path(source), **got.to_json()}, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(got.text)
+    out.flush()
+    return 0
+
+
+@cli.command()
+@click.argument("claims", nargs=-1, type=click.Path(path_type=Path, readable=False))
+def validate(claims: Sequence[Path]) -> int:
+    """Check claims files against the schema, and that their sources are there; loads no model.
+
+    CLAIMS are files or folders; - reads a claims file from standard input.
+
+    \b
+    Example:
+        verifier validate claims/
+    """
+    loaded, problems = req.load_claims_args(claims, req.config(), check_sources=True)
+    for shown, items in loaded:
+        click.echo(f"{shown}: ok ({len(items)} claims)")
+    if problems:
+        raise ClaimsFileError(problems)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--report", is_flag=True, help="Print the JSON report's schema instead of the claims file's.")
+def schema(report: bool) -> int:
+    """Print the JSON Schema of claims files (draft-07), for editors and other tools.
+
+    \b
+    Example:
+        verifier schema > claims.schema.json
+    """
+    from .claims import load_schema
+
+    click.echo(json.dumps(load_schema("report" if report else "claims"), indent=2))
+    return EXIT_OK

@@ -1,0 +1,73 @@
+"""A claim's facts against a quote's: conflicts, missing facts, coverage, names in lists and roles."""
+from __future__ import annotations
+
+from verifier.compare import compare, same_name
+from verifier.facts import analyze
+
+
+def cmp(claim: str, quote: str):
+    return compare(analyze(claim), analyze(quote))
+
+
+def test_dates_are_parsed_and_compared():
+    f = analyze("On June 15, 2021, they met; the report is dated 2021-09-07.")
+    assert {(d.year, d.month, d.day) for d in f.dates} == {(2021, 6, 15), (2021, 9, 7)}
+    c = cmp("The memorandum was signed on June 16.", "On June 15, the two countries signed a memorandum.")
+    assert c.conflicts == ["the source says June 15; the claim says June 16"]
+    assert cmp("It was signed in June.", "On June 15 it was signed.").conflicts == []
+
+
+def test_numbers_with_units_conflict_and_years_conflict():
+    c = cmp("It was a 45-day war.", "It was the 44-day war.")
+    assert c.conflicts == ["the source says 44-day; the claim says 45-day"]
+    c = cmp("Cooperation began in 1995.", "Cooperation first emerged in 1992.")
+    assert c.conflicts == ["the source says 1992; the claim says 1995"]
+
+
+def test_missing_number_is_missing_not_conflict():
+    c = cmp("About 3,000 servicemen take part.", "An equal number of servicemen take part.")
+    assert c.conflicts == [] and c.missing == ["the number 3,000 servicemen"]
+
+
+def test_number_words_match_digits():
+    assert cmp("The two countries agreed.", "The 2 countries agreed.").missing == []
+
+
+def test_negation_flip_is_a_conflict():
+    c = cmp("This is not the first time drills are held.", "Drills are held for the first time.")
+    assert c.polarity_flipped and c.conflicts
+    assert not cmp("Drills are held for the first time.", "The drills are held for the first time.").conflicts
+
+
+def test_ordinals_conflict():
+    c = cmp("It was the second official visit.", "It was the first official visit.")
+    assert c.conflicts == ["the source says first; the claim says second"]
+
+
+def test_direction_words_conflict():
+    c = cmp("The drug increases blood pressure.", "The drug decreases blood pressure.")
+    assert any("decreases" in x for x in c.conflicts)
+
+
+def test_names_match_across_demonyms_and_conflict_in_lists():
+    assert same_name("turkey", "turkish") and same_name("armenia", "armenian")
+    assert not same_name("austria", "australia")
+    c = cmp("The agreement was signed by Azerbaijan, Turkey and Armenia.",
+            "The agreement was signed by Azerbaijan, Russia and Armenia.")
+    assert c.conflicts == ["the source names Russia, not Turkey"]
+
+
+def test_place_in_the_same_role_conflicts():
+    c = cmp("The drills kicked off in Shusha.", "The drills have kicked off in Lachin region.")
+    assert c.conflicts == ["the source names Lachin, not Shusha"]
+
+
+def test_coverage_counts_missing_content_words():
+    c = cmp("Armenia protested against the joint drills.", "Armenia watched the joint drills.")
+    assert c.missing_words == ["protested"]
+    assert 0 < c.coverage < 1
+
+
+def test_negative_adjectives_and_speed_words_conflict():
+    assert cmp("CBT is an ineffective treatment for insomnia.", "CBT is an effective treatment for insomnia.").conflicts
+    assert cmp("Loss of cells slows the transition.", "Loss of cells accelerates the transition.").conflicts

@@ -1,0 +1,174 @@
+"""Compare a claim's facts with a quote's: which numbers, dates, names and words conflict, are missing, or match."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .facts import Entity, Facts, stem
+
+
+@dataclass
+class Comparison:
+    """How a claim's facts fare against a candidate quote's."""
+
+    conflicts: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    missing_words: list[str] = field(default_factory=list)
+    coverage: float = 1.0
+    facts_matched: int = 0
+    polarity_flipped: bool = False
+    conflict_kinds: list[str] = field(default_factory=list)  # parallel to ``conflicts``: date, number, name, ...
+    named_elsewhere: list[str] = field(default_factory=list)  # claim names the quote lacks but its document states
+
+    def conflict(self, kind: str, message: str) -> None:
+        self.conflicts.append(message)
+        self.conflict_kinds.append(kind)
+
+
+def _has_phrase(norm_words: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", norm_words) is not None
+
+
+_DEMONYM_ENDINGS = {"", "n", "an", "ian", "ish", "i", "ese", "ic", "y", "ey", "ia", "a", "e", "s", "'s"}
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two forms of one name: equal, or a place and its people (Turkey ~ Turkish, Armenia ~ Armenian)."""
+    if a == b:
+        return True
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n >= 4 and a[n:] in _DEMONYM_ENDINGS and b[n:] in _DEMONYM_ENDINGS
+
+
+def _entity_found(ent: Entity, ev: Facts) -> bool:
+    if _has_phrase(ev.text, ent.norm):
+        return True
+    return all(p in ev.vocab or any(same_name(p, v) for v in ev.vocab) for p in ent.norm.split())
+
+
+def _list_conflicts(claim: Facts, ev: Facts) -> list[str]:
+    """A name swapped inside a list: the claim's list and the quote's share all but one name."""
+    out = []
+    for crun in claim.lists:
+        for erun in ev.lists:
+            if len(crun) != len(erun):
+                continue
+            only_claim = [c for c in crun if not any(same_name(c.norm, e.norm) for e in erun)]
+            only_ev = [e for e in erun if not any(same_name(c.norm, e.norm) for c in crun)]
+            if only_claim and only_ev and len(only_claim) < len(crun):
+                out.append(f"the source names {', '.join(e.text for e in only_ev)}, "
+                           f"not {', '.join(c.text for c in only_claim)}")
+    return out
+
+
+def _same_unit(a: str, b: str) -> bool:
+    """Units agree when either is unstated or both name the same thing ("days" ~ "day")."""
+    return not a or not b or a == b or stem(a) == stem(b)
+
+
+def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None = None) -> Comparison:
+    """Check every fact of the claim against a candidate quote.
+
+    Args:
+        claim: facts of the claim.
+        ev: facts of the candidate quote (one sentence or a window of them).
+        similar_words: for claim words, the quote's words a word model judged to mean the same.
+    """
+    out = Comparison()
+
+    # Dates: each date of the claim must be stated by the quote.
+    for d in claim.dates:
+        if any(d.covered_by(e) for e in ev.dates):
+            out.facts_matched += 1
+        elif any(not d.compatible(e) for e in ev.dates):
+            other = next(e for e in ev.dates if not d.compatible(e))
+            out.conflict("date", f"the source says {other.text}; the claim says {d.text}")
+        else:
+            out.missing.append(f"the date {d.text}")
+
+    # Numbers, with the thing they count when there is one.
+    ev_years = {float(e.year) for e in ev.dates if e.year}
+    for q in claim.quantities:
+        if any(abs(q.value - e.value) < 1e-9 and _same_unit(q.unit, e.unit) for e in ev.quantities) \
+                or (not q.unit and q.value in ev_years):
+            out.facts_matched += 1
+            continue
+        same_unit = [e for e in ev.quantities if q.unit and e.unit == q.unit]
+        if same_unit:
+            out.conflict("number", f"the source says {same_unit[0].text}; the claim says {q.text}")
+        else:
+            out.missing.append(f"the number {q.text}")
+
+    # Ordinals: "first" against "second".
+    ev_ords = {v for v, _ in ev.ordinals}
+    for v, word in claim.ordinals:
+        if v in ev_ords:
+            out.facts_matched += 1
+        elif ev.ordinals:
+            other = next(w for ov, w in ev.ordinals if ov != v)
+            out.conflict("ordinal", f"the source says {other.lower()}; the claim says {word.lower()}")
+        else:
+            out.missing.append(f"'{word.lower()}'")
+
+    # Names and places: each must be in the quote; a different name in the same role conflicts.
+    claim_norms = {e.norm for e in claim.entities}
+    for ent in claim.entities:
+        if _entity_found(ent, ev):
+            out.facts_matched += 1
+            continue
+        rivals = [e for e in ev.entities if e.norm not in claim_norms and not _entity_found(e, claim)
+                  and e.before == ent.before and e.before in _SLOT_WORDS]
+        if rivals:
+            out.conflict("name", f"the source names {rivals[0].text}, not {ent.text}")
+        else:
+            out.missing.append(ent.text)
+    for message in _list_conflicts(claim, ev):
+        out.conflict("name", message)
+
+    # Polarity: an odd number of negations on one side only.
+    if len(claim.negations) % 2 != len(ev.negations) % 2:
+        out.polarity_flipped = True
+        if claim.negations:
+            out.conflict("polarity", f"the claim says '{claim.negations[0]}' where the source affirms it")
+        else:
+            out.conflict("polarity", f"the source says '{ev.negations[0]}' where the claim affirms it")
+
+    # Direction words: "increase" against "decrease".
+    ev_dirs = {(p, s) for p, s, _ in ev.directions}
+    for p, s, word in claim.directions:
+        if (p, s) in ev_dirs:
+            continue
+        if (p, 1 - s) in ev_dirs:
+            other = next(w for pp, ss, w in ev.directions if pp == p and ss == 1 - s)
+            out.conflict("direction", f"the source says '{other}'; the claim says '{word}'")
+
+    # Content words: each must be in the quote, as the same word, a form of it, or a synonym.
+    # Names count too, so a claim that is mostly names is judged on them.
+    total = 0.0
+    matched = 0.0
+    for ent in claim.entities:
+        total += 1.0
+        matched += 1.0 if _entity_found(ent, ev) else 0.0
+    fact_words = {w for e in claim.entities for w in e.norm.split()}
+    fact_words |= {q.unit for q in claim.quantities if q.unit}  # "44 days": checked with the number
+    for w in claim.words:
+        low = w.text.lower()
+        if low in fact_words or w.lemma in fact_words:
+            continue
+        weight = 0.5 if w.pos == "ADV" else 1.0
+        total += weight
+        if (low in ev.vocab or w.lemma in ev.vocab or stem(low) in ev.vocab or stem(w.lemma) in ev.vocab
+                or (similar_words and similar_words.get(low))):
+            matched += weight
+        else:
+            out.missing_words.append(w.text)
+            if w.pos == "PROPN":
+                out.missing.append(w.text)  # a name the tagger saw but NER did not: still a name
+    out.coverage = matched / total if total else 1.0
+    return out
+
+
+# Words before a name that mark the same role in two sentences ("in Shusha" / "in Lachin").
+_SLOT_WORDS = {"in", "at", "from", "by", "with", "to", "near", "president", "minister", "of", "between", "and"}
