@@ -10,6 +10,6 @@ mkdir -p "$RUN/mpnet"
 "$PY" training/get_base.py --out "$RUN/base/all-mpnet-base-v2" --wheels "$RUN/base/wheels"
 [ -f "$RUN/pairs.jsonl" ] || "$PY" training/pairs.py --out "$RUN/pairs.jsonl" > "$RUN/pairs.counts"
 nice -n 10 "$PY" training/train_nli.py --pairs "$RUN/pairs.jsonl" --run "$RUN/mpnet" \
-    --base "$RUN/base/all-mpnet-base-v2" --max-train 26000 --kinds-share 0.25 --freeze-embeddings --freeze-layers 4 --validate 1500 \
+    --base "$RUN/base/all-mpnet-base-v2" --max-train 16000 --kinds-share 0.25 --freeze-embeddings --freeze-layers 4 --validate 1500 \
     --batch-size 16 --lr 3e-5 --max-length 128 --epochs 1 --checkpoint-every 100 --log-every 10 \
     >> "$RUN/mpnet.log" 2>&1
