@@ -15,7 +15,7 @@ from .pipeline import ClaimCase, judged, thresholds_for
 from .progress import Progress
 from .settings import Settings
 from .thresholds import Thresholds
-from .verdicts import SUPPORTED
+from .verdicts import SUPPORTED, VerdictName
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Calibration:
     passed_after: int
 
 
-def verdicts(cases: Sequence[ClaimCase], th: Thresholds) -> list[str]:
+def verdicts(cases: Sequence[ClaimCase], th: Thresholds) -> list[VerdictName]:
     """Each claim's verdict under ``th``, from its quotes as already read: no model runs again."""
     return [decide(c.claim.text, c.assessed, c.readings, th).verdict for c in cases]
 
@@ -54,7 +54,7 @@ def grids(contradiction: bool = True) -> list[list[dict[str, float]]]:
 
 def search(
     cases: Sequence[ClaimCase],
-    objective: Callable[[list[str]], tuple[float, ...]],
+    objective: Callable[[list[VerdictName]], tuple[float, ...]],
     start: Thresholds,
     contradiction: bool = True,
 ) -> Thresholds:
@@ -93,7 +93,7 @@ def calibrate(claims: Sequence[Claim], settings: Settings | None = None, compone
     cases = judged(claims, settings, components, progress).cases
     expect = [c.expect for c in claims]
 
-    def objective(got: list[str]) -> tuple[float, ...]:
+    def objective(got: list[VerdictName]) -> tuple[float, ...]:
         passed = sum(g == e for g, e in zip(got, expect))
         false_passes = sum(g == SUPPORTED != e for g, e in zip(got, expect))
         return passed, -false_passes

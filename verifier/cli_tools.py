@@ -149,12 +149,15 @@ def extract(source: Path, as_json: bool, cache_dir: Path | None, no_cache: bool)
     if not source.exists():
         raise UsageError(f"{display_path(source)}: source not found: no such file")
     got = read_text(source, cache)
-    out = click.get_text_stream("stdout", encoding="utf-8")
-    if as_json:
-        out.write(json.dumps({"source": display_path(source), **got.to_json()}, ensure_ascii=False, indent=2) + "\n")
+    text = (json.dumps({"source": display_path(source), **got.to_json()}, ensure_ascii=False, indent=2) + "\n"
+            if as_json else got.text)
+    # UTF-8 whatever the terminal's encoding: the text is what offsets index, byte for byte.
+    sys.stdout.flush()
+    if hasattr(sys.stdout, "buffer"):
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
     else:
-        out.write(got.text)
-    out.flush()
+        sys.stdout.write(text)
     return 0
 
 

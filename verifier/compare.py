@@ -107,8 +107,8 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
         if v in ev_ords:
             out.facts_matched += 1
         elif ev.ordinals:
-            other = next(w for ov, w in ev.ordinals if ov != v)
-            out.conflict("ordinal", f"the source says {other.lower()}; the claim says {word.lower()}")
+            said = next(w for ov, w in ev.ordinals if ov != v)
+            out.conflict("ordinal", f"the source says {said.lower()}; the claim says {word.lower()}")
         else:
             out.missing.append(f"'{word.lower()}'")
 
@@ -141,8 +141,8 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
         if (p, s) in ev_dirs:
             continue
         if (p, 1 - s) in ev_dirs:
-            other = next(w for pp, ss, w in ev.directions if pp == p and ss == 1 - s)
-            out.conflict("direction", f"the source says '{other}'; the claim says '{word}'")
+            said = next(w for pp, ss, w in ev.directions if pp == p and ss == 1 - s)
+            out.conflict("direction", f"the source says '{said}'; the claim says '{word}'")
 
     # Content words: each must be in the quote, as the same word, a form of it, or a synonym.
     # Names count too, so a claim that is mostly names is judged on them.

@@ -27,8 +27,15 @@ EMBED_CHUNK = 1024
 class Corpus(Protocol):
     """An index of many files' sentences that a short-list is searched in."""
 
-    shown: Sequence[str]
-    offsets: np.ndarray  # the first sentence id of each file, and the total at the end
+    @property
+    def shown(self) -> Sequence[str]:
+        """Each file as reports name it."""
+        ...
+
+    @property
+    def offsets(self) -> np.ndarray:
+        """The first sentence id of each file, and the total at the end."""
+        ...
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` nearest sentence ids of each query and their scores (-1 where there are fewer)."""

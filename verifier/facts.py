@@ -257,10 +257,12 @@ def _analyze_many(texts: tuple[str, ...]) -> list[Facts]:
     return [_CACHE[t] for t in texts]
 
 
+_SPACY_CHARS = str.maketrans("\u2019\u2018\u201c\u201d\u2013\u2014", "''\"\"--")
+
+
 def _spacy_text(text: str) -> str:
     # Curly quotes and dashes confuse the small model's tokenizer; lengths stay the same.
-    return text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                                         "\u2013": "-", "\u2014": "-"}))
+    return text.translate(_SPACY_CHARS)
 
 
 def _facts_from_doc(text: str, doc: Any) -> Facts:

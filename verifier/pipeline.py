@@ -22,7 +22,7 @@ from .documents import check_readable, load_documents, source_infos
 from .errors import SourceError
 from .facts import Facts
 from .facts_cache import FactsCache
-from .judge import Assessed, assess, decide, to_read
+from .judge import Assessed, Quote, assess, decide, to_read
 from .progress import Progress
 from .result import Run, SourceInfo
 from .retrieve import Candidate
@@ -91,11 +91,10 @@ def _prepare(claims: Sequence[Claim], built: Built, conn: Any) -> Prepared:
         if docs is not None:
             case.candidates = exact_candidates(case.claim.text, vec, docs, indexes)
     for sources in (src for src, docs in docs_for.items() if docs is None):
-        mine = [case for case in cases if case.claim.sources == sources]
-        found = shortlisted([case.claim.text for case in mine], np.stack([case.vector for case in mine]),
-                            sources, built, skipped, conn)
-        for case, cands in zip(mine, found):
-            case.candidates = cands
+        mine = [n for n, case in enumerate(cases) if case.claim.sources == sources]
+        found = shortlisted([cases[n].claim.text for n in mine], vectors[mine], sources, built, skipped, conn)
+        for n, cands in zip(mine, found):
+            cases[n].candidates = cands
 
     # Facts only for the sentences that are candidates: the tagger is as slow as the embedder.
     doc_of = {cand.doc.path: cand.doc for case in cases for cand in case.candidates}
@@ -108,7 +107,7 @@ def _prepare(claims: Sequence[Claim], built: Built, conn: Any) -> Prepared:
     for case in cases:
         assert case.facts is not None
         quotes = to_read(case.candidates)
-        extra = [c for c in case.candidates if c not in quotes]
+        extra: list[Quote] = [c for c in case.candidates if c not in quotes]
         case.assessed = assess(case.facts, quotes + extra, sentence_facts, similar)
         case.readings = [None] * len(case.assessed)
     # Large source sets are listed by the files their quotes come from: they may hold thousands.

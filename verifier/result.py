@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .claims import Claim
-from .verdicts import VERDICTS
+from .verdicts import VERDICTS, VerdictName
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class SourceInfo:
 @dataclass(frozen=True)
 class ClaimResult:
     claim: Claim
-    verdict: str
+    verdict: VerdictName
     confidence: float
     reason: str
     evidence: tuple[Evidence, ...]
@@ -75,7 +75,7 @@ class Run:
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = {"claims": len(self.results), **dict.fromkeys(VERDICTS, 0)}
+        counts: dict[str, int] = {"claims": len(self.results), **dict.fromkeys(VERDICTS, 0)}
         for r in self.results:
             counts[r.verdict] += 1
         passed = sum(r.passed for r in self.results)

@@ -97,7 +97,7 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
-class _Pieces(dict):  # type: ignore[type-arg]
+class _Pieces(dict):
     """What each character becomes in a normalised text, worked out once per character.
 
     A ``str.translate`` table: exactly the per-character steps of :func:`normalize_with_map`.

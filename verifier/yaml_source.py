@@ -75,8 +75,8 @@ def position(node: Any, key: Any) -> tuple[int, int] | None:
         return None
     try:
         if isinstance(key, int):
-            return tuple(lc.item(key))  # type: ignore[return-value]
-        return tuple(lc.key(key))  # type: ignore[return-value]
+            return tuple(lc.item(key))
+        return tuple(lc.key(key))
     except (KeyError, IndexError, TypeError, AttributeError):
         return None
 

@@ -29,8 +29,9 @@ def extract(data: bytes, shown: str) -> Extracted:
     except (ValueError, TypeError) as e:  # what lxml raises on markup it cannot parse at all
         raise SourceError(f"{shown}: cannot parse this page as HTML ({e}); save it again from a browser") from e
     b = TextBuilder("html")
-    if doc is not None and doc.body is not None:
-        _walk(doc.body, b)
+    body = getattr(doc, "body", None)  # bare_extraction gives a Document (a dict only when asked for one)
+    if body is not None:
+        _walk(body, b)
     if not b.parts:  # the builder keeps no empty block
         raise SourceError(f"{shown}: found no article text in this page; it may be drawn by JavaScript: save it "
                           "again after it has loaded, or save its reader view, and check that")

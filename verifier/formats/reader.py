@@ -35,7 +35,7 @@ def reader_version(fmt: str) -> str:
     here = Path(__file__).parent
     code = hashlib.sha256(b"".join((here / n).read_bytes() for n in ("builder.py", f"{fmt}.py")))
     try:
-        lib = metadata.version(FORMATS[fmt].library)
+        lib = metadata.version(FORMATS[fmt].library or "")
     except metadata.PackageNotFoundError:
         lib = "missing"
     return f"{EXTRACT_VERSION}/{code.hexdigest()[:16]}/{FORMATS[fmt].library}=={lib}"

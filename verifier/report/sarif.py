@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from pathlib import PurePosixPath
-from typing import Any, TextIO
+from typing import Any, Mapping, TextIO
 from urllib.parse import quote
 
 from .. import __version__
@@ -29,7 +29,7 @@ def artifact_uri(path: str) -> str:
     return quote(path, safe="/~!$&'()*+,;=@")
 
 
-def _result(r: ClaimResult, rule_index: dict[str, int]) -> dict[str, Any]:
+def _result(r: ClaimResult, rule_index: Mapping[str, int]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "ruleId": f"claim-{r.verdict}",
         "ruleIndex": rule_index[r.verdict],
@@ -64,7 +64,7 @@ def _result(r: ClaimResult, rule_index: dict[str, int]) -> dict[str, Any]:
 def sarif_log(run: Run) -> dict[str, Any]:
     rules = [{"id": f"claim-{v}", "name": f"Claim{v.capitalize()}", "shortDescription": {"text": text},
               "defaultConfiguration": {"level": "error"}} for v, text in RULES.items()]
-    index = {v: i for i, v in enumerate(RULES)}
+    index: dict[str, int] = {v: i for i, v in enumerate(RULES)}
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
