@@ -5,7 +5,6 @@ import pytest
 
 from verifier.errors import VerifierWarning
 
-from verifier.atomic import atomic_write_bytes
 from verifier.models.embed import CachedEmbedder, model_fingerprint
 
 
@@ -43,30 +42,8 @@ def test_no_cache_dir_means_no_files(fake_embedder, tmp_path):
     assert not any(tmp_path.iterdir())
 
 
-def test_atomic_write_leaves_no_temp_files(tmp_path):
-    target = tmp_path / "sub" / "f.bin"
-    atomic_write_bytes(target, b"one")
-    atomic_write_bytes(target, b"two")
-    assert target.read_bytes() == b"two"
-    assert [p.name for p in target.parent.iterdir()] == ["f.bin"]
-
-
 def test_fingerprint_changes_with_content(tmp_path):
     (tmp_path / "config.json").write_text("{}")
     a = model_fingerprint(tmp_path)
     (tmp_path / "config.json").write_text('{"x": 1}')
     assert model_fingerprint(tmp_path) != a
-
-
-def test_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path):
-    import os
-    import stat
-
-    target = tmp_path / "draft.md"
-    target.write_text("x")
-    os.chmod(target, 0o640)
-    atomic_write_bytes(target, b"y")
-    assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    fresh = tmp_path / "new.txt"
-    atomic_write_bytes(fresh, b"z")
-    assert stat.S_IMODE(fresh.stat().st_mode) & 0o044  # readable by others, as an ordinary new file is

@@ -97,14 +97,3 @@ def test_a_warm_run_never_calls_the_model(settings, components):
     first = verify(claims, settings, components)
     calls = counting.calls
     assert verify(claims, settings, components) == first and counting.calls == calls
-
-
-def test_every_onnx_session_switches_telemetry_off_first(monkeypatch):
-    import onnxruntime
-
-    from verifier.models.onnx_session import new_session
-
-    calls = []
-    monkeypatch.setattr(onnxruntime, "disable_telemetry_events", lambda: calls.append("off"))
-    new_session(str(shipped_folder() / "model.onnx"))
-    assert calls == ["off"]

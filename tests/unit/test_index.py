@@ -12,7 +12,6 @@ from verifier.errors import VerifierWarning
 from verifier.index import ANNIndex, CorpusIndex, ExactIndex
 from verifier.pipeline import verify
 from verifier.report.json_report import report_dict
-from verifier.retrieve import build_index, build_partial_index
 from verifier.sources import read_document
 
 from ..conftest import ROOT, SEED, FakeEmbedder
@@ -133,15 +132,6 @@ def test_a_damaged_file_entry_is_embedded_again_with_a_warning(tmp_path):
     files[0].write_text(files[0].read_text() + "More.\n")  # a new corpus key, so entries are read
     with pytest.warns(VerifierWarning, match="damaged"):
         CorpusIndex.build(files, emb, tmp_path / "cache", ann_limit=10**9)
-
-
-def test_partial_index_over_every_sentence_is_the_full_index():
-    doc = read_document(SEED)
-    vecs = FakeEmbedder().embed([s.text for s in doc.sentences])
-    full = build_index(doc, vecs)
-    part = build_partial_index(doc, list(range(len(doc.sentences))), vecs)
-    assert part.spans == full.spans and part.norm_texts == full.norm_texts
-    assert np.array_equal(part.vectors, full.vectors)
 
 
 def same_first_pass(components):

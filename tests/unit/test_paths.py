@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from verifier.paths import display_path
-from verifier.report.sarif import artifact_uri
 
 
 @pytest.fixture(autouse=True)
@@ -65,15 +64,3 @@ def test_a_deleted_working_folder_gives_the_normalised_path(tmp_path, monkeypatc
     monkeypatch.chdir(gone)
     os.rmdir(gone)
     assert display_path(Path("/srv/a/../b.txt")) == "/srv/b.txt"
-
-
-@pytest.mark.parametrize("shown,uri", [
-    ("seeds/x.txt", "seeds/x.txt"),
-    ("../seeds/x.txt", "../seeds/x.txt"),
-    ("claims/a, b.yaml", "claims/a,%20b.yaml"),
-    ("c:notes.txt", "c%3Anotes.txt"),
-    ("/srv/my docs/x.txt", "file:///srv/my%20docs/x.txt"),
-    ("~/notes/x.txt", "~/notes/x.txt"),
-])
-def test_sarif_uris_are_uri_references(shown, uri):
-    assert artifact_uri(shown) == uri

@@ -12,7 +12,6 @@ from dataclasses import replace
 from verifier.pipeline import verify
 from verifier.report import REPORTERS, write
 from verifier.report.json_report import report_dict
-from verifier.result import Run
 
 from ..conftest import SEED, Said
 
@@ -86,17 +85,6 @@ def test_every_reporter_writes(settings, components, capsys):
     assert "Military cooperation" in out and '"version": 1' in out
 
 
-def test_text_report_has_no_colour_unless_asked(settings, components):
-    import io
-
-    run = verify([claim("a", "Military cooperation between Azerbaijan and Turkey first emerged in 1992.")], settings, components)
-    plain, coloured = io.StringIO(), io.StringIO()
-    write("text", run, plain, False)
-    write("text", run, coloured, True)
-    assert "\x1b[" not in plain.getvalue() and "\x1b[" in coloured.getvalue()
-    assert "1 claims: 1 supported" in plain.getvalue()
-
-
 class StubNLI:
     model_id = "stub"
 
@@ -143,24 +131,6 @@ def test_offsets_and_lines_survive_unusual_characters_and_crlf(settings, compone
     e = r.evidence[0]
     assert r.verdict == "supported", r.reason
     assert text[e.start:e.end] == e.quote and e.line == 5 and e.column == 1
-
-
-def test_runners_up_are_listed_best_first_after_the_cited_quotes():
-    from verifier.citation import claim_result
-    from verifier.judge import Verdict
-    from verifier.retrieve import Candidate
-    from verifier.sources import Document, segment
-
-    text = "First one here. Second one here. Third one here. Fourth one here. Fifth one here."
-    doc = Document(path="seeds/a.txt", text=text, sentences=segment(text, "seeds/a.txt"))
-    # Two cited quotes (kept in the judge's order, the weaker first), then runners-up out of order.
-    cands = [Candidate(doc, i, i, cos, 0.5) for i, cos in enumerate((0.5, 0.9, 0.60, 0.61, 0.8))]
-    r = claim_result(claim("a", "One here."), Verdict("supported", 0.9, "why", tuple(cands), cited=2))
-    assert [e.quote for e in r.evidence[:2]] == ["First one here.", "Second one here."]
-    runners_up = [e.score for e in r.evidence[2:]]
-    assert runners_up == sorted(runners_up, reverse=True) and len(runners_up) == 3
-    assert [e.quote for e in r.evidence[2:]] == ["Fifth one here.", "Fourth one here.", "Third one here."]
-    assert report_dict(Run((r,)))["results"][0]["evidence"][2]["quote"] == "Fifth one here."
 
 
 def test_each_slow_stage_says_so_and_reading_counts_only_what_the_model_reads(settings, components):

@@ -1,0 +1,71 @@
+"""Reasons in words: where a claim and a quote differ, and what a claim says that a quote does not."""
+from __future__ import annotations
+
+import pytest
+
+from verifier.explain import contradiction_reason, differences, unstated
+
+
+def test_a_replaced_word_is_named_with_the_sources_word_first():
+    assert differences("The drills ended in Lachin.", "The drills began in Lachin.") == [("began", "ended")]
+
+
+def test_words_are_aligned_ignoring_case_and_shown_as_written():
+    assert differences("the DRILLS began in shusha", "The drills began in Lachin") == [("Lachin", "shusha")]
+
+
+def test_filler_only_changes_and_long_stretches_are_not_differences():
+    assert differences("The drills began at Lachin.", "The drills began in Lachin.") == []
+    long_claim = "Drills " + "one two three four five six seven" + " ended."
+    long_quote = "Drills " + "alpha beta gamma delta epsilon zeta eta" + " ended."
+    assert differences(long_claim, long_quote) == []
+
+
+def test_at_most_the_asked_number_of_differences():
+    claim, quote = "A red cat sat on a blue mat near a green door.", "A black cat sat on a white mat near a brown door."
+    assert differences(claim, quote) == [("black", "red"), ("white", "blue")]
+    assert len(differences(claim, quote, most=3)) == 3
+
+
+def test_identical_and_empty_texts_have_no_differences():
+    assert differences("", "") == [] and differences("Same words.", "Same words.") == []
+    assert differences("", "Only the quote.") == [] and differences("Only the claim.", "") == []
+
+
+def test_words_keep_their_inner_apostrophes_hyphens_and_accents():
+    assert differences("Ankara's F-16 jets flew to G\u00f6ttingen.", "Ankara's F-35 jets flew to G\u00f6ttingen.") == [
+        ("F-35", "F-16")]
+
+
+def test_a_contradiction_of_amount_is_named_by_its_comparatives():
+    reason = contradiction_reason("Turkey sent more servicemen than Russia.",
+                                  "Turkey sent an equal number of servicemen as Russia.")
+    assert reason == "the source says \u201can equal number\u201d, the claim says \u201cmore\u201d"
+    assert contradiction_reason("Turkey sent more than 60 servicemen.", "Turkey sent fewer than 60 servicemen.") == (
+        "the source says \u201cfewer than\u201d, the claim says \u201cmore than\u201d")
+
+
+def test_the_same_comparative_on_both_sides_falls_back_to_the_words_that_differ():
+    reason = contradiction_reason("More servicemen came from Baku.", "More servicemen came from Ankara.")
+    assert reason == "the source says \u201cAnkara\u201d, the claim says \u201cBaku\u201d"
+
+
+def test_several_differences_are_joined_and_none_gives_a_plain_sentence():
+    assert contradiction_reason("The drills ended in Shusha.", "The drills began in Lachin.") == (
+        "the source says \u201cbegan\u201d, the claim says \u201cended\u201d; "
+        "the source says \u201cLachin\u201d, the claim says \u201cShusha\u201d")
+    assert contradiction_reason("The drills began.", "The drills began.") == "the quote contradicts the claim"
+
+
+def test_unstated_gives_the_claims_content_words_the_quote_lacks_in_order():
+    assert unstated("NATO observers monitored the joint drills in Lachin.", "The joint drills began in Lachin.") == [
+        "NATO", "observers", "monitored"]
+    assert unstated("NATO observers monitored it", "", most=1) == ["NATO"]
+    assert unstated("It is on at an A.", "") == []  # filler and words of two letters or fewer
+    assert unstated("The DRILLS began.", "the drills began") == []
+
+
+@pytest.mark.xfail(reason="verifier/explain.py: unstated() checks the lower-cased word against the words kept as "
+                          "written, so a capitalised word that comes back is named twice", strict=True)
+def test_unstated_names_each_word_once():
+    assert unstated("NATO observers and NATO jets, Observers", "") == ["NATO", "observers", "jets"]
