@@ -25,6 +25,7 @@ def load_documents(source_lists: Sequence[tuple[Path, ...]], limit: int | None =
     archive of hundreds, but nor may it pass unnoticed.
     """
     by_file: dict[Path, Document | None] = {}
+    failed: dict[Path, SourceError] = {}  # files that could not be read: a list that names one is told so
     out: dict[tuple[Path, ...], list[Document] | None] = {}
     for sources in dict.fromkeys(source_lists):
         named = _named(sources)
@@ -37,9 +38,12 @@ def load_documents(source_lists: Sequence[tuple[Path, ...]], limit: int | None =
         total = 0
         for f in files:
             key = f.resolve()
+            if key in failed:
+                _skip(failed[key], f, named, skipped)
             if key not in by_file:
                 got = texts.pop(key) if key in texts else read_sources([f], cache)[0]
                 if isinstance(got, SourceError):
+                    failed[key] = got
                     _skip(got, f, named, skipped)
                     by_file[key] = None
                     continue

@@ -57,9 +57,6 @@ def test_a_file_in_a_folder_that_cannot_be_read_is_left_out_with_a_warning_once(
     assert list(skipped) == ["src/b.txt"] and "not valid UTF-8" in skipped["src/b.txt"]
 
 
-@pytest.mark.xfail(reason="verifier/documents.py: a file already skipped in a folder is remembered as None, so a later "
-                          "list that names it is not told it cannot be read; named first, the same file is an error",
-                   strict=True)
 def test_a_named_file_is_an_error_even_after_a_folder_skipped_it(src):
     with pytest.warns(VerifierWarning):
         with pytest.raises(SourceError, match=r"src/b\.txt"):

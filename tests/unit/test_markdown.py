@@ -59,8 +59,6 @@ def test_skipped_sources_are_listed_with_why():
     assert "seeds/a.txt" not in md
 
 
-@pytest.mark.xfail(reason="verifier/report/markdown.py: the claims file name goes into its cell unescaped, so a "
-                          "pipe in it splits the row into seven cells", strict=True)
 def test_a_pipe_in_the_claims_file_name_stays_in_its_cell():
     r = ClaimResult(claim=Claim(id="c", text="A claim.", file="claims/a|b.yaml", line=2), verdict="unsupported",
                     confidence=0.5, reason="r", evidence=())

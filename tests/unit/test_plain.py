@@ -39,15 +39,11 @@ def test_text_that_is_not_utf8_names_the_line_and_byte(data, line, byte):
         decode(data, "seeds/a.txt")
 
 
-@pytest.mark.xfail(reason="verifier/formats/plain.py: after a byte-order mark, UnicodeDecodeError.start counts from "
-                          "the end of the mark, so the byte is 3 short and the line can be one short", strict=True)
 def test_a_bad_byte_after_a_byte_order_mark_is_named_where_it_is_in_the_file():
     with pytest.raises(SourceError, match=r"a\.txt:2: source is not valid UTF-8 \(byte 6\)"):
         decode(b"\xef\xbb\xbfab\n\xff", "a.txt")
 
 
-@pytest.mark.xfail(reason="verifier/formats/plain.py counts lines by \\n only, while sources.py (and every reported "
-                          "line) also ends a line at a lone \\r", strict=True)
 def test_a_bad_byte_in_a_file_with_old_mac_line_endings_is_on_the_line_verifier_numbers():
     with pytest.raises(SourceError, match=r"a\.txt:3: "):
         decode(b"one\rtwo\r\xff", "a.txt")
@@ -88,7 +84,5 @@ def test_crlf_headings_are_read_without_their_line_ending():
     assert all(text[at:at + len(h)] == h for at, h in x.sections)
 
 
-@pytest.mark.xfail(reason="verifier/formats/plain.py: `$` stops before the \\n of a CRLF line, so the \\r keeps the "
-                          "closing hashes from matching and they stay in the heading (\"Later ##\")", strict=True)
 def test_crlf_headings_lose_their_closing_hashes_too():
     assert [h for _, h in md("# Title #\r\n\r\n## Later ##\r\n").sections] == ["Title", "Later"]

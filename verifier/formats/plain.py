@@ -7,7 +7,9 @@ import re
 from ..errors import SourceError
 from . import Extracted
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*\r?$", re.MULTILINE)
+# Line ends as verifier numbers lines everywhere: \r\n, a lone \n, or a lone \r.
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
 
 
@@ -16,11 +18,13 @@ def decode(data: bytes, shown: str) -> str:
 
     Binary files never get here: the reader refuses them by their first bytes.
     """
+    skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        return data.decode("utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else data.decode("utf-8")
+        return data[skip:].decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise SourceError(f"{shown}:{line}: source is not valid UTF-8 (byte {e.start}); re-save it as UTF-8") from e
+        at = skip + e.start  # where the byte is in the file, the mark counted
+        line = len(_LINE_END.findall(data[:at])) + 1
+        raise SourceError(f"{shown}:{line}: source is not valid UTF-8 (byte {at}); re-save it as UTF-8") from e
 
 
 def extract(data: bytes, shown: str, format: str = "text") -> Extracted:

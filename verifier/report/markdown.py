@@ -18,7 +18,7 @@ def _row(r: ClaimResult) -> str:
     e = r.evidence[0] if r.evidence else None
     quote = f"“{_cell(e.quote)}” ({_cell(e.where)})" if e else ""
     expect = "" if r.passed else f" (expected {r.claim.expect})"
-    return (f"| {'pass' if r.passed else '**FAIL**'} | `{r.claim.id}` | {r.claim.file}:{r.claim.line} | "
+    return (f"| {'pass' if r.passed else '**FAIL**'} | `{r.claim.id}` | {_cell(r.claim.file)}:{r.claim.line} | "
             f"{_ICON[r.verdict]} {r.verdict}{expect} | {_cell(r.reason)} | {quote} |")
 
 
