@@ -27,12 +27,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from training.pairs import doc_side  # noqa: E402
 from verifier.claims import Claim  # noqa: E402
-from verifier.models.embed import BACKENDS, CachedEmbedder, default_cache_dir, load_embedder
-from verifier.metrics import LABEL_OF_VERDICT, NEI, SUPPORTED, Figures, figures
 from verifier.components import Components
+from verifier.metrics import LABEL_OF_VERDICT, NEI, SUPPORTED, Figures, figures
+from verifier.models.embed import BACKENDS, CachedEmbedder, default_cache_dir, load_embedder
 from verifier.pipeline import verify
-from verifier.settings import Settings
 from verifier.result import ClaimResult
+from verifier.settings import Settings
 from verifier.sources import normalize, read_document
 
 # The first design, taken literally: the top sentence by this score, supported at or above the threshold.

@@ -29,13 +29,13 @@ from accuracy import DEFAULT_DATA, load_cases  # noqa: E402
 
 from verifier.calibrate import search  # noqa: E402
 from verifier.claims import Claim  # noqa: E402
+from verifier.components import Components, build  # noqa: E402
 from verifier.judge import decide  # noqa: E402
-from verifier.thresholds import DEFAULT_THRESHOLDS_FILE, default_thresholds, thresholds_to_json  # noqa: E402
 from verifier.metrics import LABEL_OF_VERDICT, figures  # noqa: E402
 from verifier.models.embed import default_cache_dir, load_embedder  # noqa: E402
-from verifier.components import Components, build  # noqa: E402
 from verifier.pipeline import ClaimCase, prepare, read_claims  # noqa: E402
 from verifier.settings import Settings  # noqa: E402
+from verifier.thresholds import DEFAULT_THRESHOLDS_FILE, default_thresholds, thresholds_to_json  # noqa: E402
 
 
 def read_set(folder: Path, side: str, settings: Settings, components: Components, tmp: Path,

@@ -31,8 +31,8 @@ import re
 import sys
 import tempfile
 import time
-from pathlib import Path
 from importlib.util import find_spec
+from pathlib import Path
 from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from saved_sources import BOILERPLATE, HIDDEN, Article, docx_file, from_text, news_page, pdf_file  # noqa: E402
+
 from verifier.sources import normalize  # noqa: E402
 
 SEED = ROOT / "seeds" / "000_02d9999218a401c2.txt"
@@ -150,7 +151,7 @@ def bench_html(arts: list[Article]) -> list[dict[str, Any]]:
     for name, f in html_libraries().items():
         rows = []
         for a, h in pages:
-            text, secs = _timed(lambda: f(h))
+            text, secs = _timed(lambda f=f, h=h: f(h))
             row = {**_scores(a, text), "secs": secs, "error": text.startswith("\0error")}
             heads = list(a.headings.values())
             # A heading kept apart: on a block of its own, not run into the sentence after it.
@@ -222,20 +223,20 @@ def bench_pdf(arts: list[Article], real: list[Path], folder: Path) -> tuple[list
     for name, f in pdf_libraries().items():
         rows = []
         for a, data in files:
-            text, secs = _timed(lambda: f(data))
+            text, secs = _timed(lambda f=f, data=data: f(data))
             rows.append({**_scores(a, text), "secs": secs, "error": text.startswith("\0error")})
         s = _summary(name, rows, nbytes)
         real_secs, real_bytes = 0.0, 0
         for p in real:
             data = p.read_bytes()
-            _, secs = _timed(lambda: f(data))
+            _, secs = _timed(lambda f=f, data=data: f(data))
             real_secs, real_bytes = real_secs + secs, real_bytes + len(data)
         if real_bytes:
             s["real_s_per_mb"] = round(real_secs / (real_bytes / 1e6), 3)
         out.append(s)
         hostile[name] = {}
         for kind, data in hostiles.items():
-            text, secs = _timed(lambda: f(data))
+            text, secs = _timed(lambda f=f, data=data: f(data))
             hostile[name][kind] = ("raised " + text.split(":", 2)[1].strip() if text.startswith("\0error")
                                    else f"returned {len(text.strip())} chars") + f" in {secs:.2f} s"
     return out, hostile
@@ -276,7 +277,7 @@ def bench_docx(arts: list[Article], folder: Path) -> list[dict[str, Any]]:
     for name, f in libs.items():
         rows = []
         for a, data in files:
-            text, secs = _timed(lambda: f(data))
+            text, secs = _timed(lambda f=f, data=data: f(data))
             row = {**_scores(a, text), "secs": secs, "error": text.startswith("\0error")}
             row["table_rows"] = float("Turkey | 60" in text or bool(re.search(r"Turkey\t60", text)))
             heads = [a.title, *a.headings.values()]

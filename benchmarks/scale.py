@@ -112,10 +112,9 @@ def run_size(size: int, claims_n: list[int], exact_max: int, data: Path, work: P
              reuse: bool = False, reranks: tuple[int, ...] = (16,), pg: bool = False,
              pg_url: str | None = None, pg_bulk: bool = False) -> dict:
     """One size, in this process: build the corpus, index it cold (or reopen it, with ``reuse``), query it."""
-    import numpy as np
 
-    from verifier.models.embed import CachedEmbedder, default_cache_dir, default_model_path, load_embedder
     from verifier.index import ANN_LIMIT, CorpusIndex, StaticEmbedder
+    from verifier.models.embed import CachedEmbedder, default_cache_dir, default_model_path, load_embedder
     from verifier.paths import display_path  # noqa: F401  (imported as the pipeline does)
     from verifier.retrieve import build_index, candidates, shortlist_candidates
     from verifier.sources import find_source_files, read_document

@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))  # measure this checkout, not whatever verifier is
 
 import numpy as np  # noqa: E402
 
-from verifier.models.embed import default_model_path, load_embedder  # noqa: E402
 from verifier.facts_cache import FILE_NAME as FACTS_FILE  # noqa: E402
+from verifier.models.embed import default_model_path, load_embedder  # noqa: E402
 from verifier.models.onnx_embed import fast_tokenizer, read_graph  # noqa: E402
 from verifier.sources import segment  # noqa: E402
 
@@ -259,9 +259,9 @@ def entail_speed(data: Path, n_claims: int) -> dict:
     from tokenizers import Tokenizer
 
     from verifier.claims import Claim
+    from verifier.components import build
     from verifier.judge import to_read
     from verifier.models.entail import OnnxEntailment, shipped_folder
-    from verifier.components import build
     from verifier.pipeline import prepare
     from verifier.settings import Settings
 

@@ -184,7 +184,7 @@ def generated_pairs(docs: list[tuple[str, list[str]]], dataset: str, rng: random
     for s in make_claims(docs, per_doc=per_doc, seed=rng.randrange(1 << 30)):
         if s.evidence:
             add(s.evidence[0], s.claim, _FROM_VERDICT[s.label], s.how)
-    for doc_id, sents in docs:
+    for _doc_id, sents in docs:
         idx = [i for i, s in enumerate(sents) if _usable(s)]
         if len(idx) < 2:
             continue

@@ -194,8 +194,11 @@ def main(argv: list[str] | None = None) -> int:
     train = subset(train, args.max_train, args.seed, args.kinds_share)
     # The claim is never cut, so a pair whose claim leaves the quote too little room is left out.
     room = int(args.max_length * 0.6)
-    fits = lambda rows: [r for r, n in zip(rows, map(len, tokenizer([r["hypothesis"] for r in rows])["input_ids"]))
-                         if n <= room]
+
+    def fits(rows: list[dict]) -> list[dict]:
+        lengths = map(len, tokenizer([r["hypothesis"] for r in rows])["input_ids"])
+        return [r for r, n in zip(rows, lengths) if n <= room]
+
     dropped = (len(train), len(val))
     train, val = fits(train), fits(val)
     print(f"left out for a claim over {room} tokens: {dropped[0] - len(train)} train, {dropped[1] - len(val)} validation",

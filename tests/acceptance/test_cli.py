@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 
 from verifier import cli as cli_module
-from verifier.components import Components
 from verifier.claims import load_schema
+from verifier.components import Components
 from verifier.report import REPORTERS
 
 from ..conftest import ROOT, FakeEmbedder, WordEntailment

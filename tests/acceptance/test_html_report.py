@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from verifier.claims import Claim
 from verifier.citation import CONTEXT_CHARS
+from verifier.claims import Claim
 from verifier.report.html import render
 from verifier.result import ClaimResult, Evidence, Run
 

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from verifier.claims import load_claims
-from verifier.models.embed import SentenceTransformerEmbedder, load_embedder
 from verifier.errors import VerifierWarning
 from verifier.models import onnx_embed
+from verifier.models.embed import SentenceTransformerEmbedder, load_embedder
 from verifier.models.onnx_embed import EXPORT_STAGES, OnnxEmbedder, read_graph
 from verifier.pipeline import verify
 from verifier.settings import Settings
@@ -157,8 +157,8 @@ def test_an_export_failure_falls_back_to_sentence_transformers(monkeypatch, tmp_
 def tiny_model(tmp_path_factory):
     """A randomly initialised two-module sentence-transformers model (no Normalize), saved here: no download."""
     from sentence_transformers import SentenceTransformer
-    from sentence_transformers.sentence_transformer.modules import Pooling
     from sentence_transformers.base.modules import Transformer
+    from sentence_transformers.sentence_transformer.modules import Pooling
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
     d = tmp_path_factory.mktemp("tiny")

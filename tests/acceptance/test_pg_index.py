@@ -18,8 +18,8 @@ from verifier import pg_index
 from verifier.claims import Claim
 from verifier.components import Components
 from verifier.pipeline import verify
-from verifier.settings import Settings
 from verifier.report.json_report import report_dict
+from verifier.settings import Settings
 
 from ..conftest import ROOT, SEED, FakeEmbedder, WordEntailment
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -98,8 +98,8 @@ def test_nli_model_loads_from_a_folder_and_gives_probabilities(tiny_nli_model):
 def test_a_users_nli_model_reads_the_quotes_and_the_fact_guards_still_hold(tiny_nli_model, real_options):
     from dataclasses import replace
 
-    from verifier.models.hf_nli import NLIModel
     from verifier.components import entailment_model
+    from verifier.models.hf_nli import NLIModel
 
     opts = replace(real_options, nli_model_path=tiny_nli_model)
     model = entailment_model(opts)

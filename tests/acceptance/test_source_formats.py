@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 
 from verifier import cli as cli_module
-from verifier.components import Components
 from verifier.claims import load_schema
+from verifier.components import Components
 
 from ..conftest import ROOT, SEED, FakeEmbedder, WordEntailment
 from ..make_sources import NEWS_PAGE, looping_pdf, write_docx, write_image_pdf, write_pdf, zip_bomb_docx

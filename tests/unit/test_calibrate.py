@@ -1,9 +1,6 @@
 from __future__ import annotations
 
 import json
-
-import pytest
-
 from dataclasses import fields, replace
 
 from verifier.calibrate import calibrate, grids

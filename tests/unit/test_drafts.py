@@ -4,8 +4,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verifier.claims import Claim
-from verifier.drafts import (annotate, claim_id, claims_file, claims_for, draft_sentences, schema_reference,
-                             strip_citations)
+from verifier.drafts import (
+    annotate,
+    claim_id,
+    claims_file,
+    claims_for,
+    draft_sentences,
+    schema_reference,
+    strip_citations,
+)
 from verifier.result import ClaimResult, Evidence
 
 DRAFT = """\

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from verifier.errors import VerifierWarning
-
 from verifier.models.embed import CachedEmbedder, model_fingerprint
 
 

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 
 from verifier import facts
 from verifier.claims import load_claims
+from verifier.components import Components
 from verifier.errors import VerifierWarning
 from verifier.facts import DateFact, Entity, Facts, Quantity, Word
 from verifier.facts_cache import FILE_NAME, FactsCache, _body, extraction_version, from_json, to_json
-from verifier.components import Components
 from verifier.pipeline import verify
-from verifier.settings import Settings
 from verifier.report import write
+from verifier.settings import Settings
 from verifier.sources import read_document
 
 from ..conftest import ROOT, SEED

@@ -6,8 +6,7 @@ import warnings
 import pytest
 
 from verifier.errors import SourceError
-from verifier.formats import Extracted, format_of, sniff
-from verifier.formats import reader
+from verifier.formats import Extracted, format_of, reader, sniff
 from verifier.formats.builder import clean_block
 from verifier.sources import find_source_files, read_document, read_text
 
@@ -267,10 +266,9 @@ def test_many_files_are_parsed_by_one_child_and_a_bad_one_does_not_stop_the_rest
 def test_the_format_registry_is_what_the_schema_the_hook_and_the_reports_name():
     import json
     import re
+    from pathlib import Path
 
     from verifier.formats import FORMATS, LISTED
-
-    from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
     for schema in (root / "schemas" / "claims.schema.json", root / "verifier" / "schemas" / "claims.schema.json"):

@@ -5,10 +5,10 @@ import pytest
 
 from verifier.compare import Comparison
 from verifier.judge import Assessed, Combined, combined_candidates, decide, to_read
-from verifier.thresholds import Thresholds, default_thresholds
-from verifier.verdicts import Reading
 from verifier.retrieve import Candidate
 from verifier.sources import segment
+from verifier.thresholds import Thresholds, default_thresholds
+from verifier.verdicts import Reading
 
 TEXT = ("The drills began in Lachin on September 6. The weather was fine. Lunch was served at noon. "
         "They involved 300 servicemen. The ministry said so.")

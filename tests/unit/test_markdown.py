@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from verifier.claims import Claim
 from verifier.report.markdown import markdown_summary
 from verifier.result import ClaimResult, Run, SourceInfo

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import verifier.models.onnx_embed as onnx_embed
-from verifier.models.embed import SentenceTransformerEmbedder, load_embedder
 from verifier.errors import ModelError, VerifierWarning
+from verifier.models.embed import SentenceTransformerEmbedder, load_embedder
 from verifier.models.onnx_embed import ExportError, OnnxEmbedder, graph_file, read_graph, write_graph
 
 

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import jsonschema
 import pytest
 
 from verifier.claims import Claim, load_schema
 from verifier.errors import SourceError
-from dataclasses import replace
-
 from verifier.pipeline import verify
 from verifier.report import REPORTERS, write
 from verifier.report.json_report import report_dict

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from verifier.claims import Claim, load_claims_file
-from verifier.errors import ClaimsFileError
 from verifier.compare import compare
+from verifier.errors import ClaimsFileError
 from verifier.facts import analyze
 from verifier.report import REPORTERS, write
 from verifier.result import ClaimResult, Evidence, Run

@@ -14,9 +14,9 @@ from training import kinds  # noqa: E402
 
 @pytest.fixture(scope="module")
 def nlp():
-    from verifier.facts import SPACY_MODELS
-
     import spacy
+
+    from verifier.facts import SPACY_MODELS
 
     for name in SPACY_MODELS:
         try:
