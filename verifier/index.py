@@ -18,7 +18,7 @@ import numpy as np
 
 from .atomic import atomic_writer
 from .errors import ModelError, VerifierWarning
-from .hashing import file_sha256
+from .store import file_sha256
 from .models.embed import Embedder, model_fingerprint
 from .sources import SEGMENTER_VERSION, Document, Sentence, iter_spans, read_text
 

