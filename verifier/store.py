@@ -373,3 +373,4 @@ class Store:
         shutil.rmtree(self.root / FOLDERS / kind, ignore_errors=True)
         if self.db_path.is_file():
             self._run(kind, lambda db: db.execute(f'DELETE FROM "{kind}"'))
+            self.close()
