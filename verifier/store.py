@@ -44,7 +44,9 @@ CACHE_ENV = "VERIFIER_CACHE_DIR"
 VERSIONS: dict[str, str] = {
     "embeddings": "1",  # vectors of a batch of texts, by model id
     "onnx-graph": "2",  # the export and quantisation recipe of an embedding model's graph; in its model id too
-    "extracted": "1",  # what the format readers produce; in every source's content key too
+    # What the format readers produce: bump it whenever any extractor's output changes. It is in every
+    # parsed source's content key too, so index entries and shared index rows are not reused either.
+    "extracted": "1",
     "facts": "1",  # Facts and its JSON form
     "entail": "1",  # entailment probabilities of a (premise, claim) pair, by model id
     "index": "1",  # per-file index entries (spans and first-pass vectors) and assembled corpora

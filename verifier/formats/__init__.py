@@ -11,9 +11,6 @@ import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Bumped whenever what any extractor produces changes, so cached texts and indexes are not reused.
-EXTRACT_VERSION = "1"
-
 # name -> file endings, in the order --help lists them.
 SUFFIXES: dict[str, tuple[str, ...]] = {
     "text": (".txt", ".text"),
