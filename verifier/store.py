@@ -51,7 +51,8 @@ VERSIONS: dict[str, str] = {
     "entail": "1",  # entailment probabilities of a (premise, claim) pair, by model id
     "index": "1",  # per-file index entries (spans and first-pass vectors) and assembled corpora
     "static": "1",  # the static first-pass model distilled from the embedding model
-    # How texts are cut into sentences: in the keys of index entries, and of shared index rows.
+    # How texts are cut into sentences (verifier.sources): bump it whenever segmentation changes. It is
+    # in the keys of index entries and corpora, and of the shared index's rows (verifier.pg_index).
     "segmenter": "blingfire-blocks-1",
 }
 
