@@ -23,7 +23,7 @@ import numpy as np
 from .errors import ModelError
 from .models.embed import Embedder, model_fingerprint
 from .sources import Document, Sentence, iter_spans, read_text
-from .store import DIGEST, Store, blob_writer, file_sha256, key, open_blob, version
+from .store import DIGEST, Store, blob_writer, file_sha256, folder_beside, key, open_blob, version
 
 # Above this many sentences an approximate (HNSW) index replaces the exact matrix product:
 # measured in benchmarks/scale.py, exact search over 256-dim float16 rows passes ~25 ms a query there.
@@ -224,8 +224,7 @@ class StaticEmbedder:
             raise ModelError(f"{self.model_path}: cannot distill a static model from it: {e}") from e
         if self.folder is not None:
             try:
-                self.folder.parent.mkdir(parents=True, exist_ok=True)
-                tmp = Path(tempfile.mkdtemp(dir=self.folder.parent, prefix=f".{self.folder.name[:16]}."))
+                tmp = folder_beside(self.folder)
                 try:
                     model.save_pretrained(str(tmp))
                     os.replace(tmp, self.folder)  # another run may have won the race; its model is as good
@@ -350,11 +349,11 @@ def _stored_entry(store: Store, name: str, path: Path) -> tuple[np.ndarray, tupl
     """The entry in the store, or None when there is none or it is damaged (reported once)."""
     try:
         return _read_entry(path)
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as e:
+    except ValueError as e:
         store.damaged(INDEX, name, str(e), "indexing that file again")
         return None
+    except OSError:
+        return None  # missing, or unreadable: as good as missing
 
 
 def _written_entry(path: Path) -> tuple[np.ndarray, tuple[int, int], int]:
@@ -490,8 +489,7 @@ class CorpusIndex:
         store could not take it), to be deleted with the index.
         """
         try:
-            folder.parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name[:16]}."))
+            tmp = folder_beside(folder)
         except OSError:  # a read-only or full cache folder must not fail the run
             tmp = Path(tempfile.mkdtemp(prefix="verifier-index-"))
         try:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import tempfile
 import threading
 import warnings
 from pathlib import Path
@@ -173,6 +174,20 @@ def read_blob(path: Path) -> bytes:
     if len(raw) < DIGEST or hashlib.sha256(memoryview(raw)[DIGEST:]).digest() != raw[:DIGEST]:
         raise DamagedError("its checksum does not match")
     return raw[DIGEST:]
+
+
+def folder_beside(folder: Path) -> Path:
+    """A new, empty folder beside ``folder``, to be filled and renamed into its place; raises OSError.
+
+    It gets the mode a plain mkdir would give (mkdtemp's is private), so that a cache folder shared
+    with other users can be read by them as a whole.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name[:16]}."))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)
+    return tmp
 
 
 # ---------------------------------------------------------------- the store
