@@ -334,9 +334,9 @@ def _quantize(fp32: Path, int8: Path, settings: dict[str, Any]) -> None:
     """Weights of QUANTIZED_OPS to int8 per channel; the tokenizer settings ride in the graph's metadata."""
     import onnx
 
-    from .onnx_session import onnxruntime
+    from .onnx_session import import_onnxruntime
 
-    onnxruntime()  # imported with its telemetry off, before its quantiser imports it
+    import_onnxruntime()  # with its telemetry off, before its quantiser imports it
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True,

@@ -5,7 +5,7 @@ import os
 from typing import Any
 
 
-def onnxruntime() -> Any:
+def import_onnxruntime() -> Any:
     """The onnxruntime module, imported with its telemetry off.
 
     On import, onnxruntime's telemetry writes a device id and an event store under
@@ -24,7 +24,7 @@ def new_session(graph: bytes | str, threads: int | None = None) -> Any:
     Telemetry is switched off first: where onnxruntime reports usage events (its Windows builds),
     that is a network call this tool never makes.
     """
-    ort = onnxruntime()
+    ort = import_onnxruntime()
     try:
         ort.disable_telemetry_events()
     except AttributeError:  # builds without telemetry have no switch
