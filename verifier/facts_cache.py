@@ -27,7 +27,7 @@ KIND = "facts"
 
 @lru_cache(maxsize=1)
 def extraction_version() -> str:
-    """What the facts of a text depend on besides the text and the registered version: the code and the spaCy model.
+    """What the facts of a text depend on besides the text and its kind's version: the code and the spaCy model.
 
     The model's version comes from its package metadata, so that looking it up never imports spaCy.
     """

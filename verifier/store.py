@@ -314,13 +314,15 @@ class Store:
         params = [(name, hashlib.sha256(body).digest(), body) for name, body in rows.items()]
 
         def write(db: sqlite3.Connection) -> None:
-            db.execute("BEGIN IMMEDIATE")
+            db.execute("BEGIN IMMEDIATE")  # the write lock up front: a second writer waits out the busy timeout
             try:
                 db.executemany(f'INSERT OR REPLACE INTO "{kind}" (key, sha256, body) VALUES (?, ?, ?)', params)
+                db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:  # never leave the connection inside a failed transaction
+                    with contextlib.suppress(Exception):
+                        db.execute("ROLLBACK")
                 raise
-            db.execute("COMMIT")
 
         return self._run(kind, write)
 
@@ -365,15 +367,17 @@ class Store:
     def _set_aside(self, error: Exception) -> bool:
         """Move a file SQLite cannot read out of the way, with a warning; True when a fresh one can be started."""
         self.close()
-        warnings.warn(f"the cache database {DB_FILE} is damaged ({error}); set aside as {DB_FILE}.damaged "
-                      "and started afresh", VerifierWarning, stacklevel=4)
         try:
             os.replace(self.db_path, self.db_path.with_name(DB_FILE + ".damaged"))
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.db_path.with_name(DB_FILE + "-journal"))  # it belongs to the damaged file
         except OSError:
             self._db_off = True  # cannot move it: no rows for this run, which goes on without them
+            warnings.warn(f"the cache database {DB_FILE} is damaged ({error}) and cannot be set aside; "
+                          "going on without it", VerifierWarning, stacklevel=4)
             return False
+        warnings.warn(f"the cache database {DB_FILE} is damaged ({error}); set aside as {DB_FILE}.damaged "
+                      "and started afresh", VerifierWarning, stacklevel=4)
         return True
 
     def close(self) -> None:
@@ -389,6 +393,9 @@ class Store:
 
         shutil.rmtree(self.root / BLOBS / kind, ignore_errors=True)
         shutil.rmtree(self.root / FOLDERS / kind, ignore_errors=True)
+        def delete(db: sqlite3.Connection) -> None:
+            db.execute(f'DELETE FROM "{kind}"')
+
         if self.db_path.is_file():
-            self._run(kind, lambda db: db.execute(f'DELETE FROM "{kind}"'))
+            self._run(kind, delete)
             self.close()

@@ -162,6 +162,19 @@ def test_a_database_damaged_while_open_is_set_aside_too(tmp_path):
     store.close()
 
 
+def test_clearing_a_kind_deletes_its_entries_and_no_others(tmp_path):
+    store = Store(tmp_path)
+    store.put_rows("facts", {"a": b"1"})
+    store.put_rows("entail", {"a": b"2"})
+    store.put("embeddings", "e" * 64, b"3")
+    store.put("extracted", "e" * 64, b"4")
+    store.clear("facts")
+    store.clear("embeddings")
+    assert store.get_rows("facts", ["a"], bytes) == {} and store.get_rows("entail", ["a"], bytes) == {"a": b"2"}
+    assert store.get("embeddings", "e" * 64, bytes) is None and store.get("extracted", "e" * 64, bytes) == b"4"
+    store.close()
+
+
 WRITER = """
 import sys
 sys.path.insert(0, {root!r})
