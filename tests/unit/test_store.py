@@ -23,7 +23,7 @@ from verifier.formats import reader
 from verifier.models.embed import CachedEmbedder
 from verifier.pipeline import Options, verify
 from verifier.report.json_report import report_dict
-from verifier.store import DB_FILE, VERSIONS, Store, blob_writer, default_cache_dir, key, source_key
+from verifier.store import DB_FILE, VERSIONS, Store, default_cache_dir, key, source_key
 
 from ..conftest import ROOT, SEED, FakeEmbedder, WordEntailment
 
