@@ -8,8 +8,8 @@ Two inputs, each one file:
 
 Each runs as `python -m verifier check` in a child process, from a cold index cache, and the child's
 own peak RSS is read from ``os.wait4``. --models names a cache folder whose distilled static model
-(``static/``) and exported ONNX graph (``models/``) are copied in first, so that neither distilling
-(minutes) nor exporting (torch, ~1 GB) is part of what is measured. The JSON report is then checked: ``text[start:end] == quote`` and
+(``folders/static/``) and exported ONNX graphs (``blobs/onnx-graph/``) are copied in first, so that
+neither distilling (minutes) nor exporting (torch, ~1 GB) is part of what is measured. The JSON report is then checked: ``text[start:end] == quote`` and
 the line numbers, for every quote.
 
     python benchmarks/big_sources.py --mb 200 --sentences 1000000 --models ~/.cache/verifier
@@ -111,7 +111,8 @@ def main() -> None:
     ap.add_argument("--claims", type=int, default=5)
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "verifier-big")
-    ap.add_argument("--models", type=Path, help="a verifier cache folder whose static/ and models/ are copied in")
+    ap.add_argument("--models", type=Path, help="a verifier cache folder whose distilled static model and "
+                    "exported graphs are copied in")
     ap.add_argument("--json", type=Path)
     a = ap.parse_args()
     a.work.mkdir(parents=True, exist_ok=True)
@@ -126,7 +127,7 @@ def main() -> None:
         claims.write_text(claims_for(kind, a.data, source, a.claims), encoding="utf-8")
         cache = a.work / f"cache-{kind}"
         shutil.rmtree(cache, ignore_errors=True)
-        for sub in ("static", "models"):
+        for sub in ("folders/static", "blobs/onnx-graph"):  # the distilled model and exported graphs
             if a.models and (a.models / sub).is_dir():
                 shutil.copytree(a.models / sub, cache / sub)
         report = a.work / f"{kind}-report.json"

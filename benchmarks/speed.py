@@ -34,10 +34,10 @@ sys.path.insert(0, str(ROOT))  # measure this checkout, not whatever verifier is
 
 import numpy as np  # noqa: E402
 
-from verifier.facts_cache import FILE_NAME as FACTS_FILE  # noqa: E402
 from verifier.models.embed import default_model_path, load_embedder  # noqa: E402
 from verifier.models.onnx_embed import fast_tokenizer, read_graph  # noqa: E402
 from verifier.sources import segment  # noqa: E402
+from verifier.store import Store  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks"
 PROBE = "The Azerbaijani-Turkish joint tactical drills have kicked off in Lachin region."
@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def without_facts() -> tuple[float, float]:
             # Everything cached but the facts: a warm run as it was before facts were cached.
-            (warm / FACTS_FILE).unlink(missing_ok=True)
+            Store(warm).clear("facts")
             return check(warm)
 
         runs[nofacts_key] = median_of(args.repeat, without_facts)
@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         # (a) the raw model, in this process, on the graph the runs above used
         onnx = load_embedder(None, "onnx", cache)
         reference = onnx.reference
-        graph = onnx.shipped.read() if onnx.shipped is not None else read_graph(onnx.graph_file)
+        graph = onnx.shipped.read() if onnx.shipped is not None else read_graph(onnx.store, reference.fingerprint)
         assert graph is not None
         import onnxruntime as ort
 

@@ -108,6 +108,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_02d9999218a401c2.txt"
 
 
+def cache_blobs(cache: Path, kind: str) -> list[Path]:
+    """The blob files of one kind in a cache folder (not the temporary files of blobs being written)."""
+    return sorted(p for p in (cache / "blobs" / kind).rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
 def write_claims(path: Path, body: str) -> Path:
     path.write_text(body, encoding="utf-8")
     return path

@@ -1,13 +1,17 @@
-"""Vector indexes for large source sets: compact float16 storage, exact or approximate top-k, per-file entries."""
+"""Vector indexes for large source sets: compact float16 storage, exact or approximate top-k, per-file entries.
+
+Everything here is kept in the store (:mod:`verifier.store`): each file's entry is a blob, and the
+arrays assembled from the entries, which are memory-mapped, stay plain files in a folder the store
+owns (``folders/index/<key>/``), as does the distilled static model (``folders/static/<key>/``).
+"""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
 import tempfile
-import warnings
+import weakref
 from array import array
 from collections import OrderedDict
 from itertools import chain
@@ -16,11 +20,10 @@ from typing import Any, BinaryIO, Callable, Iterator, Protocol, Sequence
 
 import numpy as np
 
-from .atomic import atomic_writer
-from .errors import ModelError, VerifierWarning
-from .hashing import file_sha256
+from .errors import ModelError
 from .models.embed import Embedder, model_fingerprint
-from .sources import SEGMENTER_VERSION, Document, Sentence, iter_spans, read_text
+from .sources import Document, Sentence, iter_spans, read_text
+from .store import DIGEST, Store, blob_writer, file_sha256, folder_beside, key, open_blob, version
 
 # Above this many sentences an approximate (HNSW) index replaces the exact matrix product:
 # measured in benchmarks/scale.py, exact search over 256-dim float16 rows passes ~25 ms a query there.
@@ -29,7 +32,9 @@ ANN_LIMIT = 250_000
 # conversion otherwise costs more than the product itself on every query.
 EXACT_F32_BUDGET = 256 << 20
 STATIC_PCA_DIMS = 256
-INDEX_FORMAT = "1"
+# The store's kinds: per-file entries (blobs) and assembled corpora (folders); the static model (a folder).
+INDEX = "index"
+STATIC = "static"
 # Sentences embedded, and rows of vectors copied, at a time: what bounds the memory of indexing a
 # file of any size to its text, its spans (20 bytes a sentence) and one chunk.
 CHUNK_ROWS = 8192
@@ -143,7 +148,7 @@ class ANNIndex:
         index = Index.restore(str(path), view=True)  # memory-mapped: nothing is copied into RAM
         if index is None:
             raise ValueError(f"{path.name}: not a usearch index")
-        index.expansion_search = expansion_search
+        index.expansion_search = expansion_search  # type: ignore[misc]  # settable, though its stub says not
         return cls(index.ndim, index=index)
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -172,8 +177,9 @@ class ANNIndex:
 class StaticEmbedder:
     """A model2vec static model distilled from the sentence model: ~40x faster, used to short-list.
 
-    Distilled offline from the local model folder once, then cached under the cache folder,
-    keyed by that folder's content hash.
+    Distilled offline from the local model folder once, then kept in a folder of the store, keyed
+    by that folder's content hash. Without a cache (or with one that cannot be written) it is
+    distilled again in each process, and nothing of it is left on disk.
     """
 
     def __init__(self, model_path: Path, cache_dir: Path | None, progress: Callable[[str], None] | None = None,
@@ -181,7 +187,8 @@ class StaticEmbedder:
         self.model_path = Path(model_path)
         fp = model_fingerprint(self.model_path)
         self.model_id = f"model2vec-pca{STATIC_PCA_DIMS}-{fp}"
-        self.folder = (cache_dir or Path(tempfile.gettempdir()) / "verifier-static") / "static" / self.model_id
+        store = Store.at(cache_dir)
+        self.folder = store.folder(STATIC, key(STATIC, self.model_id)) if store is not None else None
         self.progress = progress  # told when distilling starts: it takes minutes, once
         self.progress_bar = progress_bar
         self._model = None
@@ -192,17 +199,22 @@ class StaticEmbedder:
                 from model2vec import StaticModel
             except ImportError as e:
                 raise ModelError("large source sets need model2vec; run `pip install model2vec skeletoken`") from e
-            if not (self.folder / "model.safetensors").is_file():
-                self._distill()
-            self._model = StaticModel.from_pretrained(str(self.folder))
+            if self.folder is not None and (self.folder / "model.safetensors").is_file():
+                self._model = StaticModel.from_pretrained(str(self.folder))
+            else:
+                self._model = self._distill()
         return self._model
 
-    def _distill(self) -> None:
+    def _distill(self) -> Any:
+        """Distill the model, keep it in the store where there is one, and load it back as saved."""
+        from model2vec import StaticModel
+
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is on disk: never reach a hub
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         if self.progress:
             self.progress("distilling a static model from the embedding model for the short-list "
-                          "(minutes, once: it is cached)")
+                          + ("(minutes, once: it is cached)" if self.folder is not None else
+                             "(minutes; without a cache, in every run)"))
         try:
             from model2vec.distill import distill
 
@@ -210,13 +222,23 @@ class StaticEmbedder:
                 model = distill(model_name=str(self.model_path), pca_dims=STATIC_PCA_DIMS, device="cpu")
         except Exception as e:  # the distiller raises many kinds for a folder it cannot read
             raise ModelError(f"{self.model_path}: cannot distill a static model from it: {e}") from e
-        self.folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=self.folder.parent, prefix=f".{self.folder.name}."))
-        model.save_pretrained(str(tmp))
-        try:
-            os.replace(tmp, self.folder)  # another run may have won the race; its model is as good
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
+        if self.folder is not None:
+            try:
+                tmp = folder_beside(self.folder)
+                try:
+                    model.save_pretrained(str(tmp))
+                    os.replace(tmp, self.folder)  # another run may have won the race; its model is as good
+                finally:
+                    shutil.rmtree(tmp, ignore_errors=True)
+            except OSError:
+                pass  # a read-only or full cache folder: distilled again next time
+            if (self.folder / "model.safetensors").is_file():
+                return StaticModel.from_pretrained(str(self.folder))
+        # Saved and loaded back as from the store, so that its vectors are the same with a cache or without;
+        # loading copies the weights into memory, so the folder can go at once.
+        with tempfile.TemporaryDirectory(prefix="verifier-static-") as tmp_folder:
+            model.save_pretrained(tmp_folder)
+            return StaticModel.from_pretrained(tmp_folder)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -260,21 +282,6 @@ def _no_progress_bars(show: bool = False) -> Iterator[None]:
 # ---------------------------------------------------------------- the corpus
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-class _HashingWriter:
-    """Writes to a file and keeps the SHA-256 of everything written."""
-
-    def __init__(self, fh: BinaryIO) -> None:
-        self.fh, self.sha = fh, hashlib.sha256()
-
-    def write(self, data: bytes) -> int:
-        self.sha.update(data)
-        return self.fh.write(data)
-
-
 def _header(out: Any, dtype: str, shape: tuple[int, int]) -> None:
     """The .npy header np.save writes for a C-ordered array of this dtype and shape."""
     np.lib.format.write_array_header_1_0(out, {"descr": dtype, "fortran_order": False, "shape": shape})
@@ -282,17 +289,16 @@ def _header(out: Any, dtype: str, shape: tuple[int, int]) -> None:
 
 def _write_entry(path: Path, source: Path, embedder: Embedder, progress: Callable[[int], None] | None = None,
                  cache: Path | None = None) -> None:
-    """Segment one file and embed its sentences into an index entry, written as it goes.
+    """Segment one file and embed its sentences into an index entry, a blob written as it goes.
 
     An entry is the SHA-256 of the rest, then two .npy arrays: the spans (start, end, line, column,
     block; int32) and the float16 vectors. Vectors are embedded and written CHUNK_ROWS at a time,
     so a file of millions of sentences never has them all in memory (nor Sentence objects).
+    Raises OSError when the blob cannot be written.
     """
     text = read_text(source, cache).text
     spans = np.frombuffer(array("i", chain.from_iterable(iter_spans(text))), np.int32).reshape(-1, 5)
-    with atomic_writer(path) as fh:
-        fh.write(bytes(32))  # the checksum, once the rest is written
-        out = _HashingWriter(fh)
+    with blob_writer(path) as out:
         np.lib.format.write_array(out, spans, allow_pickle=False)
         if not len(spans):
             np.lib.format.write_array(out, np.zeros((0, 1), np.float16), allow_pickle=False)
@@ -303,40 +309,32 @@ def _write_entry(path: Path, source: Path, embedder: Embedder, progress: Callabl
             out.write(np.ascontiguousarray(vecs, "<f2").tobytes())
             if progress:
                 progress(len(vecs))
-        fh.seek(0)
-        fh.write(out.sha.digest())
 
 
-def _read_entry(path: Path) -> tuple[np.ndarray, tuple[int, int], int] | None:
-    """An entry's spans, and its vectors' shape and byte offset; None when missing or damaged (reported).
+def _read_entry(path: Path) -> tuple[np.ndarray, tuple[int, int], int]:
+    """An entry's spans, and its vectors' shape and byte offset in its file.
 
     The vectors stay on disk: the checksum is computed block by block, and _entry_vectors reads rows.
+
+    Raises:
+        FileNotFoundError: there is no entry.
+        ValueError: the entry is damaged (its checksum, or arrays of another shape).
+        OSError: it cannot be read.
     """
-    try:
-        with path.open("rb") as fh:
-            digest = fh.read(32)
-            sha = hashlib.sha256()
-            for block in iter(lambda: fh.read(1 << 22), b""):
-                sha.update(block)
-            size = fh.tell()
-            if sha.digest() == digest:
-                fh.seek(32)
-                spans = np.lib.format.read_array(fh, allow_pickle=False)
-                version = np.lib.format.read_magic(fh)
-                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
-                    np.lib.format.read_array_header_2_0
-                shape, fortran, dtype = read_header(fh)
-                offset = fh.tell()
-                if (spans.dtype == np.int32 and spans.ndim == 2 and spans.shape[1] == 5 and not fortran
-                        and dtype == np.float16 and len(shape) == 2 and shape[0] == len(spans)
-                        and offset + shape[0] * shape[1] * 2 == size):
-                    return spans, (int(shape[0]), int(shape[1])), offset
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        pass
-    warnings.warn(f"index entry {path.name} is damaged; indexing that file again", VerifierWarning, stacklevel=3)
-    return None
+    with open_blob(path) as fh:
+        size = fh.seek(0, os.SEEK_END)
+        fh.seek(DIGEST)
+        spans = np.lib.format.read_array(fh, allow_pickle=False)
+        magic = np.lib.format.read_magic(fh)
+        read_header = np.lib.format.read_array_header_1_0 if magic == (1, 0) else \
+            np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read_header(fh)
+        offset = fh.tell()
+    if (spans.dtype == np.int32 and spans.ndim == 2 and spans.shape[1] == 5 and not fortran
+            and dtype == np.float16 and len(shape) == 2 and shape[0] == len(spans)
+            and offset + shape[0] * shape[1] * 2 == size):
+        return spans, (int(shape[0]), int(shape[1])), offset
+    raise ValueError("its arrays are not those of an index entry")
 
 
 def _entry_vectors(fh: BinaryIO, shape: tuple[int, int], offset: int) -> Iterator[np.ndarray]:
@@ -345,6 +343,25 @@ def _entry_vectors(fh: BinaryIO, shape: tuple[int, int], offset: int) -> Iterato
     for start in range(0, shape[0], CHUNK_ROWS):
         rows = min(CHUNK_ROWS, shape[0] - start)
         yield np.frombuffer(fh.read(rows * shape[1] * 2), "<f2").reshape(rows, shape[1])
+
+
+def _stored_entry(store: Store, name: str, path: Path) -> tuple[np.ndarray, tuple[int, int], int] | None:
+    """The entry in the store, or None when there is none or it is damaged (reported once)."""
+    try:
+        return _read_entry(path)
+    except ValueError as e:
+        store.damaged(INDEX, name, str(e), "indexing that file again")
+        return None
+    except OSError:
+        return None  # missing, or unreadable: as good as missing
+
+
+def _written_entry(path: Path) -> tuple[np.ndarray, tuple[int, int], int]:
+    """An entry this run wrote or found sound: one that cannot be read back now is an I/O error."""
+    try:
+        return _read_entry(path)
+    except ValueError as e:
+        raise OSError(f"{path}: the index entry cannot be read back ({e})") from e
 
 
 def locate(offsets: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -413,35 +430,41 @@ class CorpusIndex:
             progress: called with the number of sentences indexed as it goes: each chunk of a file
                 embedded now, each file found indexed at once.
         """
+        from .formats.reader import content_key
         from .paths import display_path
 
-        root = cache_dir / "index" / f"{embedder.model_id}-{SEGMENTER_VERSION}-v{INDEX_FORMAT}"
-        from .formats.reader import content_key
-
+        store = Store(cache_dir)
         hashes = [content_key(Path(f)) for f in files]
+        # Entries and corpora depend on the first-pass model and on how texts are cut into sentences.
+        model = (embedder.model_id, version("segmenter"))
         kind = "ann" if ann_limit is not None else "exact"
-        key = _sha("\0".join([kind, str(ann_limit), *hashes]).encode())[:32]
-        folder = root / "corpus" / key
-        opened = cls._open(folder, ann_limit)
+        name = key(INDEX, "corpus", *model, kind, str(ann_limit), *hashes)
+        folder = store.folder(INDEX, name)
+        opened = cls._open(store, name, folder)
+        private = False
         if opened is None:
-            cls._assemble(folder, files, hashes, root, embedder, ann_limit, progress, cache_dir)
-            opened = cls._open(folder, ann_limit)
+            folder, private = cls._assemble(store, folder, files, hashes, model, embedder, ann_limit, progress,
+                                            cache_dir)
+            opened = cls._open(store, name, folder)
             if opened is None:
                 raise OSError(f"{folder}: the index just written cannot be read back")
         offsets, spans, vectors, index = opened
-        return cls([Path(f) for f in files], [display_path(Path(f)) for f in files], offsets, spans, vectors, index,
-                   cache_dir)
+        corpus = cls([Path(f) for f in files], [display_path(Path(f)) for f in files], offsets, spans, vectors,
+                     index, cache_dir)
+        if private:  # assembled outside the store, which could not take it: gone with the index
+            weakref.finalize(corpus, shutil.rmtree, folder, True)
+        return corpus
 
     @staticmethod
-    def _open(folder: Path, ann_limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, VectorIndex] | None:
+    def _open(store: Store, name: str, folder: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, VectorIndex] | None:
         manifest = folder / "manifest.json"
         if not manifest.is_file():
             return None
         try:
             meta = json.loads(manifest.read_text(encoding="utf-8"))
-            for name, digest in meta["checksums"].items():
-                if file_sha256(folder / name) != digest:
-                    raise ValueError(f"{name} does not match its checksum")
+            for file, digest in meta["checksums"].items():
+                if file_sha256(folder / file) != digest:
+                    raise ValueError(f"{file} does not match its checksum")
             offsets = np.load(folder / "offsets.npy", allow_pickle=False)
             spans = np.load(folder / "spans.npy", mmap_mode="r", allow_pickle=False)
             vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
@@ -452,33 +475,41 @@ class CorpusIndex:
                 index = ExactIndex(int(vectors.shape[1]), vectors)
             return offsets, spans, vectors, index
         except (OSError, ValueError, KeyError, RuntimeError) as e:
-            warnings.warn(f"index {folder.name} is damaged ({e}); building it again", VerifierWarning, stacklevel=3)
+            store.damaged(INDEX, name, str(e), "building it again", "an assembled index")
             shutil.rmtree(folder, ignore_errors=True)
             return None
 
     @staticmethod
-    def _assemble(folder: Path, files: Sequence[Path], hashes: list[str], root: Path, embedder: Embedder,
-                  ann_limit: int, progress: Callable[[int], None] | None, cache_dir: Path | None = None) -> None:
-        """Write the corpus folder from per-file entries, embedding the files that have none."""
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+    def _assemble(store: Store, folder: Path, files: Sequence[Path], hashes: list[str], model: tuple[str, str],
+                  embedder: Embedder, ann_limit: int, progress: Callable[[int], None] | None,
+                  cache_dir: Path | None = None) -> tuple[Path, bool]:
+        """Write the corpus folder from per-file entries, embedding the files that have none.
+
+        Returns the folder the index is in, and whether it is a private one outside the store (the
+        store could not take it), to be deleted with the index.
+        """
+        try:
+            tmp = folder_beside(folder)
+        except OSError:  # a read-only or full cache folder must not fail the run
+            tmp = Path(tempfile.mkdtemp(prefix="verifier-index-"))
         try:
             # First pass: an entry for every file, embedding those that have none. Only one file's
             # spans are in memory at a time, and its vectors never all at once.
             entries: list[tuple[Path, tuple[int, int], int]] = []
+            aside: list[Path] = []
             for f, h in zip(files, hashes):
-                path = root / "files" / h[:2] / f"{h}.bin"
-                got = _read_entry(path)
+                name = key(INDEX, "entry", *model, h)
+                path = store.blob_path(INDEX, name)
+                got = _stored_entry(store, name, path)
                 if got is None:
                     try:
                         _write_entry(path, Path(f), embedder, progress, cache_dir)
                     except OSError:
-                        # A full or read-only entry folder must not fail the run: keep this one aside.
-                        path = tmp / f"{h}.bin"
+                        # A full or read-only store must not fail the run: keep this one aside.
+                        path = tmp / f"{name}.entry"
+                        aside.append(path)
                         _write_entry(path, Path(f), embedder, progress, cache_dir)
-                    got = _read_entry(path)
-                    if got is None:
-                        raise OSError(f"{path}: the index entry just written cannot be read back")
+                    got = _written_entry(path)
                 elif progress:
                     progress(got[1][0])
                 entries.append((path, got[1], got[2]))
@@ -497,9 +528,7 @@ class CorpusIndex:
                 for path, shape, offset in entries:
                     if not shape[0]:
                         continue
-                    got = _read_entry(path)
-                    if got is None:
-                        raise OSError(f"{path}: index entry vanished while assembling")
+                    got = _written_entry(path)
                     spans_out.write(np.ascontiguousarray(got[0], "<i4").tobytes())
                     with path.open("rb") as fh:
                         for vecs in _entry_vectors(fh, shape, offset):
@@ -518,10 +547,17 @@ class CorpusIndex:
                 del ann
             meta = {"sentences": total, "files": len(files), "checksums": {n: file_sha256(tmp / n) for n in names}}
             (tmp / "manifest.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
-            shutil.rmtree(folder, ignore_errors=True)
-            os.replace(tmp, folder)
-        finally:
+            for path in aside:
+                path.unlink()
+            try:
+                shutil.rmtree(folder, ignore_errors=True)
+                os.replace(tmp, folder)
+            except OSError:
+                return tmp, True  # the store cannot take it: the index is used from where it was built
+            return folder, False
+        except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
+            raise
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         return self.index.search(queries, k)

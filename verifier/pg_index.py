@@ -25,7 +25,8 @@ from .formats.reader import content_key
 from .index import SpanDocuments, locate
 from .models.embed import Embedder
 from .paths import display_path
-from .sources import SEGMENTER_VERSION, Document, iter_spans, read_text
+from .sources import Document, iter_spans, read_text
+from .store import version
 
 FILES = "verifier_files"
 # Sentences embedded and copied to the server at a time.
@@ -199,7 +200,8 @@ def _failed(url: str, what: str, e: Exception) -> IndexServerError:
 
 
 def model_key(embedder: Embedder) -> str:
-    return f"{embedder.model_id}-{SEGMENTER_VERSION}"
+    """What the server's rows of a file depend on besides its content key: the model, and the segmenter's version."""
+    return f"{embedder.model_id}-{version('segmenter')}"
 
 
 class PgCorpus:

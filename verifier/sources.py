@@ -13,8 +13,6 @@ from .formats import ALL_SUFFIXES, LISTED, Extracted, sniff
 from .paths import display_path, expand_paths, read_error
 
 SOURCE_SUFFIXES = ALL_SUFFIXES
-# Bumped whenever segmentation changes, so cached embeddings of old segmentations are not reused.
-SEGMENTER_VERSION = "blingfire-blocks-1"
 
 _TERMINAL = tuple(".!?:;\"'”’)]")
 _MARKER = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,3}[.)][ \t]+|>[ \t]*)+", re.MULTILINE)

@@ -13,7 +13,7 @@ from verifier.claims import load_schema
 from verifier.components import Components
 from verifier.report import REPORTERS
 
-from ..conftest import ROOT, FakeEmbedder, WordEntailment
+from ..conftest import ROOT, FakeEmbedder, WordEntailment, cache_blobs
 
 
 @pytest.fixture(autouse=True)
@@ -201,7 +201,7 @@ def test_no_cache_writes_nothing(capsys, private_cache):
     run(capsys, "check", "claims", "--no-cache")
     assert not private_cache.exists()
     run(capsys, "check", "claims", "--cache-dir", "mycache")
-    assert any(Path("mycache").rglob("*.npy"))
+    assert cache_blobs(Path("mycache"), "embeddings")
 
 
 def test_calibrate_writes_thresholds_that_check_uses(capsys):
@@ -380,11 +380,12 @@ def test_nothing_but_results_in_logs(capsys):
 def test_damaged_cache_entry_is_rebuilt_with_a_warning(capsys, private_cache):
     Path("claims/c.yaml").write_text(GOOD)
     rc, first, _ = run(capsys, "check", "claims", "--format", "json")
-    for entry in private_cache.rglob("*.npy"):
+    for entry in cache_blobs(private_cache, "embeddings"):
         entry.write_bytes(entry.read_bytes()[:-7] + b"garbage")
     rc2, second, err = run(capsys, "check", "claims", "--format", "json")
     assert rc == rc2 == 0 and second == first
-    assert "verifier: warning: cache entry" in err and "is damaged; embedding again and replacing it" in err
+    assert "verifier: warning: cache entry embeddings/" in err
+    assert "is damaged (its checksum does not match); embedding again and replacing it" in err
 
 
 def test_paths_in_the_home_folder_are_written_from_tilde(monkeypatch, tmp_path):

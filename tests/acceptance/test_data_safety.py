@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..conftest import ROOT
+from ..conftest import ROOT, cache_blobs
 
 # A run over many small sources with a fake, slow embedder, so that it can be killed mid-indexing.
 SCRIPT = r"""
@@ -64,12 +64,12 @@ def test_a_run_killed_mid_indexing_leaves_a_cache_the_next_run_uses_correctly(tm
     cache = tmp_path / "cache"
     p = _start(tmp_path, corpus, cache, 0.15)
     deadline = time.time() + 60
-    while time.time() < deadline and len(list(cache.rglob("*.npy"))) < 5:
+    while time.time() < deadline and len(cache_blobs(cache, "embeddings")) < 5:
         time.sleep(0.05)
     os.kill(p.pid, signal.SIGKILL)
     p.communicate()  # reap it and close its pipes
     assert p.returncode == -signal.SIGKILL
-    written = len(list(cache.rglob("*.npy")))
+    written = len(cache_blobs(cache, "embeddings"))
     assert 5 <= written < 41  # killed in the middle of indexing
 
     again = _finish(_start(tmp_path, corpus, cache, 0.0))

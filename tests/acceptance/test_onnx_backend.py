@@ -18,8 +18,9 @@ from verifier.models.onnx_embed import EXPORT_STAGES, OnnxEmbedder, read_graph
 from verifier.pipeline import verify
 from verifier.settings import Settings
 from verifier.sources import read_document
+from verifier.store import Store
 
-from ..conftest import ROOT, as_pickle
+from ..conftest import ROOT, as_pickle, cache_blobs
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +49,7 @@ def _env(cache):
 def test_the_default_model_runs_on_the_graph_shipped_in_the_package(onnx, cache):
     assert isinstance(onnx, OnnxEmbedder) and onnx.shipped is not None
     assert onnx.shipped.path.parent == onnx_embed.shipped_folder()
-    assert not (cache / "models").exists()  # nothing exported, nothing copied into the cache
+    assert not cache_blobs(cache, onnx_embed.KIND)  # nothing exported, nothing copied into the cache
 
 
 def test_the_shipped_graph_passes_the_checks_an_export_must_pass(onnx, torch_reference):
@@ -86,7 +87,7 @@ def test_a_first_run_with_an_empty_cache_exports_nothing_and_never_imports_torch
                        timeout=300)
     assert p.stdout.strip() == "OnnxEmbedder (1, 384) []", p.stdout + p.stderr
     assert p.stderr == ""
-    assert not (tmp_path / "models").exists()
+    assert not cache_blobs(tmp_path, onnx_embed.KIND)
 
 
 def test_a_cold_check_imports_no_torch(tmp_path):
@@ -99,7 +100,7 @@ def test_a_cold_check_imports_no_torch(tmp_path):
                        timeout=600)
     rc, heavy = p.stdout.strip().split(" ", 1)
     assert rc in ("0", "1") and heavy == "[]", p.stdout + p.stderr
-    assert (cache / "embeddings").is_dir() and not (cache / "models").exists()
+    assert cache_blobs(cache, "embeddings") and not cache_blobs(cache, onnx_embed.KIND)
 
 
 def test_a_warm_check_imports_neither_torch_nor_onnxruntime_nor_spacy(cache, tmp_path):
@@ -132,7 +133,7 @@ def test_a_damaged_shipped_graph_is_exported_instead_with_a_warning(onnx, tmp_pa
     embedder = load_embedder(None, "onnx", private)
     with pytest.warns(VerifierWarning, match="shipped in .* is damaged .*; exporting the model instead"):
         vecs = embedder.embed(["The memorandum was signed on June 15."])
-    assert read_graph(private / "models" / embedder.graph_file.name) is not None  # cached for the next run
+    assert read_graph(Store(private), embedder.reference.fingerprint) is not None  # cached for the next run
     # The same recipe on the same model: the export agrees with the shipped graph.
     assert float(vecs[0] @ onnx.embed(["The memorandum was signed on June 15."])[0]) > 0.999
 
@@ -150,7 +151,7 @@ def test_an_export_failure_falls_back_to_sentence_transformers(monkeypatch, tmp_
         embedder = load_embedder(None, "onnx", tmp_path)
     assert isinstance(embedder, SentenceTransformerEmbedder)
     assert embedder.embed(["The drills began."]).shape == (1, 384)
-    assert not (tmp_path / "models").exists()
+    assert not cache_blobs(tmp_path, onnx_embed.KIND)
 
 
 @pytest.fixture(scope="module")

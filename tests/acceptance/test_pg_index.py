@@ -102,7 +102,7 @@ def test_verdicts_and_quotes_are_identical_to_the_local_index(url, tmp_path):
     assert shared["results"] == local["results"]
     assert {r["verdict"] for r in local["results"]} >= {"supported", "contradicted"}
     # No index files were written to the local cache: the vectors live in the server.
-    assert not (tmp_path / "c2" / "index").exists()
+    assert not (tmp_path / "c2" / "folders" / "index").exists() and not (tmp_path / "c2" / "blobs" / "index").exists()
 
 
 def test_only_new_content_is_embedded_and_a_changed_file_gets_new_rows(url, tmp_path):

@@ -54,16 +54,18 @@ def _bench_folder(folder: Path, name: str) -> str:
 
     data = BENCH / name
     docs = {}
-    for line in (data / "docs.dev.jsonl").open(encoding="utf-8"):
-        d = json.loads(line)
-        docs[d["doc_id"]] = d["text"]
+    with (data / "docs.dev.jsonl").open(encoding="utf-8") as lines_in:  # closed: filterwarnings = error
+        for line in lines_in:
+            d = json.loads(line)
+            docs[d["doc_id"]] = d["text"]
     rows = []
-    for line in (data / "claims.dev.jsonl").open(encoding="utf-8"):
-        c = json.loads(line)
-        if c["doc_id"] in docs and doc_side(c["doc_id"]) == "heldout":
-            rows.append(c)
-        if len(rows) == BENCH_CLAIMS:
-            break
+    with (data / "claims.dev.jsonl").open(encoding="utf-8") as lines_in:
+        for line in lines_in:
+            c = json.loads(line)
+            if c["doc_id"] in docs and doc_side(c["doc_id"]) == "heldout":
+                rows.append(c)
+            if len(rows) == BENCH_CLAIMS:
+                break
     verdict = {"SUPPORTED": "supported", "REFUTED": "contradicted", "NOT_ENOUGH_INFO": "unsupported"}
     (folder / "docs").mkdir(exist_ok=True)
     lines = ["version: 1", "claims:"]

@@ -9,10 +9,11 @@ import pytest
 from verifier.components import Components, build, entailment_model
 from verifier.errors import ModelError
 from verifier.models.embed import CachedEmbedder
-from verifier.models.entail import CACHE_FILE, CachedEntailment
+from verifier.models.entail import CachedEntailment
 from verifier.progress import ReadingProgress
+from verifier.store import DB_FILE
 
-from ..conftest import FakeEmbedder, Said, WordEntailment
+from ..conftest import FakeEmbedder, Said, WordEntailment, cache_blobs
 
 PAIR = [("The drills began in Lachin.", "The drills began.")]
 
@@ -35,7 +36,7 @@ def test_a_given_entailment_model_is_read_behind_the_progress_and_the_score_cach
     calls = components.entailment.calls
     again = build(settings, components, said).entailment.probabilities(PAIR)  # a new run, the same cache folder
     assert again == first and components.entailment.calls == calls
-    assert (settings.cache_dir / CACHE_FILE).is_file()
+    assert (settings.cache_dir / DB_FILE).is_file()
 
 
 def test_without_a_cache_folder_the_scores_are_kept_in_memory_only(settings):
@@ -53,7 +54,7 @@ def test_the_sentence_model_is_built_on_first_use_and_once(settings, components)
     assert isinstance(embedder, CachedEmbedder) and embedder.inner is components.embedder
     assert built.embedder is embedder
     embedder.embed(["The drills began."])
-    assert any((settings.cache_dir / "embeddings").rglob("*.npy"))
+    assert cache_blobs(settings.cache_dir, "embeddings")
 
 
 def test_a_given_first_pass_is_used_as_it_is(settings, components):

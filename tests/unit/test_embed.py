@@ -26,11 +26,12 @@ def test_changed_text_is_embedded_again(fake_embedder, tmp_path):
 def test_corrupt_entry_is_rebuilt(fake_embedder, tmp_path):
     cached = CachedEmbedder(fake_embedder, tmp_path)
     good = cached.embed(["x y z"])
-    (entry,) = list((tmp_path / "embeddings").rglob("*.npy"))
+    (entry,) = [p for p in (tmp_path / "blobs" / "embeddings").rglob("*") if p.is_file()]
     data = bytearray(entry.read_bytes())
     data[-1] ^= 0xFF
     entry.write_bytes(bytes(data))
-    with pytest.warns(VerifierWarning, match="is damaged; embedding again"):
+    with pytest.warns(VerifierWarning, match=r"cache entry embeddings/\w+ is damaged \(its checksum does not match\); "
+                                             "embedding again"):
         again = cached.embed(["x y z"])
     assert fake_embedder.calls == 2
     np.testing.assert_array_equal(good, again)

@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from verifier.errors import ModelError, VerifierWarning
-from verifier.models.entail import CACHE_FILE, CachedEntailment, OnnxEntailment, shipped_folder
+from verifier.models.entail import CachedEntailment, OnnxEntailment, shipped_folder
+from verifier.store import DB_FILE
 
 from ..conftest import WordEntailment
 
@@ -20,7 +21,7 @@ def test_scores_are_cached_by_content_and_survive_the_process(tmp_path):
     first = CachedEntailment(inner, tmp_path).probabilities(PAIRS)
     again = CachedEntailment(inner, tmp_path)
     assert again.probabilities(PAIRS) == first and inner.calls == 1
-    assert (tmp_path / CACHE_FILE).is_file()
+    assert (tmp_path / DB_FILE).is_file()
 
 
 def test_the_cache_key_names_the_model(tmp_path):
@@ -33,12 +34,25 @@ def test_the_cache_key_names_the_model(tmp_path):
 
 
 def test_a_damaged_cache_is_replaced_with_a_warning(tmp_path):
-    (tmp_path / CACHE_FILE).write_bytes(b"this is not a database" * 100)
+    (tmp_path / DB_FILE).write_bytes(b"this is not a database" * 100)
     inner = WordEntailment()
-    with pytest.warns(VerifierWarning, match="damaged"):
+    with pytest.warns(VerifierWarning, match="the cache database store.sqlite is damaged"):
         got = CachedEntailment(inner, tmp_path).probabilities(PAIRS)
     assert len(got) == 2 and inner.calls == 1
     assert CachedEntailment(WordEntailment(), tmp_path).probabilities(PAIRS) == got
+
+
+def test_a_damaged_score_is_reported_and_read_again(tmp_path):
+    import sqlite3
+
+    inner = WordEntailment()
+    first = CachedEntailment(inner, tmp_path).probabilities(PAIRS)
+    with sqlite3.connect(tmp_path / DB_FILE) as db:
+        db.execute("UPDATE entail SET body = zeroblob(24) WHERE key = (SELECT min(key) FROM entail)")
+    db.close()
+    with pytest.warns(VerifierWarning, match="1 damaged entailment score row in the cache database"):
+        assert CachedEntailment(inner, tmp_path).probabilities(PAIRS) == first
+    assert inner.calls == 2
 
 
 def test_without_a_cache_folder_nothing_is_written(tmp_path):

@@ -17,11 +17,12 @@ from verifier.claims import load_claims
 from verifier.components import Components
 from verifier.errors import VerifierWarning
 from verifier.facts import DateFact, Entity, Facts, Quantity, Word
-from verifier.facts_cache import FILE_NAME, FactsCache, _body, extraction_version, from_json, to_json
+from verifier.facts_cache import FactsCache, _body, extraction_version, from_json, to_json
 from verifier.pipeline import verify
 from verifier.report import write
 from verifier.settings import Settings
 from verifier.sources import read_document
+from verifier.store import DB_FILE
 
 from ..conftest import ROOT, SEED
 
@@ -87,7 +88,7 @@ def _no_spacy(monkeypatch):
 
 def test_texts_seen_before_are_read_back_without_extracting(private_cache, monkeypatch):
     first = FactsCache(private_cache).analyze_many(TEXTS)
-    assert (private_cache / FILE_NAME).is_file()
+    assert (private_cache / DB_FILE).is_file()
     _no_spacy(monkeypatch)
     again = FactsCache(private_cache)
     assert again.analyze_many(TEXTS[::-1] + TEXTS[:1]) == first[::-1] + first[:1]
@@ -128,11 +129,12 @@ def test_the_version_names_the_model_without_importing_spacy():
 
 def test_a_damaged_entry_is_reported_and_rebuilt(private_cache):
     good = FactsCache(private_cache).analyze_many(TEXTS)
-    with sqlite3.connect(private_cache / FILE_NAME) as con:
-        con.execute("UPDATE facts SET body = replace(body, '44', '45')")
+    with sqlite3.connect(private_cache / DB_FILE) as con:
+        con.execute("UPDATE facts SET body = CAST(replace(CAST(body AS TEXT), '44', '45') AS BLOB)")
     con.close()
     cache = FactsCache(private_cache)
-    with pytest.warns(VerifierWarning, match="1 damaged entry in the facts cache facts.sqlite"):
+    with pytest.warns(VerifierWarning, match="1 damaged facts row in the cache database store.sqlite; extracting "
+                                             "those facts again"):
         assert cache.analyze_many(TEXTS) == good
     assert cache.misses == 1
     clean = FactsCache(private_cache)
@@ -141,9 +143,10 @@ def test_a_damaged_entry_is_reported_and_rebuilt(private_cache):
 
 def test_a_damaged_file_is_reported_and_replaced(private_cache):
     good = FactsCache(private_cache).analyze_many(TEXTS)
-    path = private_cache / FILE_NAME
+    path = private_cache / DB_FILE
     path.write_bytes(b"not a database at all " * 500)
-    with pytest.warns(VerifierWarning, match="the facts cache facts.sqlite is damaged"):
+    with pytest.warns(VerifierWarning, match=r"the cache database store.sqlite is damaged \(file is not a database\); "
+                                             "set aside as store.sqlite.damaged"):
         assert FactsCache(private_cache).analyze_many(TEXTS) == good
     clean = FactsCache(private_cache)
     assert clean.analyze_many(TEXTS) == good and clean.misses == 0
@@ -165,7 +168,7 @@ def test_reports_are_byte_identical_with_and_without_the_cache(components, priva
     # Facts also stay in memory for the life of a process; empty that, so each run gets them its own way.
     monkeypatch.setattr(facts, "_CACHE", {})
     uncached = _report(Settings(cache_dir=None), components)
-    assert not (private_cache / FILE_NAME).exists()
+    assert not (private_cache / DB_FILE).exists()
     monkeypatch.setattr(facts, "_CACHE", {})
     cold = _report(Settings(cache_dir=private_cache), components)
     monkeypatch.setattr(facts, "_CACHE", {})

@@ -8,8 +8,10 @@ import pytest
 from verifier.errors import SourceError
 from verifier.formats import Extracted, format_of, reader, sniff
 from verifier.formats.builder import clean_block
+from verifier.paths import display_path
 from verifier.sources import find_source_files, read_document, read_text
 
+from ..conftest import cache_blobs
 from ..make_sources import NEWS_PAGE, looping_pdf, write_docx, write_image_pdf, write_pdf, zip_bomb_docx
 
 # ---------------------------------------------------------------- PDF
@@ -245,12 +247,14 @@ def test_a_damaged_cache_entry_is_reported_and_parsed_again(tmp_path):
     pdf = write_pdf(tmp_path / "r.pdf", [["Some text."]])
     cache = tmp_path / "cache"
     first = reader.read_source(pdf, cache)
-    [entry] = (cache / reader.CACHE_FOLDER).rglob("*.json")
+    [entry] = cache_blobs(cache, reader.KIND)
     entry.write_bytes(entry.read_bytes()[:-5])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         assert reader.read_source(pdf, cache) == first
-    assert any("cached text of" in str(w.message) and "damaged" in str(w.message) for w in caught)
+    assert [str(w.message) for w in caught] == [
+        f"cache entry extracted/{entry.name[:16]} (the text of {display_path(pdf)}) is damaged "
+        "(its checksum does not match); reading the file again"]
 
 
 def test_many_files_are_parsed_by_one_child_and_a_bad_one_does_not_stop_the_rest(tmp_path):

@@ -14,7 +14,7 @@ from verifier.pipeline import verify
 from verifier.report.json_report import report_dict
 from verifier.sources import read_document
 
-from ..conftest import ROOT, SEED, FakeEmbedder
+from ..conftest import ROOT, SEED, FakeEmbedder, cache_blobs
 
 
 def unit_rows(n, dim, seed=0):
@@ -127,7 +127,7 @@ def test_a_damaged_file_entry_is_embedded_again_with_a_warning(tmp_path):
     files = corpus_files(tmp_path)
     emb = FakeEmbedder()
     CorpusIndex.build(files, emb, tmp_path / "cache", ann_limit=10**9)
-    entry = sorted((tmp_path / "cache").rglob("*.bin"))[0]
+    entry = cache_blobs(tmp_path / "cache", "index")[0]
     entry.write_bytes(b"junk")
     files[0].write_text(files[0].read_text() + "More.\n")  # a new corpus key, so entries are read
     with pytest.warns(VerifierWarning, match="damaged"):

@@ -9,7 +9,10 @@ import pytest
 import verifier.models.onnx_embed as onnx_embed
 from verifier.errors import ModelError, VerifierWarning
 from verifier.models.embed import SentenceTransformerEmbedder, load_embedder
-from verifier.models.onnx_embed import ExportError, OnnxEmbedder, graph_file, read_graph, write_graph
+from verifier.models.onnx_embed import ExportError, OnnxEmbedder, graph_key, read_graph, write_graph
+from verifier.store import Store
+
+from ..conftest import cache_blobs
 
 
 @pytest.fixture
@@ -40,29 +43,32 @@ def fake_export(monkeypatch):
 
 
 def test_graph_round_trip_and_damage_is_detected(tmp_path):
-    path = tmp_path / "models" / "g.onnx"
-    write_graph(path, b"some graph")
+    store = Store(tmp_path)
+    write_graph(store, "fingerprint", b"some graph")
+    path = store.blob_path(onnx_embed.KIND, graph_key("fingerprint"))
     assert path.read_bytes()[:32] == hashlib.sha256(b"some graph").digest()
-    assert read_graph(path) == b"some graph"
+    assert read_graph(store, "fingerprint") == b"some graph"
     data = bytearray(path.read_bytes())
     data[-1] ^= 0xFF
     path.write_bytes(bytes(data))
-    assert read_graph(path) is None
-    assert read_graph(tmp_path / "missing.onnx") is None
+    with pytest.warns(VerifierWarning, match="cache entry onnx-graph/.* is damaged"):
+        assert read_graph(store, "fingerprint") is None
+    assert read_graph(store, "another") is None  # missing: no warning
     path.write_bytes(b"")
-    assert read_graph(path) is None
+    with pytest.warns(VerifierWarning, match="damaged"):
+        assert read_graph(Store(tmp_path), "fingerprint") is None
 
 
 def test_first_construction_exports_and_caches_later_ones_do_not(model_dir, tmp_path, fake_export):
     cache = tmp_path / "cache"
     first = load_embedder(model_dir, "onnx", cache)
     assert isinstance(first, OnnxEmbedder) and fake_export["export"] == 1
-    path = graph_file(cache, first.reference.fingerprint)
-    assert read_graph(path) == b"graph of " + first.reference.fingerprint.encode()
+    fingerprint = first.reference.fingerprint
+    assert read_graph(Store(cache), fingerprint) == b"graph of " + fingerprint.encode()
     second = load_embedder(model_dir, "onnx", cache)
     assert fake_export["export"] == 1
     second.embed(["a", "b"])
-    assert fake_export["export"] == 1 and fake_export["runner"] == [read_graph(path)]
+    assert fake_export["export"] == 1 and fake_export["runner"] == [read_graph(Store(cache), fingerprint)]
 
 
 def test_nothing_is_read_or_run_until_a_text_needs_embedding(model_dir, tmp_path, fake_export):
@@ -81,13 +87,14 @@ def test_the_int8_model_has_its_own_model_id(model_dir, tmp_path, fake_export):
 
 def test_damaged_cached_graph_is_exported_again_with_a_warning(model_dir, tmp_path, fake_export):
     embedder = load_embedder(model_dir, "onnx", tmp_path)
-    path = embedder.graph_file
+    (path,) = cache_blobs(tmp_path, onnx_embed.KIND)
     path.write_bytes(path.read_bytes()[:-3])  # a run killed mid-write, or a disk error
     again = load_embedder(model_dir, "onnx", tmp_path)
-    with pytest.warns(VerifierWarning, match="cached ONNX graph .* is damaged; exporting the model again"):
+    with pytest.warns(VerifierWarning, match=r"cache entry onnx-graph/\w+ \(the ONNX graph of the embedding model\) "
+                                             r"is damaged \(.*\); exporting the model again"):
         again.embed(["x"])
     assert fake_export["export"] == 2
-    assert read_graph(path) == fake_export["runner"][-1]
+    assert read_graph(Store(tmp_path), embedder.reference.fingerprint) == fake_export["runner"][-1]
 
 
 def test_a_model_that_does_not_export_runs_on_sentence_transformers(model_dir, tmp_path, monkeypatch):
@@ -99,14 +106,14 @@ def test_a_model_that_does_not_export_runs_on_sentence_transformers(model_dir, t
                                              "using sentence-transformers on torch"):
         embedder = load_embedder(model_dir, "onnx", tmp_path)
     assert isinstance(embedder, SentenceTransformerEmbedder)
-    assert not (tmp_path / "models").exists()
+    assert not (tmp_path / "blobs").exists()
 
 
 def test_no_cache_dir_exports_in_memory_and_writes_nothing(model_dir, tmp_path, fake_export):
     cache = tmp_path / "cache"
     embedder = load_embedder(model_dir, "onnx", None)
     embedder.embed(["x"])
-    assert fake_export["export"] == 1 and not cache.exists() and embedder.graph_file is None
+    assert fake_export["export"] == 1 and not cache.exists() and embedder.store is None
 
 
 def test_unknown_backend_and_missing_model_are_clear_errors(model_dir, tmp_path):
@@ -150,7 +157,7 @@ def test_the_shipped_graph_is_used_for_its_own_model_without_export_or_copy(mode
     assert embedder.shipped is not None and embedder.shipped.path == shipped / "model.onnx"
     embedder.embed(["a"])
     assert fake_export == {"export": 0, "runner": [b"the shipped graph"]}
-    assert not (cache / "models").exists()  # read from the package, never copied into the cache
+    assert not cache.exists()  # read from the package, never copied into the cache
     # Without a cache too: nothing is exported.
     load_embedder(model_dir, "onnx", None).embed(["a"])
     assert fake_export["export"] == 0
@@ -159,7 +166,7 @@ def test_the_shipped_graph_is_used_for_its_own_model_without_export_or_copy(mode
 def test_a_graph_in_the_cache_comes_before_the_shipped_one(model_dir, tmp_path, fake_export, shipped):
     fingerprint = SentenceTransformerEmbedder(model_dir).fingerprint
     _ship(shipped, fingerprint)
-    write_graph(graph_file(tmp_path, fingerprint), b"a cached graph")
+    write_graph(Store(tmp_path), fingerprint, b"a cached graph")
     load_embedder(model_dir, "onnx", tmp_path).embed(["a"])
     assert fake_export == {"export": 0, "runner": [b"a cached graph"]}
 
@@ -176,7 +183,7 @@ def test_a_shipped_graph_of_another_model_or_recipe_is_not_used(model_dir, tmp_p
         (shipped / onnx_embed.MANIFEST).write_text("{not json")
     embedder = load_embedder(model_dir, "onnx", tmp_path)
     assert embedder.shipped is None and fake_export["export"] == 1
-    assert read_graph(graph_file(tmp_path, fingerprint)) is not None
+    assert read_graph(Store(tmp_path), fingerprint) is not None
 
 
 def test_a_damaged_shipped_graph_is_replaced_by_an_export_with_a_warning(model_dir, tmp_path, fake_export, shipped):
@@ -187,7 +194,7 @@ def test_a_damaged_shipped_graph_is_replaced_by_an_export_with_a_warning(model_d
                                              r"match\); exporting the model instead \(reinstall verifier"):
         embedder.embed(["x"])
     assert fake_export["export"] == 1
-    assert fake_export["runner"] == [read_graph(graph_file(tmp_path, fingerprint))]
+    assert fake_export["runner"] == [read_graph(Store(tmp_path), fingerprint)]
     assert (shipped / "model.onnx").read_bytes() == b"the shipped graph"  # the package is never written
 
 

@@ -11,8 +11,6 @@ import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Bumped whenever what any extractor produces changes, so cached texts and indexes are not reused.
-EXTRACT_VERSION = "1"
 
 @dataclass(frozen=True)
 class Format:

@@ -8,23 +8,21 @@ import queue
 import subprocess
 import sys
 import threading
-import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..atomic import atomic_write_bytes
-from ..errors import SourceError, VerifierWarning
-from ..hashing import file_sha256
+from ..errors import SourceError
 from ..paths import display_path, read_error
-from . import EXTRACT_VERSION, FORMATS, LISTED, PARSED, Extracted, format_of, plain
+from ..store import Store, key, source_key, version
+from . import FORMATS, LISTED, PARSED, Extracted, format_of, plain
 from .child import NAME
 
 # Per file: past this a parse is stopped. The largest real PDFs measured parse at well under 1 s/MB.
 TIMEOUT_S = 120.0
 # Address space of the parsing child: bounds what any one hostile file can take.
 MEMORY_LIMIT = 3 << 30
-CACHE_FOLDER = "extracted"
+KIND = "extracted"  # the store's kind for parsed texts; its version is in every reader's version
 
 
 @lru_cache(maxsize=None)
@@ -38,7 +36,7 @@ def reader_version(fmt: str) -> str:
         lib = metadata.version(FORMATS[fmt].library or "")
     except metadata.PackageNotFoundError:
         lib = "missing"
-    return f"{EXTRACT_VERSION}/{code.hexdigest()[:16]}/{FORMATS[fmt].library}=={lib}"
+    return f"{version(KIND)}/{code.hexdigest()[:16]}/{FORMATS[fmt].library}=={lib}"
 
 
 def parsed_format(path: Path) -> str | None:
@@ -65,13 +63,9 @@ def content_key(path: Path) -> str:
     """The key of anything derived from a source's text: its parsed text, index entries, shared index rows.
 
     The SHA-256 of the file's bytes and of the version of the reader that makes its text, so an
-    edited file or a new reader never meets old offsets.
+    edited file or a new reader never meets old offsets (:func:`verifier.store.source_key`).
     """
-    return _key(file_sha256(path), text_version(path))
-
-
-def _key(bytes_sha256: str, version: str) -> str:
-    return hashlib.sha256((bytes_sha256 + version).encode()).hexdigest()
+    return source_key(path, text_version(path))
 
 
 def read_source(path: Path, cache: Path | None = None) -> Extracted:
@@ -86,6 +80,7 @@ def read_sources(paths: Sequence[Path], cache: Path | None = None) -> list[Extra
     """Each file's Extracted text, or the SourceError it gives, in order; parsed files share one child."""
     out: list[Extracted | SourceError | None] = [None] * len(paths)
     todo: list[tuple[int, str, Path, str]] = []  # (position, format, path, cache key)
+    store = Store.at(cache)
     for n, path in enumerate(paths):
         shown = display_path(path)
         try:
@@ -102,16 +97,18 @@ def read_sources(paths: Sequence[Path], cache: Path | None = None) -> list[Extra
         except SourceError as e:
             out[n] = e
             continue
-        key = _key(hashlib.sha256(data).hexdigest(), reader_version(fmt))  # content_key, from the bytes at hand
-        hit = _cache_get(cache, key, shown)
+        # content_key, from the bytes at hand
+        name = key(KIND, source_key(Path(path), reader_version(fmt), data))
+        hit = _cache_get(store, name, shown)
         if hit is not None:
             out[n] = hit
         else:
-            todo.append((n, fmt, Path(path), key))
-    for (n, fmt, path, key), got in zip(todo, _parse([(fmt, path) for _, fmt, path, _ in todo])):
+            todo.append((n, fmt, Path(path), name))
+    for (n, _fmt, path, name), got in zip(todo, _parse([(fmt, path) for _, fmt, path, _ in todo])):
         transient = got.pop("transient", False)
-        if not transient:
-            _cache_put(cache, key, got)
+        if not transient and store is not None:
+            # A read-only or full cache costs the next run a parse, nothing else.
+            store.put(KIND, name, json.dumps(got, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         out[n] = _result(got, display_path(path))
     return out  # type: ignore[return-value]
 
@@ -140,37 +137,12 @@ def _result(got: dict[str, Any], shown: str) -> Extracted | SourceError:
 # ---------------------------------------------------------------- the cache
 
 
-def _cache_path(cache: Path, key: str) -> Path:
-    return cache / CACHE_FOLDER / key[:2] / f"{key}.json"
-
-
-def _cache_get(cache: Path | None, key: str, shown: str) -> Extracted | SourceError | None:
-    if cache is None:
+def _cache_get(store: Store | None, name: str, shown: str) -> Extracted | SourceError | None:
+    """The text read from a file before (or the error it gave), or None; a damaged entry is reported by the store."""
+    if store is None:
         return None
-    path = _cache_path(cache, key)
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    try:
-        digest, body = raw.split(b"\n", 1)
-        if hashlib.sha256(body).hexdigest().encode() != digest:
-            raise ValueError("checksum does not match")
-        return _result(json.loads(body), shown)
-    except (ValueError, KeyError, TypeError) as e:
-        warnings.warn(f"cached text of {shown} is damaged ({e}); reading the file again", VerifierWarning,
-                      stacklevel=4)
-        return None
-
-
-def _cache_put(cache: Path | None, key: str, got: dict[str, Any]) -> None:
-    if cache is None:
-        return
-    body = json.dumps(got, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    try:
-        atomic_write_bytes(_cache_path(cache, key), hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-    except OSError:
-        pass  # a read-only or full cache costs the next run a parse, nothing else
+    return store.get(KIND, name, lambda body: _result(json.loads(body), shown),
+                     what=f"the text of {shown}", then="reading the file again")
 
 
 # ---------------------------------------------------------------- the child
@@ -212,7 +184,7 @@ class _Child:
         if line is None:
             self.close()
             return None
-        return json.loads(line)  # type: ignore[no-any-return]
+        return json.loads(line)
 
     def close(self) -> None:
         if self.proc.poll() is None:

