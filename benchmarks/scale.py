@@ -113,7 +113,8 @@ def run_size(size: int, claims_n: list[int], exact_max: int, data: Path, work: P
              pg_url: str | None = None, pg_bulk: bool = False) -> dict:
     """One size, in this process: build the corpus, index it cold (or reopen it, with ``reuse``), query it."""
 
-    from verifier.index import ANN_LIMIT, CorpusIndex, StaticEmbedder
+    from verifier.first_pass import StaticEmbedder
+    from verifier.index import ANN_LIMIT, CorpusIndex
     from verifier.models.embed import CachedEmbedder, default_cache_dir, default_model_path, load_embedder
     from verifier.paths import display_path  # noqa: F401  (imported as the pipeline does)
     from verifier.retrieve import build_index, candidates, shortlist_candidates

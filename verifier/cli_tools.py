@@ -63,7 +63,7 @@ def index_add(sources: Sequence[Path], model_path: Path | None, bulk: bool, cach
     from tqdm import tqdm
 
     from .documents import readable_files
-    from .index import StaticEmbedder
+    from .first_pass import StaticEmbedder
     from .models.embed import default_cache_dir, default_model_path
     from .pg_index import add_files, mask
 

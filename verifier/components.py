@@ -59,7 +59,7 @@ class Built:
     def first_pass(self) -> Embedder:
         """The short-list's embedder, built on first use: only large source sets need it."""
         if self._first_pass is None:
-            from .index import StaticEmbedder
+            from .first_pass import StaticEmbedder
 
             s = self.settings
             self._first_pass = self.given.first_pass or StaticEmbedder(

@@ -6,7 +6,6 @@ owns (``folders/index/<key>/``), as does the distilled static model (``folders/s
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -16,270 +15,26 @@ from array import array
 from collections import OrderedDict
 from itertools import chain
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterator, Protocol, Sequence
+from typing import Any, BinaryIO, Callable, Iterator, Sequence
 
 import numpy as np
 
-from .errors import ModelError
-from .models.embed import Embedder, model_fingerprint
+from .models.embed import Embedder
 from .sources import Document, Sentence, iter_spans, read_text
 from .store import DIGEST, Store, blob_writer, file_sha256, folder_beside, key, open_blob, version
+from .vectors import ANNIndex, ExactIndex, VectorIndex
 
 # Above this many sentences an approximate (HNSW) index replaces the exact matrix product:
 # measured in benchmarks/scale.py, exact search over 256-dim float16 rows passes ~25 ms a query there.
 ANN_LIMIT = 250_000
-# The exact index keeps a float32 copy in memory up to this many bytes: the float16 -> float32
-# conversion otherwise costs more than the product itself on every query.
-EXACT_F32_BUDGET = 256 << 20
-STATIC_PCA_DIMS = 256
-# The store's kinds: per-file entries (blobs) and assembled corpora (folders); the static model (a folder).
+# The store's kind for per-file entries (blobs) and assembled corpora (folders).
 INDEX = "index"
-STATIC = "static"
 # Sentences embedded, and rows of vectors copied, at a time: what bounds the memory of indexing a
 # file of any size to its text, its spans (20 bytes a sentence) and one chunk.
 CHUNK_ROWS = 8192
 # Decoded source texts kept for quoting, in characters: files of a few MB each fill the 256-document
 # cache long before this; a file of hundreds of MB is kept alone.
 DOC_CACHE_CHARS = 1 << 28
-
-
-class VectorIndex(Protocol):
-    """Top-k by inner product over L2-normalised rows; row ids are their order of addition.
-
-    Anything that can add rows and return the k nearest (a local HNSW graph, OpenSearch k-NN,
-    Qdrant, pgvector) fits behind this.
-    """
-
-    dim: int
-
-    def __len__(self) -> int: ...
-
-    def add(self, vectors: np.ndarray) -> None: ...
-
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(ids, scores), each of shape (len(queries), k), best first; ids are -1 where fewer rows exist."""
-        ...
-
-
-def _top_k(scores: np.ndarray, base: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The k best columns per row, ties broken by the lower id so results never depend on order."""
-    k = min(k, scores.shape[1])
-    part = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < scores.shape[1] else \
-        np.tile(np.arange(scores.shape[1]), (scores.shape[0], 1))
-    vals = np.take_along_axis(scores, part, 1)
-    order = np.lexsort((part, -vals), axis=1)
-    return np.take_along_axis(part, order, 1) + base, np.take_along_axis(vals, order, 1)
-
-
-class ExactIndex:
-    """Exact top-k by a matrix product over float16 rows (in memory or memory-mapped)."""
-
-    def __init__(self, dim: int, vectors: np.ndarray | None = None) -> None:
-        self.dim = dim
-        self.vectors = vectors if vectors is not None else np.zeros((0, dim), np.float16)
-        self._f32: np.ndarray | None = None
-
-    def __len__(self) -> int:
-        return int(self.vectors.shape[0])
-
-    def add(self, vectors: np.ndarray) -> None:
-        self.vectors = np.concatenate([np.asarray(self.vectors), vectors.astype(np.float16)])
-        self._f32 = None
-
-    def save(self, path: Path) -> None:
-        np.save(path, np.asarray(self.vectors, dtype=np.float16), allow_pickle=False)
-
-    @classmethod
-    def load(cls, path: Path) -> "ExactIndex":
-        vecs = np.load(path, mmap_mode="r", allow_pickle=False)
-        return cls(int(vecs.shape[1]), vecs)
-
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        q = np.asarray(queries, np.float32)
-        n = len(self)
-        ids = np.full((len(q), k), -1, np.int64)
-        scores = np.full((len(q), k), -np.inf, np.float32)
-        if n == 0 or len(q) == 0:
-            return ids, scores
-        if self._f32 is None and n * self.dim * 4 <= EXACT_F32_BUDGET:
-            self._f32 = np.asarray(self.vectors, np.float32)
-        chunk = 1 << 16
-        best_i, best_s = ids[:, :0], scores[:, :0]
-        for s in range(0, n, chunk):
-            block = self._f32[s : s + chunk] if self._f32 is not None else \
-                np.asarray(self.vectors[s : s + chunk], np.float32)
-            i, v = _top_k(q @ block.T, s, k)
-            # Merge with the best so far; ids are unique across blocks, so ties resolve by id.
-            cat_i, cat_s = np.concatenate([best_i, i], 1), np.concatenate([best_s, v], 1)
-            order = np.lexsort((cat_i, -cat_s), axis=1)[:, :k]
-            best_i, best_s = np.take_along_axis(cat_i, order, 1), np.take_along_axis(cat_s, order, 1)
-        ids[:, : best_i.shape[1]] = best_i
-        scores[:, : best_s.shape[1]] = best_s
-        return ids, scores
-
-
-class ANNIndex:
-    """Approximate top-k from a usearch HNSW graph with int8 rows; saved and memory-mapped back."""
-
-    def __init__(self, dim: int, dtype: str = "i8", connectivity: int = 16, expansion_add: int = 64,
-                 expansion_search: int = 128, index: object | None = None) -> None:
-        from usearch.index import Index
-
-        self.dim = dim
-        self._index = index if index is not None else Index(
-            ndim=dim, metric="ip", dtype=dtype, connectivity=connectivity,
-            expansion_add=expansion_add, expansion_search=expansion_search)
-
-    def __len__(self) -> int:
-        return len(self._index)  # type: ignore[arg-type]
-
-    def add(self, vectors: np.ndarray, threads: int = 0) -> None:
-        start = len(self)
-        keys = np.arange(start, start + len(vectors), dtype=np.uint64)
-        self._index.add(keys, np.asarray(vectors, np.float32), threads=threads)  # type: ignore[attr-defined]
-
-    def save(self, path: Path) -> None:
-        self._index.save(str(path))  # type: ignore[attr-defined]
-
-    @classmethod
-    def load(cls, path: Path, expansion_search: int = 128) -> "ANNIndex":
-        from usearch.index import Index
-
-        index = Index.restore(str(path), view=True)  # memory-mapped: nothing is copied into RAM
-        if index is None:
-            raise ValueError(f"{path.name}: not a usearch index")
-        index.expansion_search = expansion_search  # type: ignore[misc]  # settable, though its stub says not
-        return cls(index.ndim, index=index)
-
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        q = np.asarray(queries, np.float32)
-        ids = np.full((len(q), k), -1, np.int64)
-        scores = np.full((len(q), k), -np.inf, np.float32)
-        if len(self) == 0 or len(q) == 0:
-            return ids, scores
-        m = self._index.search(q, k, threads=0)  # type: ignore[attr-defined]
-        keys = np.asarray(m.keys).reshape(len(q), -1).astype(np.int64)
-        dist = np.asarray(m.distances, np.float32).reshape(len(q), -1)
-        # One query comes back as Matches, several as BatchMatches with a count per query.
-        counts = np.asarray(m.counts).reshape(-1) if hasattr(m, "counts") else np.array([keys.shape[1]])
-        for r in range(len(q)):
-            c = int(counts[r])
-            # usearch's "ip" distance is 1 - inner product; sort again so ties break by id.
-            order = np.lexsort((keys[r, :c], dist[r, :c]))
-            ids[r, :c] = keys[r, :c][order]
-            scores[r, :c] = 1.0 - dist[r, :c][order]
-        return ids, scores
-
-
-# ---------------------------------------------------------------- the static first pass
-
-
-class StaticEmbedder:
-    """A model2vec static model distilled from the sentence model: ~40x faster, used to short-list.
-
-    Distilled offline from the local model folder once, then kept in a folder of the store, keyed
-    by that folder's content hash. Without a cache (or with one that cannot be written) it is
-    distilled again in each process, and nothing of it is left on disk.
-    """
-
-    def __init__(self, model_path: Path, cache_dir: Path | None, progress: Callable[[str], None] | None = None,
-                 progress_bar: bool = False) -> None:
-        self.model_path = Path(model_path)
-        fp = model_fingerprint(self.model_path)
-        self.model_id = f"model2vec-pca{STATIC_PCA_DIMS}-{fp}"
-        store = Store.at(cache_dir)
-        self.folder = store.folder(STATIC, key(STATIC, self.model_id)) if store is not None else None
-        self.progress = progress  # told when distilling starts: it takes minutes, once
-        self.progress_bar = progress_bar
-        self._model = None
-
-    def _load(self):  # type: ignore[no-untyped-def]
-        if self._model is None:
-            try:
-                from model2vec import StaticModel
-            except ImportError as e:
-                raise ModelError("large source sets need model2vec; run `pip install model2vec skeletoken`") from e
-            if self.folder is not None and (self.folder / "model.safetensors").is_file():
-                self._model = StaticModel.from_pretrained(str(self.folder))
-            else:
-                self._model = self._distill()
-        return self._model
-
-    def _distill(self) -> Any:
-        """Distill the model, keep it in the store where there is one, and load it back as saved."""
-        from model2vec import StaticModel
-
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is on disk: never reach a hub
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        if self.progress:
-            self.progress("distilling a static model from the embedding model for the short-list "
-                          + ("(minutes, once: it is cached)" if self.folder is not None else
-                             "(minutes; without a cache, in every run)"))
-        try:
-            from model2vec.distill import distill
-
-            with _no_progress_bars(self.progress_bar):
-                model = distill(model_name=str(self.model_path), pca_dims=STATIC_PCA_DIMS, device="cpu")
-        except Exception as e:  # the distiller raises many kinds for a folder it cannot read
-            raise ModelError(f"{self.model_path}: cannot distill a static model from it: {e}") from e
-        if self.folder is not None:
-            try:
-                tmp = folder_beside(self.folder)
-                try:
-                    model.save_pretrained(str(tmp))
-                    os.replace(tmp, self.folder)  # another run may have won the race; its model is as good
-                finally:
-                    shutil.rmtree(tmp, ignore_errors=True)
-            except OSError:
-                pass  # a read-only or full cache folder: distilled again next time
-            if (self.folder / "model.safetensors").is_file():
-                return StaticModel.from_pretrained(str(self.folder))
-        # Saved and loaded back as from the store, so that its vectors are the same with a cache or without;
-        # loading copies the weights into memory, so the folder can go at once.
-        with tempfile.TemporaryDirectory(prefix="verifier-static-") as tmp_folder:
-            model.save_pretrained(tmp_folder)
-            return StaticModel.from_pretrained(tmp_folder)
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, STATIC_PCA_DIMS), np.float32)
-        vecs = np.asarray(self._load().encode(list(texts), batch_size=2048), np.float32)
-        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-        return vecs / np.maximum(norms, 1e-12)
-
-
-@contextlib.contextmanager
-def _no_progress_bars(show: bool = False) -> Iterator[None]:
-    """Silence the progress bars of distilling: the report is the only output a run should print.
-
-    transformers ("Loading weights") has a switch for its bars; model2vec's "Encoding tokens" bar has
-    none, so its module's ``tqdm`` is swapped for a disabled one for the duration. Warnings and
-    errors still reach the user: only the bars are turned off, not stderr. With ``show`` (a person
-    at a terminal), model2vec's bar, which covers most of the minutes distilling takes, is drawn as
-    verifier's own instead, and cleared when done.
-    """
-    from model2vec.distill import inference
-    from transformers.utils import logging as hf_logging
-
-    was_enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
-    bar = getattr(inference, "tqdm", None)
-    if bar is not None:
-        def ours(*args: Any, **kwargs: Any) -> Any:
-            kwargs.update(disable=not show, desc="distilling the short-list model", leave=False)
-            return bar(*args, **kwargs)
-
-        inference.tqdm = ours
-    try:
-        yield
-    finally:
-        if bar is not None:
-            inference.tqdm = bar
-        if was_enabled:
-            hf_logging.enable_progress_bar()
-
-
-# ---------------------------------------------------------------- the corpus
 
 
 def _header(out: Any, dtype: str, shape: tuple[int, int]) -> None:

@@ -9,7 +9,7 @@ from .sources import find_source_files
 
 def needed(lists: Sequence[tuple[Path, ...]], model_path: Path | None, cache: Path | None) -> set[tuple[str, str]]:
     """(model key, content key) of every file the lists name now, for the first pass the index is built for."""
-    from .index import StaticEmbedder
+    from .first_pass import StaticEmbedder
     from .models.embed import default_model_path
     from .pg_index import content_key, model_key
 

@@ -12,13 +12,11 @@ Everything verifier derives from its inputs and keeps between runs lives here, u
   SQLite cannot read is set aside as ``store.sqlite.damaged``, with a warning, and started afresh.
 - **folders**, ``folders/<kind>/<key>/``, for what must stay files to be memory-mapped or loaded by
   a library: the assembled arrays and HNSW graph of a large source set, the distilled static model.
-  Their owners write them into a temporary folder beside them and rename it into place.
 
 Every key is made by :func:`key` from the kind, the kind's version in :data:`VERSIONS` and what
 the entry depends on, so bumping a version retires every entry of that kind at once. Every source
 file is keyed the same way, by :func:`source_key`. A cache folder that cannot be written (read
 only, full, a file in its place) never fails a run: writes are skipped and the run goes on.
-``--no-cache`` opens no store at all: each cache then computes what it needs and writes nothing.
 """
 from __future__ import annotations
 

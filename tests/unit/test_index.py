@@ -9,10 +9,11 @@ import pytest
 
 from verifier.claims import load_claims
 from verifier.errors import VerifierWarning
-from verifier.index import ANNIndex, CorpusIndex, ExactIndex
+from verifier.index import CorpusIndex
 from verifier.pipeline import verify
 from verifier.report.json_report import report_dict
 from verifier.sources import read_document
+from verifier.vectors import ANNIndex, ExactIndex
 
 from ..conftest import ROOT, SEED, FakeEmbedder, cache_blobs
 
@@ -214,7 +215,7 @@ def test_distilling_draws_no_progress_bars_and_puts_them_back_after(capsys):
     from model2vec.distill import inference
     from transformers.utils import logging as hf_logging
 
-    from verifier.index import _no_progress_bars
+    from verifier.first_pass import _no_progress_bars
 
     bar, enabled = inference.tqdm, hf_logging.is_progress_bar_enabled()
     with _no_progress_bars():
@@ -247,7 +248,7 @@ def test_indexing_reports_progress_chunk_by_chunk_and_a_file_found_indexed_at_on
 def test_distilling_shows_its_bar_as_verifiers_own_when_asked(capsys):
     from model2vec.distill import inference
 
-    from verifier.index import _no_progress_bars
+    from verifier.first_pass import _no_progress_bars
 
     bar = inference.tqdm
     with _no_progress_bars(show=True):
@@ -259,7 +260,7 @@ def test_distilling_shows_its_bar_as_verifiers_own_when_asked(capsys):
 
 
 def test_distilling_says_so_first(tmp_path, monkeypatch):
-    from verifier.index import StaticEmbedder
+    from verifier.first_pass import StaticEmbedder
     from verifier.models.embed import default_model_path
 
     said: list[str] = []

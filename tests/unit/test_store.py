@@ -280,10 +280,10 @@ def test_a_read_only_cache_is_read_and_never_fails_a_run(tmp_path):
 
 
 def test_every_cache_kind_is_registered_and_its_version_is_in_every_key(monkeypatch):
-    from verifier import facts_cache, index
+    from verifier import facts_cache, first_pass, index
     from verifier.models import embed, entail, onnx_embed
 
-    kinds = {embed.KIND, onnx_embed.KIND, reader.KIND, facts_cache.KIND, entail.KIND, index.INDEX, index.STATIC}
+    kinds = {embed.KIND, onnx_embed.KIND, reader.KIND, facts_cache.KIND, entail.KIND, index.INDEX, first_pass.STATIC}
     assert kinds <= set(VERSIONS) and all(isinstance(v, str) and v for v in VERSIONS.values())
     before = {kind: key(kind, "the same", "parts") for kind in VERSIONS}
     assert len(set(before.values())) == len(VERSIONS)  # kinds never share keys
