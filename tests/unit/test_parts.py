@@ -1,0 +1,81 @@
+"""A claim split into the parts that must each be stated, on spaCy's real parse."""
+from __future__ import annotations
+
+import pytest
+
+from verifier.parts import split
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def texts(claim):
+    return [p.text for p in split(claim)]
+
+
+def kinds(claim):
+    return {p.kind: p.added for p in split(claim)}
+
+
+def test_a_short_statement_stays_one_part():
+    assert texts("Turkish F-16 fighter jets are taking part in the drills.") == \
+        ["Turkish F-16 fighter jets are taking part in the drills."]
+    assert texts("Armenia liberated Lachin from Azerbaijan's occupation.") == \
+        ["Armenia liberated Lachin from Azerbaijan's occupation."]
+
+
+def test_each_modifier_is_a_part_beside_the_main_statement():
+    parts = split("Erdogan visited the troops during the drills.")
+    assert [(p.kind, p.text) for p in parts] == [
+        ("main", "Erdogan visited the troops."),
+        ("time", "Erdogan visited the troops during the drills."),
+    ]
+    assert parts[1].added == "during the drills"
+
+
+def test_a_date_and_an_ordinal_are_parts_of_their_own():
+    got = kinds("Military cooperation between Azerbaijan and Turkey first emerged in 1992.")
+    assert got["time"] == "in 1992" and got["ordinal"] == "first"
+    assert "Military cooperation between Azerbaijan and Turkey emerged." in \
+        texts("Military cooperation between Azerbaijan and Turkey first emerged in 1992.")
+
+
+def test_coordinated_subjects_are_one_part_each():
+    got = texts("Azerbaijan and Turkey are holding joint military drills on liberated lands for the first time.")
+    assert "Azerbaijan are holding joint military drills." in got
+    assert "Turkey are holding joint military drills." in got
+    assert "Azerbaijan and Turkey are holding joint military drills on liberated lands." in got
+    assert "Azerbaijan and Turkey are holding joint military drills for the first time." in got
+
+
+def test_a_list_after_a_preposition_is_one_part_per_member():
+    got = texts("The peace agreement was signed by Azerbaijan, Russia and Turkey.")
+    assert got[1:] == ["The peace agreement was signed by Azerbaijan.", "The peace agreement was signed by Russia.",
+                       "The peace agreement was signed by Turkey."]
+    assert {p.kind for p in split("The peace agreement was signed by Azerbaijan, Russia and Turkey.")[1:]} == {"participant"}
+
+
+def test_coordinated_clauses_share_the_subject():
+    assert texts("The drills began in Lachin and will last five days.") == \
+        ["The drills began in Lachin.", "The drills will last five days."]
+
+
+def test_a_relative_clause_becomes_a_statement_about_its_noun():
+    parts = split("The drills, which began in Lachin, will last five days.")
+    assert ("relative", "The drills began in Lachin.") in [(p.kind, p.text) for p in parts]
+    assert parts[0].text == "The drills will last."  # the commas around the clause go with it
+
+
+def test_every_part_is_made_of_the_claims_own_words():
+    for claim in ["Azerbaijan and Turkey are holding joint military drills on liberated lands for the first time.",
+                  "The peace agreement was signed by Azerbaijan, Russia and Turkey.",
+                  "A wheel installer must verify the hashes of every file before installing it, using the RECORD file.",
+                  "The drills, which began in Lachin, will last five days."]:
+        words = {w.strip(".,").lower() for w in claim.split()}
+        for p in split(claim):
+            assert {w.strip(".,").lower() for w in p.text.split()} <= words | {""}, (claim, p.text)
+            assert p.added.lower() in claim.lower(), (claim, p.added)
+
+
+def test_the_split_is_deterministic():
+    claim = "The drills began in Lachin on September 6 and will last five days."
+    assert split(claim) == split(claim)

