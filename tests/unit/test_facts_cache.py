@@ -193,6 +193,8 @@ print(len(run.results), "spacy" in sys.modules)
 
 
 def test_a_second_run_on_the_same_claims_never_imports_spacy(private_cache):
+    # About 8 s: two fresh processes, the first loading spaCy and the real entailment model, since
+    # what a process imports can only be seen from a process of its own.
     argv = [sys.executable, "-c", SCRIPT.format(root=str(ROOT)), str(private_cache)]
     first = subprocess.run(argv, capture_output=True, text=True, timeout=300)
     assert first.stdout.split()[1:] == ["True"], first.stdout + first.stderr
