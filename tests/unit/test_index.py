@@ -13,71 +13,8 @@ from verifier.index import CorpusIndex
 from verifier.pipeline import verify
 from verifier.report.json_report import report_dict
 from verifier.sources import read_document
-from verifier.vectors import ANNIndex, ExactIndex
 
 from ..conftest import ROOT, SEED, FakeEmbedder, cache_blobs
-
-
-def unit_rows(n, dim, seed=0):
-    x = np.random.default_rng(seed).standard_normal((n, dim)).astype(np.float32)
-    return x / np.linalg.norm(x, axis=1, keepdims=True)
-
-
-def test_exact_index_is_the_brute_force_top_k():
-    x = unit_rows(3000, 32)
-    q = unit_rows(20, 32, seed=1)
-    idx = ExactIndex(32)
-    idx.add(x[:1000])
-    idx.add(x[1000:])
-    ids, scores = idx.search(q, 10)
-    ref = q @ x.astype(np.float16).astype(np.float32).T
-    assert (ids == np.argsort(-ref, axis=1, kind="stable")[:, :10]).all()
-    assert np.allclose(scores, np.sort(ref, axis=1)[:, ::-1][:, :10], atol=1e-5)
-
-
-def test_ann_index_finds_what_the_exact_one_finds():
-    # Queries near some rows, as claims are near the sentences that state them.
-    x = unit_rows(5000, 64)
-    q = x[::100] + 0.5 * unit_rows(50, 64, seed=2) / 8
-    q /= np.linalg.norm(q, axis=1, keepdims=True)
-    exact, ann = ExactIndex(64), ANNIndex(64)
-    exact.add(x)
-    ann.add(x, threads=1)  # one thread builds the same graph every time; two may not
-    e_ids, _ = exact.search(q, 10)
-    a_ids, a_scores = ann.search(q, 10)
-    recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(a_ids.tolist(), e_ids.tolist())])
-    assert recall >= 0.9, recall
-    assert (a_ids[:, 0] == e_ids[:, 0]).all()
-    assert (np.diff(a_scores, axis=1) <= 1e-6).all()  # best first
-
-
-def test_fewer_rows_than_k_pads_with_minus_one():
-    idx = ExactIndex(8)
-    idx.add(unit_rows(3, 8))
-    ids, scores = idx.search(unit_rows(1, 8), 5)
-    assert sorted(ids[0, :3].tolist()) == [0, 1, 2] and (ids[0, 3:] == -1).all()
-
-
-def test_exact_index_round_trips_through_a_float16_memmap(tmp_path):
-    x = unit_rows(500, 16)
-    idx = ExactIndex(16)
-    idx.add(x)
-    idx.save(tmp_path / "v.npy")
-    back = ExactIndex.load(tmp_path / "v.npy")
-    assert isinstance(back.vectors, np.memmap) and back.vectors.dtype == np.float16
-    assert (tmp_path / "v.npy").stat().st_size < 500 * 16 * 2 + 200
-    q = unit_rows(5, 16, seed=3)
-    assert (back.search(q, 7)[0] == idx.search(q, 7)[0]).all()
-
-
-def test_ann_index_round_trips_memory_mapped(tmp_path):
-    x = unit_rows(800, 32)
-    ann = ANNIndex(32)
-    ann.add(x, threads=1)  # one thread builds the same graph every time; two may not
-    ann.save(tmp_path / "a.usearch")
-    back = ANNIndex.load(tmp_path / "a.usearch")
-    q = unit_rows(5, 32, seed=4)
-    assert len(back) == 800 and (back.search(q, 5)[0] == ann.search(q, 5)[0]).all()
 
 
 def corpus_files(tmp_path, n=4):
@@ -211,26 +148,6 @@ def test_sentences_of_a_large_file_are_made_from_its_spans_on_demand(tmp_path):
         lazy[len(real)]
 
 
-def test_distilling_draws_no_progress_bars_and_puts_them_back_after(capsys):
-    from model2vec.distill import inference
-    from transformers.utils import logging as hf_logging
-
-    from verifier.first_pass import _no_progress_bars
-
-    bar, enabled = inference.tqdm, hf_logging.is_progress_bar_enabled()
-    with _no_progress_bars():
-        for _ in inference.tqdm(range(3), desc="Encoding tokens"):
-            pass
-        for _ in hf_logging.tqdm(range(3), desc="Loading weights"):
-            pass
-    assert capsys.readouterr().err == ""
-    assert inference.tqdm is bar and hf_logging.is_progress_bar_enabled() == enabled
-
-    with pytest.raises(RuntimeError, match="distilling failed"), _no_progress_bars():
-        raise RuntimeError("distilling failed")  # errors go through untouched
-    assert inference.tqdm is bar and hf_logging.is_progress_bar_enabled() == enabled
-
-
 def test_indexing_reports_progress_chunk_by_chunk_and_a_file_found_indexed_at_once(tmp_path, monkeypatch):
     import verifier.index as index
 
@@ -243,30 +160,3 @@ def test_indexing_reports_progress_chunk_by_chunk_and_a_file_found_indexed_at_on
     seen.clear()
     CorpusIndex.build(files, FakeEmbedder(), tmp_path / "cache", ann_limit=10**9, progress=seen.append)
     assert seen == [3, 2]  # the unchanged file counts at once; the changed one is embedded again
-
-
-def test_distilling_shows_its_bar_as_verifiers_own_when_asked(capsys):
-    from model2vec.distill import inference
-
-    from verifier.first_pass import _no_progress_bars
-
-    bar = inference.tqdm
-    with _no_progress_bars(show=True):
-        for _ in inference.tqdm(range(3), desc="Encoding tokens", mininterval=0):
-            pass
-    err = capsys.readouterr().err
-    assert "distilling the short-list model" in err and "Encoding tokens" not in err
-    assert inference.tqdm is bar
-
-
-def test_distilling_says_so_first(tmp_path, monkeypatch):
-    from verifier.first_pass import StaticEmbedder
-    from verifier.models.embed import default_model_path
-
-    said: list[str] = []
-    static = StaticEmbedder(default_model_path(), tmp_path, progress=said.append)
-    monkeypatch.setattr("model2vec.distill.distill", lambda **kw: (_ for _ in ()).throw(RuntimeError("stop")))
-    with pytest.raises(Exception, match="stop"):
-        static._distill()
-    assert said == ["distilling a static model from the embedding model for the short-list "
-                    "(minutes, once: it is cached)"]
