@@ -30,10 +30,9 @@ from accuracy import DEFAULT_DATA, load_cases  # noqa: E402
 from verifier.calibrate import search  # noqa: E402
 from verifier.claims import Claim  # noqa: E402
 from verifier.components import Components, build  # noqa: E402
-from verifier.judge import decide  # noqa: E402
 from verifier.metrics import LABEL_OF_VERDICT, figures  # noqa: E402
 from verifier.models.embed import default_cache_dir, load_embedder  # noqa: E402
-from verifier.pipeline import ClaimCase, prepare, read_claims  # noqa: E402
+from verifier.pipeline import ClaimCase, decide_case, prepare, read_claims  # noqa: E402
 from verifier.settings import Settings  # noqa: E402
 from verifier.thresholds import DEFAULT_THRESHOLDS_FILE, default_thresholds, thresholds_to_json  # noqa: E402
 
@@ -111,12 +110,12 @@ def main(argv: list[str] | None = None) -> int:
             th = fit(train)
             for i in every:
                 if fold[doc_of[i]] == k:
-                    held[i] = decide(texts[i], judged[i].assessed, judged[i].readings, th).verdict
+                    held[i] = decide_case(judged[i], th).verdict
             print(f"  fold {k + 1}/{args.folds} done", file=sys.stderr)
         shown["held-out folds"] = report(f"held-out folds (each decided by thresholds fitted on the other {args.folds - 1}):", held)
     th = fit(every)
     shown["in-sample"] = report("in-sample (thresholds fitted on all of them):",
-                                {i: decide(texts[i], judged[i].assessed, judged[i].readings, th).verdict for i in every})
+                                {i: decide_case(judged[i], th).verdict for i in every})
     print(json.dumps({k: v for k, v in th.__dict__.items()}, indent=1))
     if not args.dry_run:
         names = ", ".join(n for n, _, _ in sets)

@@ -9,9 +9,8 @@ import numpy as np
 
 from .claims import Claim
 from .components import Components
-from .judge import decide
 from .metrics import LABEL_OF_VERDICT, Figures, figures
-from .pipeline import ClaimCase, judged, thresholds_for
+from .pipeline import ClaimCase, decide_case, judged, thresholds_for
 from .progress import Progress
 from .settings import Settings
 from .thresholds import Thresholds
@@ -30,7 +29,7 @@ class Calibration:
 
 def verdicts(cases: Sequence[ClaimCase], th: Thresholds) -> list[VerdictName]:
     """Each claim's verdict under ``th``, from its quotes as already read: no model runs again."""
-    return [decide(c.claim.text, c.assessed, c.readings, th).verdict for c in cases]
+    return [decide_case(c, th).verdict for c in cases]
 
 
 _FIELDS = ("entail_probability", "nli_contradict", "conflict_neutral", "support_cosine", "contradict_cosine",

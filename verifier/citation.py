@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .claims import Claim
 from .judge import Verdict
-from .result import ClaimResult, Evidence
+from .result import ClaimResult, Evidence, PartResult
 from .retrieve import Candidate
 
 # How much of the surrounding paragraph a report may show around a quote, on each side.
@@ -32,6 +32,9 @@ def claim_result(claim: Claim, v: Verdict) -> ClaimResult:
     # The citation keeps its order (its quotes read together); the runners-up go best first. The
     # sort is stable, so equal scores keep the judge's order and the report stays deterministic.
     runners_up = sorted(v.evidence[v.cited:], key=lambda c: -c.score)
-    quotes = tuple(evidence(c) for c in (*v.evidence[:v.cited], *runners_up))
+    order = (*v.evidence[:v.cited], *runners_up)
+    quotes = tuple(evidence(c) for c in order)
+    at = {c: n for n, c in reversed(list(enumerate(order)))}
+    parts = tuple(PartResult(p.text, p.kind, p.verdict, tuple(at[c] for c in p.quotes if c in at)) for p in v.parts)
     return ClaimResult(claim=claim, verdict=v.verdict, confidence=v.confidence, reason=v.reason,
-                       evidence=quotes, cited=v.cited)
+                       evidence=quotes, cited=v.cited, parts=parts)

@@ -18,7 +18,7 @@ class Comparison:
     facts_matched: int = 0
     polarity_flipped: bool = False
     conflict_kinds: list[str] = field(default_factory=list)  # parallel to ``conflicts``: date, number, name, ...
-    named_elsewhere: list[str] = field(default_factory=list)  # claim names the quote lacks but its document states
+    named_elsewhere: list[str] = field(default_factory=list)  # claim names the quote leaves to a pronoun, named just before it
 
     def conflict(self, kind: str, message: str) -> None:
         self.conflicts.append(message)
@@ -53,14 +53,22 @@ def _list_conflicts(claim: Facts, ev: Facts) -> list[str]:
     out = []
     for crun in claim.lists:
         for erun in ev.lists:
-            if len(crun) != len(erun):
+            # Lists of the same length in the same role ("signed by A, B and C"): "between A and B"
+            # against "along with C, B" is two lists about different things.
+            if len(crun) != len(erun) or crun[0].before != erun[0].before:
                 continue
             only_claim = [c for c in crun if not any(same_name(c.norm, e.norm) for e in erun)]
             only_ev = [e for e in erun if not any(same_name(c.norm, e.norm) for c in crun)]
             if only_claim and only_ev and len(only_claim) < len(crun):
-                out.append(f"the source names {', '.join(e.text for e in only_ev)}, "
-                           f"not {', '.join(c.text for c in only_claim)}")
+                # The source's whole list, and the claim's names it lacks: each named where it is written
+                # (the claim's name may occur in the quote in another role, outside the list).
+                out.append(f"the source says {_listed(erun)}; the claim says {_listed(only_claim)}")
     return out
+
+
+def _listed(names: tuple[Entity, ...] | list[Entity]) -> str:
+    texts = [n.text for n in names]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
 
 
 def _same_unit(a: str, b: str) -> bool:

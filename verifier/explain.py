@@ -36,7 +36,8 @@ def differences(claim: str, quote: str, most: int = 2) -> list[tuple[str, str]]:
         src, clm = shown_a[i1:i2], shown_b[j1:j2]
         if not 0 < len(src) <= 6 or not 0 < len(clm) <= 6:
             continue
-        if {w.lower() for w in src} <= _FILLER and {w.lower() for w in clm} <= _FILLER:
+        # Both sides must say something: "The" against "Never before had joint" is no difference to name.
+        if {w.lower() for w in src} <= _FILLER or {w.lower() for w in clm} <= _FILLER:
             continue
         out.append((_phrase(src), _phrase(clm)))
         if len(out) >= most:
@@ -57,22 +58,23 @@ def _comparatives(text: str) -> list[str]:
 
 
 def contradiction_reason(claim: str, quote: str) -> str:
-    """'the source says "an equal number", the claim says "more"', or a plain sentence when no stretch differs."""
+    """'the source says "an equal number", the claim says "more"', or the model's reading plainly when no stretch differs."""
     in_claim, in_quote = _comparatives(claim), _comparatives(quote)
     if in_claim and in_quote and set(in_claim) != set(in_quote):
         return f"the source says \u201c{', '.join(in_quote)}\u201d, the claim says \u201c{', '.join(in_claim)}\u201d"
     diffs = differences(claim, quote)
     if not diffs:
-        return "the quote contradicts the claim"
+        # Only the model's reading says so: no invented word difference.
+        return "the quote reads as contradicting the claim"
     return "; ".join(f"the source says \u201c{s}\u201d, the claim says \u201c{c}\u201d" for s, c in diffs)
 
 
 def unstated(claim: str, quote: str, most: int = 3) -> list[str]:
     """Content words of the claim that the quote does not have, in the claim's order."""
     have = {w.lower() for w in _words(quote)}
-    seen: list[str] = []
+    seen: dict[str, str] = {}  # lower-cased word -> the claim's first spelling of it
     for w in _words(claim):
         lw = w.lower()
         if lw not in have and lw not in _FILLER and lw not in seen and len(lw) > 2:
-            seen.append(w)
-    return seen[:most]
+            seen[lw] = w
+    return list(seen.values())[:most]

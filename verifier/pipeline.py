@@ -14,6 +14,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .by_parts import PartCase, decide_claim
 from .citation import claim_result
 from .claims import Claim
 from .components import Built, Components, build
@@ -22,13 +23,15 @@ from .documents import check_readable, load_documents, source_infos
 from .errors import SourceError
 from .facts import Facts
 from .facts_cache import FactsCache
-from .judge import Assessed, Quote, assess, decide, to_read
+from .judge import Assessed, Quote, Verdict, assess, to_read
+from .parts import LONG_CLAIM_WORDS, MAX_CHECKED_WORDS, checked_text
+from .parts_cache import split_many
 from .progress import Progress
 from .result import Run, SourceInfo
 from .retrieve import Candidate
 from .settings import Settings
 from .sources import Document
-from .thresholds import Thresholds, default_thresholds, thresholds_near
+from .thresholds import PART_READS, Thresholds, default_thresholds, thresholds_near
 from .verdicts import Reading
 from .wordsim import WordSimilarity
 
@@ -38,11 +41,26 @@ class ClaimCase:
     """Everything known about one claim on its way through: filled in stage by stage."""
 
     claim: Claim
+    text: str = ""  # what is checked: the claim, or its first MAX_CHECKED_WORDS words
     vector: np.ndarray | None = None
     facts: Facts | None = None
     candidates: list[Candidate] = field(default_factory=list)
     assessed: list[Assessed] = field(default_factory=list)
     readings: list[Reading | None] = field(default_factory=list)
+    parts: list[PartCase] = field(default_factory=list)  # empty for a claim of one part
+
+    def __post_init__(self) -> None:
+        self.text = self.text or checked_text(self.claim.text)
+
+    @property
+    def cut(self) -> bool:
+        """Whether the claim is longer than what is checked of it."""
+        return self.text != self.claim.text
+
+    @property
+    def read_whole(self) -> bool:
+        """Whether the model reads the claim whole: not when it is too long and its parts are read instead."""
+        return not self.parts or len(self.text.split()) <= LONG_CLAIM_WORDS
 
 
 @dataclass
@@ -83,16 +101,17 @@ def _prepare(claims: Sequence[Claim], built: Built, conn: Any) -> Prepared:
 
     built.progress.say(f"checking {len(claims)} claims")
     cases = [ClaimCase(c) for c in claims]
-    vectors = built.embedder.embed([c.text for c in claims]) if claims else np.zeros((0, 1), np.float32)
+    texts = [case.text for case in cases]
+    vectors = built.embedder.embed(texts) if claims else np.zeros((0, 1), np.float32)
     fact_store = FactsCache(s.cache_dir)
-    for case, vec, facts in zip(cases, vectors, fact_store.analyze_many([c.text for c in claims])):
+    for case, vec, facts in zip(cases, vectors, fact_store.analyze_many(texts)):
         case.vector, case.facts = vec, facts
         docs = docs_for[case.claim.sources]
         if docs is not None:
-            case.candidates = exact_candidates(case.claim.text, vec, docs, indexes)
+            case.candidates = exact_candidates(case.text, vec, docs, indexes)
     for sources in (src for src, docs in docs_for.items() if docs is None):
         mine = [n for n, case in enumerate(cases) if case.claim.sources == sources]
-        found = shortlisted([cases[n].claim.text for n in mine], vectors[mine], sources, built, skipped, conn)
+        found = shortlisted([cases[n].text for n in mine], vectors[mine], sources, built, skipped, conn)
         for n, cands in zip(mine, found):
             cases[n].candidates = cands
 
@@ -104,28 +123,63 @@ def _prepare(claims: Sequence[Claim], built: Built, conn: Any) -> Prepared:
     words = {w.text.lower() for case in cases if case.facts for w in case.facts.words}
     words |= {w.text.lower() for key in needed for w in sentence_facts[key].words}
     similar.prepare(words)
-    for case in cases:
+    split = split_many(texts, s.cache_dir)
+    part_texts = sorted({p.text for parts in split if len(parts) > 1 for p in parts})
+    part_facts = dict(zip(part_texts, fact_store.analyze_many(part_texts)))
+    for case, parts in zip(cases, split):
         assert case.facts is not None
         quotes = to_read(case.candidates)
         extra: list[Quote] = [c for c in case.candidates if c not in quotes]
         case.assessed = assess(case.facts, quotes + extra, sentence_facts, similar)
         case.readings = [None] * len(case.assessed)
+        if len(parts) > 1:
+            # Each part is compared with the quotes the model reads for the claim, and no others.
+            case.parts = [PartCase(p, assess(part_facts[p.text], quotes, sentence_facts, similar), [None] * len(quotes))
+                          for p in parts]
     # Large source sets are listed by the files their quotes come from: they may hold thousands.
     listed = {**all_docs, **doc_of}
     return Prepared(cases, source_infos([listed[p] for p in sorted(listed)], skipped))
 
 
 def read_claims(prep: Prepared, built: Built) -> None:
-    """Have the entailment model read every claim's best quotes, all claims in one batch."""
+    """Have the entailment model read every claim's best quotes and each part's, all claims in one batch."""
     pairs: list[tuple[str, str]] = []
     counts = []
     for case in prep.cases:
-        n = len(to_read(case.candidates))
+        n = len(to_read(case.candidates)) if case.read_whole else 0
         counts.append(n)
-        pairs += [(x.quote.quote, case.claim.text) for x in case.assessed[:n]]
+        pairs += [(x.quote.quote, model_text(case.text)) for x in case.assessed[:n]]
+    # Each part against the few quotes that state most of its words, which is where a part is decided.
+    chosen: list[tuple[PartCase, list[int]]] = []
+    for case in prep.cases:
+        for pc in case.parts:
+            order = sorted(range(len(pc.assessed)), key=lambda i: (
+                bool(pc.assessed[i].comparison.missing), -pc.assessed[i].comparison.coverage, i))
+            picks = sorted(order[:PART_READS])
+            chosen.append((pc, picks))
+            pairs += [(pc.assessed[i].quote.quote, model_text(pc.part.text)) for i in picks]
     got = iter(built.entailment.probabilities(pairs))
     for case, n in zip(prep.cases, counts):
         case.readings = [Reading.of(next(got)) if i < n else None for i in range(len(case.assessed))]
+    for pc, picks in chosen:
+        for i in picks:
+            pc.readings[i] = Reading.of(next(got))
+
+
+def model_text(text: str) -> str:
+    """What the model reads of a claim or part: at most LONG_CLAIM_WORDS words, the premise needs room too."""
+    words = text.split()
+    return text if len(words) <= LONG_CLAIM_WORDS else " ".join(words[:LONG_CLAIM_WORDS])
+
+
+def decide_case(case: ClaimCase, th: Thresholds) -> Verdict:
+    """A claim's verdict from its quotes and parts as already read; says so when only part of it was checked."""
+    v = decide_claim(case.text, case.assessed, case.readings, case.parts, th)
+    if case.cut:
+        return replace(v, reason=v.reason + f"; only its first {MAX_CHECKED_WORDS} words were checked")
+    if not case.parts and len(case.text.split()) > LONG_CLAIM_WORDS:
+        return replace(v, reason=v.reason + f"; the model read only its first {LONG_CLAIM_WORDS} words")
+    return v
 
 
 def thresholds_for(claims: Sequence[Claim], settings: Settings) -> list[Thresholds]:
@@ -166,7 +220,7 @@ def verify(claims: Sequence[Claim], settings: Settings | None = None, components
     """
     settings = settings or Settings()
     prep = judged(claims, settings, components, progress)
-    results = [claim_result(case.claim, decide(case.claim.text, case.assessed, case.readings, th))
+    results = [claim_result(case.claim, decide_case(case, th))
                for case, th in zip(prep.cases, thresholds_for(claims, settings))]
     return Run(tuple(results), prep.sources)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .claims import Claim
-from .verdicts import VERDICTS, VerdictName
+from .verdicts import SUPPORTED, VERDICTS, VerdictName
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,16 @@ class SourceInfo:
 
 
 @dataclass(frozen=True)
+class PartResult:
+    """One part of a claim checked part by part: its text, kind and verdict, and which quotes state it."""
+
+    text: str
+    kind: str
+    verdict: VerdictName
+    evidence: tuple[int, ...] = ()  # indexes into the claim's evidence
+
+
+@dataclass(frozen=True)
 class ClaimResult:
     claim: Claim
     verdict: VerdictName
@@ -62,6 +72,12 @@ class ClaimResult:
     reason: str
     evidence: tuple[Evidence, ...]
     cited: int = 1  # the first ``cited`` quotes together are the citation; the rest are runners-up
+    parts: tuple[PartResult, ...] = ()  # for a claim checked part by part
+
+    @property
+    def unsupported_parts(self) -> tuple[PartResult, ...]:
+        """The parts that nothing in the sources states (or that a source contradicts)."""
+        return tuple(p for p in self.parts if p.verdict != SUPPORTED)
 
     @property
     def passed(self) -> bool:

@@ -47,6 +47,7 @@ VERSIONS: dict[str, str] = {
     # parsed source's content key too, so index entries and shared index rows are not reused either.
     "extracted": "1",
     "facts": "1",  # Facts and its JSON form
+    "parts": "1",  # a claim's parts (verifier.parts_cache) and their JSON form
     "entail": "1",  # entailment probabilities of a (premise, claim) pair, by model id
     "index": "1",  # per-file index entries (spans and first-pass vectors) and assembled corpora
     "static": "1",  # the static first-pass model distilled from the embedding model

@@ -26,6 +26,9 @@ CANDIDATES = 12
 # The model reads this many of a claim's best candidates (plus one combined premise): it is the
 # slow part, and quotes further down the list were never the one cited on the benchmarks.
 READ_BY_MODEL = 8
+# The model reads each part of a claim of several parts against this many of the quotes it read for
+# the claim: those that state most of the part's words (see verifier/by_parts.py).
+PART_READS = 4
 # At most this many single sentences of one document read together as one premise.
 COMBINED_MOST = 3
 # Two words count as the same in a claim and a quote at this cosine of their embeddings.

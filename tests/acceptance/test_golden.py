@@ -22,3 +22,17 @@ def test_reports_are_byte_identical_to_the_golden_ones(tmp_path):
             diff = difflib.unified_diff(want.splitlines(), got.splitlines(), f"golden/{name}.json", "now", lineterm="", n=1)
             differ.append("\n".join(list(diff)[:40]))
     assert not differ, "\n\n".join(differ)
+
+
+def test_every_reason_of_every_golden_report_names_words_where_they_are():
+    """The rule of tests/reasons.py over every verdict of the recorded runs: the bundled claims, every
+    source format and the benchmark slices (re-recorded with each change, so this is today's judge)."""
+    import json
+
+    from ..reasons import reason_problems
+
+    broken = []
+    for path in sorted(HERE.glob("*.json")):
+        for r in json.loads(path.read_text(encoding="utf-8"))["results"]:
+            broken += [f"{path.name} {r['id']}: {p} (reason: {r['reason']})" for p in reason_problems(r)]
+    assert not broken, "\n".join(broken)

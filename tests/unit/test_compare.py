@@ -54,7 +54,10 @@ def test_names_match_across_demonyms_and_conflict_in_lists():
     assert not same_name("austria", "australia")
     c = cmp("The agreement was signed by Azerbaijan, Turkey and Armenia.",
             "The agreement was signed by Azerbaijan, Russia and Armenia.")
-    assert c.conflicts == ["the source names Russia, not Turkey"]
+    assert c.conflicts == ["the source says Azerbaijan, Russia and Armenia; the claim says Turkey"]
+    named = cmp("The agreement was signed by Azerbaijan, Russia and Turkey.",
+                "Along with Russia, Turkey sent servicemen under an agreement signed by Azerbaijan, Russia and Armenia.")
+    assert named.conflicts == ["the source says Azerbaijan, Russia and Armenia; the claim says Turkey"]
 
 
 def test_place_in_the_same_role_conflicts():

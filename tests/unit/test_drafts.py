@@ -13,7 +13,7 @@ from verifier.drafts import (
     schema_reference,
     strip_citations,
 )
-from verifier.result import ClaimResult, Evidence
+from verifier.result import ClaimResult, Evidence, PartResult
 
 DRAFT = """\
 ---
@@ -83,6 +83,26 @@ def test_annotate_adds_markers_and_footnotes_only():
     assert "drills are held there. **[contradicted]**[^verifier-2]" in cited
     assert '[^verifier-1]: "Quote across lines" (seeds/a.txt, line 3)' in cited
     assert "[^verifier-3]: **Unsupported**: because. Closest quote:" in cited
+    assert strip_citations(cited) == DRAFT
+
+
+def test_a_partly_supported_sentence_names_the_part_not_stated_and_cites_the_parts_that_are():
+    sentences = draft_sentences(DRAFT)
+    results = fake_results(sentences, verdicts=("unsupported",))
+    first = results[0]
+    stated = Evidence(source="seeds/a.txt", start=9, end=40, line=5, column=1, quote="The drills began in Lachin.",
+                      score=0.9)
+    results[0] = ClaimResult(
+        claim=first.claim, verdict="unsupported", confidence=0.8, evidence=(stated,),
+        reason="nothing in the sources states \u201cAzerbaijan and Turkey started joint drills with jets\u201d",
+        parts=(PartResult("Azerbaijan and Turkey started joint drills in Lachin.", "place", "supported", (0,)),
+               PartResult("Azerbaijan and Turkey started joint drills with jets.", "instrument", "unsupported")))
+    cited = annotate(DRAFT, sentences, results)
+    assert "(https://example.org/lachin \"title\"). **[partly supported]**[^verifier-1]" in cited
+    assert ("[^verifier-1]: **Partly supported**: nothing in the sources states \u201cAzerbaijan and Turkey started "
+            "joint drills with jets\u201d. Stated: \u201cAzerbaijan and Turkey started joint drills in Lachin\u201d, in "
+            "\"The drills began in Lachin.\" (seeds/a.txt, line 5).") in cited
+    assert "**[unsupported]**[^verifier-2]" in cited  # no part stated: not partly supported
     assert strip_citations(cited) == DRAFT
 
 

@@ -1,8 +1,6 @@
 """Reasons in words: where a claim and a quote differ, and what a claim says that a quote does not."""
 from __future__ import annotations
 
-import pytest
-
 from verifier.explain import contradiction_reason, differences, unstated
 
 
@@ -19,6 +17,10 @@ def test_filler_only_changes_and_long_stretches_are_not_differences():
     long_claim = "Drills " + "one two three four five six seven" + " ended."
     long_quote = "Drills " + "alpha beta gamma delta epsilon zeta eta" + " ended."
     assert differences(long_claim, long_quote) == []
+
+
+def test_a_stretch_of_filler_on_either_side_is_no_difference():
+    assert differences("Never before had joint drills been held.", "The drills had been held.") == []
 
 
 def test_at_most_the_asked_number_of_differences():
@@ -54,7 +56,7 @@ def test_several_differences_are_joined_and_none_gives_a_plain_sentence():
     assert contradiction_reason("The drills ended in Shusha.", "The drills began in Lachin.") == (
         "the source says \u201cbegan\u201d, the claim says \u201cended\u201d; "
         "the source says \u201cLachin\u201d, the claim says \u201cShusha\u201d")
-    assert contradiction_reason("The drills began.", "The drills began.") == "the quote contradicts the claim"
+    assert contradiction_reason("The drills began.", "The drills began.") == "the quote reads as contradicting the claim"
 
 
 def test_unstated_gives_the_claims_content_words_the_quote_lacks_in_order():
@@ -65,7 +67,5 @@ def test_unstated_gives_the_claims_content_words_the_quote_lacks_in_order():
     assert unstated("The DRILLS began.", "the drills began") == []
 
 
-@pytest.mark.xfail(reason="verifier/explain.py: unstated() checks the lower-cased word against the words kept as "
-                          "written, so a capitalised word that comes back is named twice", strict=True)
 def test_unstated_names_each_word_once():
     assert unstated("NATO observers and NATO jets, Observers", "") == ["NATO", "observers", "jets"]

@@ -9,7 +9,7 @@ import jsonschema
 from verifier.claims import Claim, load_schema
 from verifier.report import json_report
 from verifier.report.json_report import evidence_dict, report_dict, result_dict, source_dict
-from verifier.result import ClaimResult, Evidence, Run, SourceInfo
+from verifier.result import ClaimResult, Evidence, PartResult, Run, SourceInfo
 
 from .sample_runs import RUN, render
 
@@ -24,9 +24,25 @@ def test_every_run_matches_the_schema():
                SourceInfo(path="seeds/b.pdf", format="unreadable", skipped="this PDF has no text layer"))
     cited = ClaimResult(claim=Claim(id="t", text="Two quotes.", file="c.yaml", line=1), verdict="supported",
                         confidence=0.9, reason="together", evidence=(ev(page=1, section="Intro"), ev(line=9)), cited=2)
+    parted = ClaimResult(claim=Claim(id="p", text="A and B signed.", file="c.yaml", line=1), verdict="unsupported",
+                         confidence=0.8, reason="nothing in the sources states \u201cB signed\u201d", evidence=(ev(),),
+                         parts=(PartResult("A signed.", "subject", "supported", (0,)),
+                                PartResult("B signed.", "subject", "unsupported")))
     validator = jsonschema.Draft7Validator(load_schema("report"))
-    for run in (Run(()), RUN, Run((cited,), sources=sources)):
+    for run in (Run(()), RUN, Run((cited,), sources=sources), Run((parted,))):
         validator.validate(report_dict(run))
+
+
+def test_parts_are_written_only_for_a_claim_checked_part_by_part():
+    claim = Claim(id="c", text="A and B signed.", file="c.yaml", line=4)
+    whole = ClaimResult(claim=claim, verdict="supported", confidence=0.9, reason="r", evidence=(ev(),))
+    assert "parts" not in result_dict(whole)
+    parted = ClaimResult(claim=claim, verdict="supported", confidence=0.9, reason="r", evidence=(ev(), ev(line=7)),
+                         cited=2, parts=(PartResult("A signed.", "subject", "supported", (0,)),
+                                         PartResult("B signed.", "subject", "supported", (1,))))
+    assert result_dict(parted)["parts"] == [
+        {"text": "A signed.", "kind": "subject", "verdict": "supported", "evidence": [0]},
+        {"text": "B signed.", "kind": "subject", "verdict": "supported", "evidence": [1]}]
 
 
 def test_evidence_has_page_and_section_only_where_the_source_has_them():

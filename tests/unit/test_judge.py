@@ -100,21 +100,58 @@ def test_unsupported_names_what_the_quote_lacks(doc):
     assert v.verdict == "unsupported" and "F-16" in v.reason and v.confidence == pytest.approx(0.8)
 
 
-@pytest.mark.slow  # spaCy reads the texts
-def test_a_name_the_quote_leaves_to_a_pronoun_counts_when_the_document_names_it():
+def _assessed(text: str, claim: str, first: int, last: int):
     from verifier.facts import analyze
     from verifier.judge import assess
     from verifier.sources import Document
 
-    text = "Maria Lopez grew up in Seville. She won the national chess title in 2005."
     doc = Document(path="bio.txt", text=text, sentences=segment(text, "bio.txt"))
     facts = {("bio.txt", s.index): analyze(s.text) for s in doc.sentences}
-    quote = Candidate(doc, 1, 1, 0.8, 0.6)
-    (x,) = assess(analyze("Maria Lopez won the national chess title in 2005."), [quote], facts)
-    cmp = x.comparison
+    quote = Candidate(doc, first, last, 0.8, 0.6)
+    (x,) = assess(analyze(claim), [quote], facts)
+    return quote, x.comparison
+
+
+@pytest.mark.slow  # spaCy reads the texts
+def test_a_name_the_quote_leaves_to_a_pronoun_counts_when_the_sentence_before_names_it():
+    text = "Maria Lopez grew up in Seville. She won the national chess title in 2005."
+    claim = "Maria Lopez won the national chess title in 2005."
+    quote, cmp = _assessed(text, claim, 1, 1)
     assert not cmp.missing and cmp.named_elsewhere == ["Maria Lopez"]
-    v = decide("Maria Lopez won the national chess title in 2005.", [Assessed(quote, cmp)], [probs(0.9, 0.05, 0.05)], TH)
-    assert v.verdict == "supported" and "elsewhere" in v.reason
-    (x,) = assess(analyze("Ana Ruiz won the national chess title in 2005."), [quote], facts)
-    cmp = x.comparison
+    v = decide(claim, [Assessed(quote, cmp)], [probs(0.9, 0.05, 0.05)], TH)
+    assert v.verdict == "supported" and "the sentence before the quote names Maria Lopez" in v.reason
+    _, cmp = _assessed(text, "Ana Ruiz won the national chess title in 2005.", 1, 1)
     assert cmp.missing and not cmp.named_elsewhere  # a name the document never states still blocks support
+
+
+@pytest.mark.slow
+def test_a_name_anywhere_else_in_the_document_is_not_the_quotes_antecedent():
+    # Named two sentences up, with another person in between: "She" is not Maria Lopez for certain.
+    text = "Maria Lopez grew up in Seville. Her rival Ana Ruiz moved there in 1999. She won the national title in 2005."
+    _, cmp = _assessed(text, "Maria Lopez won the national title in 2005.", 2, 2)
+    assert "Maria Lopez" in cmp.missing and not cmp.named_elsewhere
+    # No pronoun at all: the quote is about someone it names itself.
+    text = "Maria Lopez grew up in Seville. The national title went to Ana Ruiz in 2005."
+    _, cmp = _assessed(text, "Maria Lopez won the national title in 2005.", 1, 1)
+    assert "Maria Lopez" in cmp.missing
+
+
+@pytest.mark.slow
+def test_a_window_never_gives_one_sentences_date_to_the_subject_of_the_next():
+    text = ("The ceasefire statement was signed on November 10, 2020. "
+            "The Shusha Declaration followed in Shusha, eight months later.")
+    _, cmp = _assessed(text, "The Shusha Declaration was signed on November 10, 2020.", 0, 1)
+    # The signing sentence lacks the declaration, the declaration's sentence lacks the date: either way short.
+    assert cmp.missing
+    # Joined by a reference back, the two sentences are about one thing and the date is its own.
+    text = "The Shusha Declaration was drafted in Baku. It was signed on November 10, 2020."
+    _, cmp = _assessed(text, "The Shusha Declaration was signed on November 10, 2020.", 0, 1)
+    assert not cmp.missing and not cmp.conflicts
+
+
+@pytest.mark.slow
+def test_a_window_never_counts_a_name_from_a_sentence_about_something_else():
+    text = ("Turkey sent servicemen to the joint monitoring centre. "
+            "The peace agreement was signed by Azerbaijan, Russia and Armenia.")
+    _, cmp = _assessed(text, "The peace agreement was signed by Azerbaijan, Russia and Turkey.", 0, 1)
+    assert "the source says Azerbaijan, Russia and Armenia; the claim says Turkey" in cmp.conflicts

@@ -97,7 +97,7 @@ class StubNLI:
 @pytest.mark.parametrize("probs,expected", [
     ({"entail": 0.9, "contradict": 0.05, "neutral": 0.05}, "supported"),
     ({"entail": 0.2, "contradict": 0.1, "neutral": 0.7}, "unsupported"),
-    ({"entail": 0.1, "contradict": 0.8, "neutral": 0.1}, "contradicted"),
+    ({"entail": 0.05, "contradict": 0.9, "neutral": 0.05}, "contradicted"),
 ])
 def test_the_entailment_model_decides_the_verdict(settings, components, probs, expected):
     components = replace(components, entailment=StubNLI(probs))

@@ -67,6 +67,7 @@ class OnnxEntailment:
         self.index = {k: i for i, k in labels.items() if k}
         self._session: Any = None
         self._tokenizer: Any = None
+        self._plain: Any = None
 
     def _load(self) -> None:
         if self._session is not None:
@@ -89,7 +90,10 @@ class OnnxEntailment:
         except Exception as e:  # onnxruntime and tokenizers raise their own kinds
             raise ModelError(f"{self.folder}: cannot load the entailment model: {e}") from e
         tok.no_padding()
-        # The claim is never cut: only the premise gives way.
+        self._plain = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+        self._plain.no_padding()
+        self._plain.no_truncation()
+        # The claim is cut only past half the model's length (see _fitted): the premise gives way first.
         tok.enable_truncation(max_length=int(self.settings["max_length"]), strategy="only_first")
         self._tokenizer = tok
         self._feeds = [i.name for i in self._session.get_inputs()]
@@ -97,14 +101,26 @@ class OnnxEntailment:
     def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         self._load()
         lower = bool(self.settings.get("do_lower_case", False))
-        encodings = self._tokenizer.encode_batch(
-            [(p.lower(), h.lower()) if lower else (p, h) for p, h in pairs])
+        pairs = [(p.lower(), h.lower()) if lower else (p, h) for p, h in pairs]
+        encodings = self._tokenizer.encode_batch([(p, self._fitted(h)) for p, h in pairs])
         out = np.empty((len(pairs), len(KEYS)), dtype=np.float64)
         attr = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
         for row, enc in enumerate(encodings):
             feed = {n: np.asarray(getattr(enc, attr[n]), dtype=np.int64)[None, :] for n in self._feeds}
             out[row] = self._session.run(None, feed)[0][0]
         return out
+
+    def _fitted(self, claim: str) -> str:
+        """The claim, cut at a token boundary where it would leave the premise too little room.
+
+        The pipeline cuts claims to a length the model reads (and says so); this only keeps a
+        direct call from failing with the tokenizer's "sequence to truncate too short".
+        """
+        room = int(self.settings["max_length"]) // 2
+        enc = self._plain.encode(claim, add_special_tokens=False)
+        if len(enc.ids) <= room:
+            return claim
+        return claim[: enc.offsets[room - 1][1]]
 
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
         if not pairs:

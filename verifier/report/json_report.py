@@ -23,6 +23,9 @@ def result_dict(r: ClaimResult) -> dict[str, Any]:
     }
     if r.cited > 1:
         out["cited"] = r.cited  # the first `cited` quotes support the claim only together
+    if r.parts:
+        out["parts"] = [{"text": p.text, "kind": p.kind, "verdict": p.verdict, "evidence": list(p.evidence)}
+                        for p in r.parts]
     return out
 
 

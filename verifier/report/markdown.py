@@ -7,6 +7,7 @@ from ..result import ClaimResult, Run
 from ..verdicts import CONTRADICTED, SUPPORTED, UNSUPPORTED
 
 _ICON = {SUPPORTED: "✅", CONTRADICTED: "❌", UNSUPPORTED: "⚠️"}
+_PART_ICON = {SUPPORTED: "✓ stated:", CONTRADICTED: "✗ contradicted:", UNSUPPORTED: "✗ not stated:"}
 
 
 def _cell(text: str) -> str:
@@ -18,8 +19,11 @@ def _row(r: ClaimResult) -> str:
     e = r.evidence[0] if r.evidence else None
     quote = f"“{_cell(e.quote)}” ({_cell(e.where)})" if e else ""
     expect = "" if r.passed else f" (expected {r.claim.expect})"
+    reason = _cell(r.reason)
+    if r.parts and r.verdict != SUPPORTED:
+        reason += "<br>" + "<br>".join(f"{_PART_ICON[p.verdict]} {_cell(p.text)}" for p in r.parts)
     return (f"| {'pass' if r.passed else '**FAIL**'} | `{r.claim.id}` | {_cell(r.claim.file)}:{r.claim.line} | "
-            f"{_ICON[r.verdict]} {r.verdict}{expect} | {_cell(r.reason)} | {quote} |")
+            f"{_ICON[r.verdict]} {r.verdict}{expect} | {reason} | {quote} |")
 
 
 def markdown_summary(run: Run) -> str:

@@ -11,6 +11,8 @@ from ..verdicts import CONTRADICTED, SUPPORTED, UNSUPPORTED
 
 _STYLE = {SUPPORTED: "green", CONTRADICTED: "red", UNSUPPORTED: "yellow"}
 _MARK = {True: "PASS", False: "FAIL"}
+# A part's verdict as the first word of its line.
+_PART_MARK = {SUPPORTED: "stated:", CONTRADICTED: "contradicted:", UNSUPPORTED: "not stated:"}
 INDENT = 13  # the continuation lines, under "     claim:  ", "     quote:  ", "     reason: "
 FALLBACK_WIDTH = 100
 MIN_WIDTH = INDENT + 20  # below this, a line would hold a word or two
@@ -61,7 +63,11 @@ def write(run: Run, stream: TextIO, color: bool = False) -> None:
             stream.write(_fill(label, f"\u201c{quote}\u201d", columns) + "\n")
             stream.write(f"{' ' * INDENT}({e.where})\n")
             label = "  and: "
-        stream.write(_fill("reason:", r.reason, columns) + "\n\n")
+        stream.write(_fill("reason:", r.reason, columns) + "\n")
+        if r.verdict != SUPPORTED:
+            for part in r.parts:
+                stream.write(_fill("part:  ", f"{_PART_MARK[part.verdict]} {part.text}", columns) + "\n")
+        stream.write("\n")
     s = run.summary
     line = (f"{s['claims']} claims: {s['supported']} supported, {s['contradicted']} contradicted, "
             f"{s['unsupported']} unsupported; {s['passed']} passed, {s['failed']} failed")
