@@ -134,15 +134,18 @@ def combined_candidates(cands: Sequence[Candidate], most: int = COMBINED_MOST) -
 def _anchor(cand: Quote, claim: Facts, sentence_facts: dict[tuple[str, int], Facts]) -> int:
     """The position in the quote of the sentence that states most of the claim's statement.
 
-    The claim's own words (its verb, its nouns) weigh twice its names: a sentence that only
-    mentions the claim's names is not the one that says what the claim says of them.
+    The claim's own words (its verb, its nouns) and its values (dates, numbers) weigh twice its
+    names: a sentence that only mentions the claim's names is not the one that says what the
+    claim says of them.
     """
     claim_names = {w for e in claim.entities for w in e.norm.split()}
     claim_words = {w.lemma for w in claim.words}
     best, best_score = 0, -1
     for n, s in enumerate(cand.sentences):
-        vocab = sentence_facts[(cand.doc.path, s.index)].vocab
-        score = 2 * len((claim_words - claim_names) & vocab) + len(claim_words & claim_names & vocab)
+        f = sentence_facts[(cand.doc.path, s.index)]
+        values = sum(any(d.covered_by(e) for e in f.dates) for d in claim.dates) + sum(
+            any(abs(q.value - e.value) < 1e-9 for e in f.quantities) for q in claim.quantities)
+        score = 2 * len((claim_words - claim_names) & f.vocab) + len(claim_words & claim_names & f.vocab) + 2 * values
         if score > best_score:
             best, best_score = n, score
     return best
@@ -159,24 +162,27 @@ def _linked(cand: Quote, at: int) -> tuple[int, int]:
     return first, last
 
 
-def _stated(cand: Quote, claim: Facts, sentence_facts: dict[tuple[str, int], Facts]) -> tuple[Facts, int]:
-    """What a quote states about the claim's statement, and the index in the document of its first sentence.
+def _stated(cand: Quote, claim: Facts, sentence_facts: dict[tuple[str, int], Facts]) -> tuple[Facts, list[str], int]:
+    """What a quote states about the claim's statement: its facts, the texts its names may come from, its first sentence.
 
     A single sentence states its own facts. A quote of several states those of the sentence that
-    says most of what the claim says, and of the sentences joined to it by a reference back; a
-    date, number or name in a sentence about something else is not given to the claim's subject.
-    Polarity and direction come from that sentence alone: a "not" in a neighbour says nothing.
+    says most of what the claim says (its anchor); the sentences joined to the anchor by a reference
+    back ("He ...", "the two countries ...") lend it their names, and nothing else: a date, number
+    or word of a sentence about something else is never given to the claim's subject.
     """
     sents = cand.sentences
     if len(sents) == 1:
-        return sentence_facts[(cand.doc.path, sents[0].index)], sents[0].index
+        return sentence_facts[(cand.doc.path, sents[0].index)], [], sents[0].index
     at = _anchor(cand, claim, sentence_facts)
     first, last = _linked(cand, at)
-    anchor = sentence_facts[(cand.doc.path, sents[at].index)]
-    merged = sentence_facts[(cand.doc.path, sents[first].index)]
-    for s in sents[first + 1:last + 1]:
-        merged = merged.merge(sentence_facts[(cand.doc.path, s.index)])
-    return replace(merged, negations=anchor.negations, directions=anchor.directions), sents[first].index
+    lenders = [s.text for n, s in enumerate(sents) if first <= n <= last and n != at]
+    return sentence_facts[(cand.doc.path, sents[at].index)], lenders, sents[first].index
+
+
+def _with_names(facts: Facts, names: list[str]) -> Facts:
+    """The facts with these names stated too (their words added), as when a pronoun stands for them."""
+    words = {w for n in names for w in normalize(n).split()}
+    return replace(facts, vocab=facts.vocab | words)
 
 
 def _clip(x: float) -> float:
@@ -193,17 +199,22 @@ def assess(
     scored: list[Assessed] = []
     names = {e.text for e in claim.entities} | {w.text for w in claim.words if w.pos == "PROPN"}
     for cand in cands:
-        facts, first = _stated(cand, claim, sentence_facts)
+        facts, lenders, first = _stated(cand, claim, sentence_facts)
         sims = similar([w.text.lower() for w in claim.words], [w.text.lower() for w in facts.words]) if similar else None
         cmp = compare(claim, facts, sims)
-        # A name the quote leaves to a pronoun ("He won in 2005") is no missing fact when the sentence
-        # just before names it: pages about someone name them once and say "he" after that.
         missing_names = [m for m in cmp.missing if m in names]
-        if missing_names and first > 0 and refers_back(cand.doc.sentences[first].text):
+        # A name the anchor leaves to a reference back is stated where the reference points: in the
+        # quote's own sentence before it ...
+        lent = [m for m in missing_names if any(_mentions(_normalized(t), normalize(m)) for t in lenders)]
+        # ... or, when the quote opens with one, in the sentence just before the quote (pages about
+        # someone name them once and say "he" after that).
+        elsewhere: list[str] = []
+        if first > 0 and refers_back(cand.doc.sentences[first].text):
             before = _normalized(cand.doc.sentences[first - 1].text)
-            elsewhere = [m for m in missing_names if _mentions(before, normalize(m))]
-            if elsewhere:
-                cmp = replace(cmp, missing=[m for m in cmp.missing if m not in elsewhere], named_elsewhere=elsewhere)
+            elsewhere = [m for m in missing_names if m not in lent and _mentions(before, normalize(m))]
+        if lent or elsewhere:
+            cmp = compare(claim, _with_names(facts, lent + elsewhere), sims)
+            cmp = replace(cmp, named_elsewhere=[m for m in elsewhere if m not in cmp.missing])
         scored.append(Assessed(cand, cmp))
     return scored
 
@@ -338,7 +349,9 @@ def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Readi
         reason = f"no quote is close enough to the claim (best similarity {max(x.quote.cosine for x in read):.2f})"
     elif cmp.conflicts:
         reason = "; ".join(dict.fromkeys(cmp.conflicts)) + ", in a quote that is not clearly about the same thing"
-    elif words := unstated(claim_text, c.quote):
+    # The words compare found missing (no form, synonym or demonym of them in the quote) that are
+    # not in the quote's text either: a word the reason names must be absent where it says.
+    elif words := [w for w in unstated(claim_text, c.quote, most=12) if w in cmp.missing_words][:3]:
         reason = ("the closest quote is about the claim but does not state all of it (nothing for "
                   + ", ".join(f"\u2018{w}\u2019" for w in words) + ")")
     else:

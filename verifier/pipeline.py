@@ -142,25 +142,30 @@ def _prepare(claims: Sequence[Claim], built: Built, conn: Any) -> Prepared:
 
 
 def read_claims(prep: Prepared, built: Built) -> None:
-    """Have the entailment model read every claim's best quotes and each part's, all claims in one batch."""
+    """Have the entailment model read every claim's best quotes, then each part's: two batches for all claims."""
     pairs: list[tuple[str, str]] = []
     counts = []
     for case in prep.cases:
         n = len(to_read(case.candidates)) if case.read_whole else 0
         counts.append(n)
         pairs += [(x.quote.quote, model_text(case.text)) for x in case.assessed[:n]]
-    # Each part against the few quotes that state most of its words, which is where a part is decided.
-    chosen: list[tuple[PartCase, list[int]]] = []
-    for case in prep.cases:
-        for pc in case.parts:
-            order = sorted(range(len(pc.assessed)), key=lambda i: (
-                bool(pc.assessed[i].comparison.missing), -pc.assessed[i].comparison.coverage, i))
-            picks = sorted(order[:PART_READS])
-            chosen.append((pc, picks))
-            pairs += [(pc.assessed[i].quote.quote, model_text(pc.part.text)) for i in picks]
     got = iter(built.entailment.probabilities(pairs))
     for case, n in zip(prep.cases, counts):
         case.readings = [Reading.of(next(got)) if i < n else None for i in range(len(case.assessed))]
+    # Each part against the few quotes that can decide it: those whose facts it does not lack, that the
+    # model read as deciding the whole claim (either way), and that state most of the part's words.
+    chosen: list[tuple[PartCase, list[int]]] = []
+    pairs = []
+    for case in prep.cases:
+        for pc in case.parts:
+            def rank(i: int, pc: PartCase = pc, case: ClaimCase = case) -> tuple[bool, float, float, int]:
+                r = case.readings[i]
+                decided = max(r.entail, r.contradict) if r is not None else 0.0
+                return (bool(pc.assessed[i].comparison.missing), -decided, -pc.assessed[i].comparison.coverage, i)
+            picks = sorted(sorted(range(len(pc.assessed)), key=rank)[:PART_READS])
+            chosen.append((pc, picks))
+            pairs += [(pc.assessed[i].quote.quote, model_text(pc.part.text)) for i in picks]
+    got = iter(built.entailment.probabilities(pairs))
     for pc, picks in chosen:
         for i in picks:
             pc.readings[i] = Reading.of(next(got))

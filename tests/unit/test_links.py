@@ -8,7 +8,9 @@ from verifier.links import refers_back
 
 @pytest.mark.parametrize("sentence", ["He won the title in 2005.", "In 2005 she won the title.",
                                       "Its first album sold well.", "They signed it in Moscow.",
-                                      "This agreement ended the war.", "It was signed on November 10."])
+                                      "This agreement ended the war.", "It was signed on November 10.",
+                                      "On June 15, the two countries signed a memorandum.",
+                                      "The band released its first album in 1991."])
 def test_pronouns_and_demonstratives_refer_back(sentence):
     assert refers_back(sentence)
 

@@ -138,7 +138,9 @@ def test_each_slow_stage_says_so_and_reading_counts_only_what_the_model_reads(se
     claims = [claim("a", "Military cooperation first emerged in 1992."), claim("b", "The drills began in Lachin.")]
     verify(claims, settings, components, progress)
     assert said[:2] == ["indexing 1 source files", "checking 2 claims"]
-    assert len(said) == 3 and said[2].startswith("reading ") and said[2].endswith(" quotes with the entailment model")
+    # The claims' quotes, then their parts' (both claims have parts: a time and a place).
+    assert len(said) == 4 and all(s.startswith("reading ") and s.endswith(" quotes with the entailment model")
+                                  for s in said[2:])
     said.clear()
     verify(claims, settings, components, progress)  # every score is cached now: the model reads nothing
     assert not any(s.startswith("reading") for s in said)
