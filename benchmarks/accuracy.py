@@ -171,13 +171,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chunk", type=int, default=25, help="claims per pipeline call")
     ap.add_argument("--backend", choices=BACKENDS, default="onnx",
                     help="how the embedding model runs (the CLI's default is onnx)")
+    ap.add_argument("--whole", action="store_true",
+                    help="read every claim whole, never part by part: the figures parts are measured against")
+    ap.add_argument("--large", type=Path, help="an exported large entailment model: read through the cascade")
     args = ap.parse_args(argv)
+    if args.whole:
+        import verifier.pipeline as pipeline
+
+        pipeline.split_many = lambda texts, cache_dir: [[] for _ in texts]  # every claim one part: itself
     from tqdm import tqdm
 
     folders = args.data or DEFAULT_DATA
     cache_dir = default_cache_dir()
     inner = load_embedder(None, args.backend, cache_dir)
-    settings, components = Settings(cache_dir=cache_dir), Components(embedder=inner)
+    settings, components = Settings(cache_dir=cache_dir, nli_large_path=args.large), Components(embedder=inner)
     report: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="verifier-bench-") as tmp:
         for folder in folders:

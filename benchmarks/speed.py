@@ -8,9 +8,10 @@ Prints, from one run on one machine:
       model of one's own (`--model DIR`), whose graph is exported on its first run;
   (d) the wall time and peak RSS of a whole `verifier check claims/` with a cold and a warm cache,
       and what the warm run spends its time on;
-  (e) the entailment model: raw onnxruntime pairs/s (one pair a call, and length-sorted batches),
-      verifier's model through its own code path, and the model time a new claim adds (median
-      over benchmark claims, every quote the judge reads, nothing cached).
+  (e) the entailment models (the shipped small one, and with --large a large one): raw
+      onnxruntime pairs/s (one pair a call, and length-sorted batches), each through verifier's
+      own code path, and the model time a new claim adds (median over benchmark claims, its quotes
+      and its parts' as the pipeline reads them, nothing cached), alone and through the cascade.
 
 Usage:
     python benchmarks/speed.py --data ../shared/benchmarks
@@ -159,7 +160,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs of each subprocess timing; the median is shown")
     ap.add_argument("--json", type=Path, help="also write every figure here")
     ap.add_argument("--claims", type=int, default=40, help="benchmark claims timed for the model time per claim")
+    ap.add_argument("--large", type=Path, help="an exported large entailment model, timed alone and in the cascade")
+    ap.add_argument("--entailment-only", action="store_true", help="only (e), the entailment models")
     args = ap.parse_args(argv)
+    if args.entailment_only:
+        e = entail_speed(args.data, args.claims, args.large)
+        print_table({"entailment": e}, only_entailment=True)
+        if args.json:
+            args.json.write_text(json.dumps({"entailment": e}, indent=2) + "\n", encoding="utf-8")
+        return 0
 
     texts = load_sentences(args.data, args.sentences)
     words = statistics.mean(len(t.split()) for t in texts)
@@ -246,27 +255,62 @@ def main(argv: list[str] | None = None) -> int:
             "cosine_to_fp32_embedder": {"mean": float(cos_ours.mean()), "min": float(cos_ours.min())},
         }
 
-    figures["entailment"] = entail_speed(args.data, args.claims)
+    figures["entailment"] = entail_speed(args.data, args.claims, args.large)
     print_table(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
-def entail_speed(data: Path, n_claims: int) -> dict:
-    """(e): the entailment model's raw rate beside verifier's, and its time per new claim."""
+def raw_entail(folder: Path, max_length: int, pairs: list[tuple[str, str]], batch: int) -> float:
+    """Pairs per second of an exported entailment model called directly through onnxruntime."""
     import onnxruntime as ort
     from tokenizers import Tokenizer
 
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = min(4, os.cpu_count() or 1)
+    session = ort.InferenceSession(str(folder / "model.onnx"), sess_options=so, providers=["CPUExecutionProvider"])
+    tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tok.enable_truncation(max_length=max_length, strategy="only_first")
+    names = [i.name for i in session.get_inputs()]
+    attr = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
+    enc = sorted(tok.encode_batch(pairs), key=lambda e: len(e.ids))
+    start = time.perf_counter()
+    for i in range(0, len(enc), batch):
+        part = enc[i:i + batch]
+        n = max(len(e.ids) for e in part)
+        feed = {k: np.array([getattr(e, attr[k]) + [0] * (n - len(e.ids)) for e in part], dtype=np.int64)
+                for k in names}
+        session.run(None, feed)
+    return len(enc) / (time.perf_counter() - start)
+
+
+class Counted:
+    """An entailment model that counts the pairs it is asked to read."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.model_id, self.pairs = inner, inner.model_id, 0
+
+    def probabilities(self, pairs):
+        self.pairs += len(pairs)
+        return self.inner.probabilities(pairs)
+
+
+def entail_speed(data: Path, n_claims: int, large: Path | None = None) -> dict:
+    """(e): each entailment model's raw rate beside verifier's, and the model time a new claim adds.
+
+    The time per claim is the pipeline's whole reading of it (its quotes, then its parts'), with
+    nothing cached: the small model alone, and with ``large`` the cascade of both.
+    """
     from verifier.claims import Claim
-    from verifier.components import build
+    from verifier.components import Components, build
     from verifier.judge import to_read
+    from verifier.models.cascade import Cascade
     from verifier.models.entail import OnnxEntailment, shipped_folder
-    from verifier.pipeline import prepare
+    from verifier.pipeline import Prepared, prepare, read_claims
     from verifier.settings import Settings
 
-    folder = shipped_folder()
-    ours = OnnxEntailment(folder)
+    folders = {"small": shipped_folder(), **({"large": large} if large else {})}
     rows = [json.loads(line) for line in (data / "scifact" / "claims.dev.jsonl").read_text().splitlines()]
     docs = {json.loads(line)["doc_id"]: json.loads(line)["text"]
             for line in (data / "scifact" / "docs.dev.jsonl").read_text().splitlines()}
@@ -278,44 +322,44 @@ def entail_speed(data: Path, n_claims: int) -> dict:
             src.write_text(docs[r["doc_id"]], encoding="utf-8")
             claims.append(Claim(id=f"c{i}", text=r["claim"], sources=(src,), file="bench", line=1))
         prep = prepare(claims, build(Settings(cache_dir=Path(tmp) / "cache")))
-        per_claim = [[(q.quote, case.claim.text) for q in to_read(case.candidates)] for case in prep.cases]
-    pairs = [p for ps in per_claim for p in ps]
-    ours.probabilities(pairs[:4])  # load and warm up
-    times = []
-    for ps in per_claim:
-        t = time.perf_counter()
-        ours.probabilities(ps)
-        times.append(time.perf_counter() - t)
-    ours_rate = len(pairs) / sum(times)
+    pairs = [(q.quote, case.text) for case in prep.cases for q in to_read(case.candidates)]
 
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = min(4, os.cpu_count() or 1)
-    session = ort.InferenceSession(str(folder / "model.onnx"), sess_options=so, providers=["CPUExecutionProvider"])
-    tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    tok.enable_truncation(max_length=192, strategy="only_first")
-    names = [i.name for i in session.get_inputs()]
-    attr = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
+    def pipeline_times(model) -> tuple[list[float], int]:
+        counted = Counted(model)
+        built = build(Settings(cache_dir=None), Components(entailment=counted))
+        times = []
+        for case in prep.cases:
+            t = time.perf_counter()
+            read_claims(Prepared([case]), built)
+            times.append(time.perf_counter() - t)
+        return times, counted.pairs
 
-    def raw(batch: int) -> float:
-        enc = sorted(tok.encode_batch(pairs), key=lambda e: len(e.ids))
+    out: dict = {"claims": len(prep.cases), "pairs_whole": len(pairs)}
+    for name, folder in folders.items():
+        ours = OnnxEntailment(folder)
+        ours.probabilities(pairs[:4])  # load and warm up
         start = time.perf_counter()
-        for i in range(0, len(enc), batch):
-            part = enc[i:i + batch]
-            n = max(len(e.ids) for e in part)
-            feed = {k: np.array([getattr(e, attr[k]) + [0] * (n - len(e.ids)) for e in part], dtype=np.int64)
-                    for k in names}
-            session.run(None, feed)
-        return len(enc) / (time.perf_counter() - start)
+        ours.probabilities(pairs)
+        ours_rate = len(pairs) / (time.perf_counter() - start)
+        raw1, raw16 = (raw_entail(folder, int(ours.settings["max_length"]), pairs, b) for b in (1, 16))
+        out[name] = {"raw_pairs_per_s_one_a_call": raw1, "raw_pairs_per_s_sorted_batch16": raw16,
+                     "verifier_pairs_per_s": ours_rate, "ratio_verifier_to_raw_one_a_call": ours_rate / raw1}
+    readers = {"small model alone": OnnxEntailment(folders["small"])}
+    if large:
+        readers["cascade (small reads all, large the deciding 2)"] = Cascade(OnnxEntailment(folders["small"]),
+                                                                            OnnxEntailment(large))
+    out["per_claim"] = {}
+    for label, model in readers.items():
+        times, n = pipeline_times(model)
+        out["per_claim"][label] = {"pairs_per_claim": n / len(times),
+                                   "model_ms_median": 1000 * statistics.median(times),
+                                   "model_ms_p90": 1000 * sorted(times)[int(0.9 * (len(times) - 1))]}
+    return out
 
-    raw1, raw16 = raw(1), raw(16)
-    return {"pairs": len(pairs), "pairs_per_claim": len(pairs) / len(per_claim), "claims": len(per_claim),
-            "raw_pairs_per_s_one_a_call": raw1, "raw_pairs_per_s_sorted_batch16": raw16,
-            "verifier_pairs_per_s": ours_rate, "ratio_verifier_to_raw_one_a_call": ours_rate / raw1,
-            "model_ms_per_new_claim_median": 1000 * statistics.median(times),
-            "model_ms_per_new_claim_p90": 1000 * sorted(times)[int(0.9 * (len(times) - 1))]}
 
-
-def print_table(f: dict) -> None:
+def print_table(f: dict, only_entailment: bool = False) -> None:
+    if only_entailment:
+        return print_entailment(f["entailment"])
     s, t, c = f["setup"], f["throughput"], f["cold_start"]
     print(f"{s['sentences']} sentences of {s['mean_words']} words on average, batch {s['batch']}, "
           f"{s['cpus']} CPUs; one run, one machine\n")
@@ -344,18 +388,25 @@ def print_table(f: dict) -> None:
     print("\nwarm check, biggest costs (s):")
     for label, secs in f["warm_breakdown_s"].items():
         print(f"  {label:42}{secs:12.2f}")
-    e = f["entailment"]
-    print(f"\n(e) entailment model, {e['pairs']} pairs from {e['claims']} SciFact claims "
-          f"({e['pairs_per_claim']:.1f} quotes read per claim)")
-    print(f"{'':44}{'pairs/s':>12}{'x raw':>12}")
-    print(f"  {'onnxruntime, raw, one pair a call':42}{e['raw_pairs_per_s_one_a_call']:12.1f}{1:12.2f}")
-    print(f"  {'onnxruntime, raw, sorted batches of 16':42}{e['raw_pairs_per_s_sorted_batch16']:12.1f}"
-          f"{e['raw_pairs_per_s_sorted_batch16'] / e['raw_pairs_per_s_one_a_call']:12.2f}")
-    print(f"  {'verifier, its own code path':42}{e['verifier_pairs_per_s']:12.1f}"
-          f"{e['ratio_verifier_to_raw_one_a_call']:12.2f}")
-    print(f"  model time a new claim adds: median {e['model_ms_per_new_claim_median']:.0f} ms, "
-          f"p90 {e['model_ms_per_new_claim_p90']:.0f} ms")
+    print_entailment(f["entailment"])
 
+
+def print_entailment(e: dict) -> None:
+    print(f"\n(e) entailment models, {e['pairs_whole']} pairs from {e['claims']} SciFact claims read whole")
+    print(f"{'':44}{'pairs/s':>12}{'x raw':>12}")
+    for name in ("small", "large"):
+        if name not in e:
+            continue
+        m = e[name]
+        print(f"  {name + ' model, onnxruntime raw, one pair a call':42}{m['raw_pairs_per_s_one_a_call']:12.1f}{1:12.2f}")
+        print(f"  {name + ' model, raw, sorted batches of 16':42}{m['raw_pairs_per_s_sorted_batch16']:12.1f}"
+              f"{m['raw_pairs_per_s_sorted_batch16'] / m['raw_pairs_per_s_one_a_call']:12.2f}")
+        print(f"  {name + ' model, verifier code path':42}{m['verifier_pairs_per_s']:12.1f}"
+              f"{m['ratio_verifier_to_raw_one_a_call']:12.2f}")
+    print("  model time a new claim adds (its quotes and its parts', nothing cached):")
+    for label, t in e["per_claim"].items():
+        print(f"    {label:48} {t['pairs_per_claim']:5.1f} pairs, median {t['model_ms_median']:.0f} ms, "
+              f"p90 {t['model_ms_p90']:.0f} ms")
 
 if __name__ == "__main__":
     sys.exit(main())

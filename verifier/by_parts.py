@@ -16,7 +16,7 @@ but one of whose parts nothing states is not: that is the false support this gua
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .judge import Assessed, PartVerdict, Quote, Verdict, decide, evidence_of, supporting_quotes
 from .parts import Part
@@ -73,13 +73,16 @@ def decide_claim(claim_text: str, scored: Sequence[Assessed], readings: Sequence
     reason = f"nothing in the sources states {_said(parts[n].part.text)}: {failing.reason}"
     stated = tuple(dict.fromkeys(c for v in decided if v.verdict == SUPPORTED for c in _cited(v)))
     shown = failing.evidence[:1] + tuple(c for c in (*stated, *failing.evidence[1:]) if c not in failing.evidence[:1])
-    confidence = failing.confidence if whole is None else min(failing.confidence, max(whole.confidence, 0.5))
-    return Verdict(UNSUPPORTED, confidence, reason, shown[:4], failing.comparison, 1,
+    # The probability that this part is unsupported: one minus the likeliest reading of it either way.
+    return Verdict(UNSUPPORTED, failing.confidence, reason, shown[:4], failing.comparison, 1,
                    part_verdicts([_cited(v) for v in decided]))
 
 
+PartVerdicts = Callable[[Sequence[tuple[Candidate, ...]]], tuple[PartVerdict, ...]]
+
+
 def _supported(whole: Verdict | None, decided: Sequence[Verdict], parts: Sequence[PartCase],
-               part_verdicts, th: Thresholds) -> Verdict:
+               part_verdicts: PartVerdicts, th: Thresholds) -> Verdict:
     """Every part is stated: cite the fewest quotes that state them all, the whole claim's own quote first."""
     whole_quote = _quote_of(whole, parts) if whole is not None and whole.verdict == SUPPORTED else None
     chosen: list[Quote] = []

@@ -80,7 +80,26 @@ def entailment_model(settings: Settings, given: EntailmentModel | None = None,
         from .models import entail
 
         inner = entail.shipped_model()
-    return CachedEntailment(ReadingProgress(inner, progress or Silent()), settings.cache_dir)
+    small = CachedEntailment(ReadingProgress(inner, progress or Silent()), settings.cache_dir)
+    large = _large_model(settings, given)
+    if large is None:
+        return small
+    from .models.cascade import Cascade
+
+    return Cascade(small, CachedEntailment(ReadingProgress(large, progress or Silent()), settings.cache_dir))
+
+
+def _large_model(settings: Settings, given: EntailmentModel | None) -> EntailmentModel | None:
+    """The large model that re-reads each claim's deciding quotes: the settings', else the shipped one, if any.
+
+    A model given ready-made, or a user's own NLI model, reads alone: the cascade is for the shipped pair.
+    """
+    if given is not None or settings.nli_model_path is not None:
+        return None
+    from .models import entail
+
+    folder = settings.nli_large_path or entail.shipped_large_folder()
+    return entail.OnnxEntailment(folder) if folder is not None else None
 
 
 def build(settings: Settings, given: Components | None = None, progress: Progress | None = None) -> Built:

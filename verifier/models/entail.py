@@ -23,6 +23,7 @@ from ..store import Store, key
 
 KEYS = ("entail", "neutral", "contradict")
 SHIPPED = "entail"  # the folder under verifier/models/ that holds the shipped model
+SHIPPED_LARGE = "entail-large"  # ... and the large model the cascade re-reads deciding quotes with (models/cascade.py)
 SETTINGS_FILE = "entail.json"
 KIND = "entail"  # the store's kind for scores
 _ROW = struct.Struct("<3d")  # a row's body: the probabilities of KEYS, in order
@@ -138,6 +139,12 @@ def to_probabilities(logits: np.ndarray, index: dict[str, int], temperature: flo
 
 def shipped_folder() -> Path:
     return Path(str(resources.files("verifier").joinpath("models", SHIPPED)))
+
+
+def shipped_large_folder() -> Path | None:
+    """The shipped large model's folder (the cascade's second reader), or None where the package has none."""
+    folder = Path(str(resources.files("verifier").joinpath("models", SHIPPED_LARGE)))
+    return folder if (folder / SETTINGS_FILE).is_file() else None
 
 
 @lru_cache(maxsize=1)

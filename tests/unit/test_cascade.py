@@ -1,0 +1,50 @@
+"""The cascade: the small model reads every quote, the large one only the few that decide each claim."""
+from __future__ import annotations
+
+from verifier.models.cascade import Cascade
+
+
+class Table:
+    """An entailment model that looks its answers up, and remembers what it was asked."""
+
+    def __init__(self, model_id, table):
+        self.model_id, self.table, self.asked = model_id, table, []
+
+    def probabilities(self, pairs):
+        self.asked += list(pairs)
+        return [dict(zip(("entail", "neutral", "contradict"), self.table[p])) for p in pairs]
+
+
+def test_the_large_model_rereads_only_each_claims_deciding_quotes_and_its_reading_counts():
+    pairs = [("q1", "A"), ("q2", "A"), ("q3", "A"), ("q1", "B"), ("q4", "B")]
+    small = Table("small", {("q1", "A"): (0.2, 0.7, 0.1), ("q2", "A"): (0.9, 0.05, 0.05), ("q3", "A"): (0.1, 0.1, 0.8),
+                            ("q1", "B"): (0.3, 0.6, 0.1), ("q4", "B"): (0.1, 0.85, 0.05)})
+    large = Table("large", {("q2", "A"): (0.1, 0.85, 0.05), ("q3", "A"): (0.05, 0.05, 0.9),
+                            ("q1", "B"): (0.8, 0.1, 0.1), ("q4", "B"): (0.2, 0.7, 0.1)})
+    cascade = Cascade(small, large, deciding=2)
+    got = cascade.probabilities(pairs)
+    assert small.asked == pairs
+    assert large.asked == [("q2", "A"), ("q3", "A"), ("q1", "B"), ("q4", "B")]  # q1 for A decides nothing
+    assert got[0] == {"entail": 0.2, "neutral": 0.7, "contradict": 0.1}  # the small model's reading stays
+    assert got[1]["entail"] == 0.1 and got[2]["contradict"] == 0.9 and got[3]["entail"] == 0.8
+    assert cascade.model_id == "small+large/2"
+
+
+def test_a_claim_with_fewer_quotes_than_the_budget_is_read_whole_by_the_large_model():
+    small = Table("s", {("q", "A"): (0.5, 0.4, 0.1)})
+    large = Table("l", {("q", "A"): (0.95, 0.03, 0.02)})
+    assert Cascade(small, large, deciding=3).probabilities([("q", "A")])[0]["entail"] == 0.95
+    assert Cascade(small, large).probabilities([]) == []
+
+
+def test_the_run_reads_through_the_cascade_where_a_large_model_is_named(tmp_path):
+    from verifier.components import entailment_model
+    from verifier.models.entail import CachedEntailment, shipped_folder, shipped_large_folder
+    from verifier.settings import Settings
+
+    default = entailment_model(Settings(cache_dir=tmp_path))
+    assert isinstance(default, Cascade if shipped_large_folder() else CachedEntailment)
+    both = entailment_model(Settings(cache_dir=tmp_path, nli_large_path=shipped_folder()))
+    assert isinstance(both, Cascade) and both.deciding == 2
+    assert isinstance(both.small, CachedEntailment) and isinstance(both.large, CachedEntailment)
+    assert entailment_model(Settings(cache_dir=tmp_path), given=Table("t", {})).inner.inner.model_id == "t"

@@ -1,0 +1,41 @@
+"""Two entailment models as one: the small one reads every quote, the large one re-reads the few that decide each claim.
+
+A claim's verdict turns on its best few quotes: the one cited, or the one that contradicts it.
+The small model (6 layers) reads all of a claim's quotes; the ones it reads as most nearly
+entailing or contradicting the claim, ``deciding`` of them per claim, are read again by the large
+model (12 layers), whose reading replaces the small one's. The rest keep the small model's reading,
+which only ever ranks them out of the decision. A claim is every pair of one batch with the same
+hypothesis (the pipeline reads a claim's quotes in one batch, and each part's), so the choice is
+the same on every run; each model keeps its own score cache, so a warm run loads neither.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from .entail import EntailmentModel
+
+# Quotes per claim (or part) the large model re-reads: the median claim's budget (docs/speed.md).
+DECIDING = 2
+
+
+class Cascade:
+    """An :class:`EntailmentModel` made of a small model that reads everything and a large one that decides."""
+
+    def __init__(self, small: EntailmentModel, large: EntailmentModel, deciding: int = DECIDING) -> None:
+        self.small, self.large, self.deciding = small, large, deciding
+        self.model_id = f"{small.model_id}+{large.model_id}/{deciding}"
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
+        first = self.small.probabilities(pairs)
+        by_claim: dict[str, list[int]] = {}
+        for i, (_, hypothesis) in enumerate(pairs):
+            by_claim.setdefault(hypothesis, []).append(i)
+        again: list[int] = []
+        for rows in by_claim.values():
+            # Ties go to the earlier quote: the pipeline lists a claim's quotes best first.
+            ranked = sorted(rows, key=lambda i: (-max(first[i]["entail"], first[i]["contradict"]), i))
+            again += sorted(ranked[: self.deciding])
+        out = list(first)
+        for i, p in zip(again, self.large.probabilities([pairs[i] for i in again])):
+            out[i] = p
+        return out
