@@ -100,17 +100,22 @@ def inputs(model, ids, types, mask) -> dict:
     return out
 
 
-def subset(rows: list[dict], limit: int, seed: int, kinds_share: float = 0.25) -> list[dict]:
-    """A seeded share of the training pairs: the pairs of training/kinds.py at most ``kinds_share`` of it, the rest sampled alike."""
+def subset(rows: list[dict], limit: int, seed: int, kinds_share: float = 0.25, bench_whole: bool = False) -> list[dict]:
+    """A seeded share of the training pairs: the pairs of training/kinds.py at most ``kinds_share`` of it, the rest sampled alike.
+
+    With ``bench_whole`` every benchmark training-side pair is kept (they are few, and the only
+    pairs whose premises are real evidence passages for real claims).
+    """
     if limit <= 0 or limit >= len(rows):
         return rows
     rng = random.Random(seed)
+    kept = [r for r in rows if bench_whole and r["dataset"].startswith("bench-")]
     kinds = [r for r in rows if r["dataset"].startswith("kinds-")]
-    rest = [r for r in rows if not r["dataset"].startswith("kinds-")]
+    rest = [r for r in rows if not r["dataset"].startswith("kinds-") and not (bench_whole and r["dataset"].startswith("bench-"))]
     rng.shuffle(kinds)
     rng.shuffle(rest)
     kinds = kinds[: int(limit * kinds_share)]
-    return kinds + rest[: max(0, limit - len(kinds))]
+    return kept + kinds + rest[: max(0, limit - len(kinds) - len(kept))]
 
 
 def figures(rows: list[dict], probs: np.ndarray) -> dict[str, dict]:
@@ -169,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="train on a seeded subset of this many pairs (generated kinds kept whole; 0: all)")
     ap.add_argument("--kinds-share", type=float, default=0.25,
                     help="with --max-train: the largest share of the subset taken by training/kinds.py's pairs")
+    ap.add_argument("--bench-whole", action="store_true",
+                    help="with --max-train: keep every benchmark training-side pair, whatever the subset's size")
     ap.add_argument("--freeze-embeddings", action="store_true",
                     help="keep the token embedding table fixed (fewer optimiser updates; the table stays the base's)")
     ap.add_argument("--freeze-layers", type=int, default=0,
@@ -191,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     model = AutoModelForSequenceClassification.from_pretrained(
         base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={k: i for i, k in enumerate(LABELS)})
     train, val = read_pairs(args.pairs)
-    train = subset(train, args.max_train, args.seed, args.kinds_share)
+    train = subset(train, args.max_train, args.seed, args.kinds_share, args.bench_whole)
     # The claim is never cut, so a pair whose claim leaves the quote too little room is left out.
     room = int(args.max_length * 0.6)
 
