@@ -29,7 +29,7 @@ def _within(phrase: str, text: str) -> bool:
 
 def _fact(item: str) -> str:
     """The words of a missing fact as the judge names it: "the date 6 September", "the number 44 days", "'first'"."""
-    item = item.strip().strip("'\u2018\u2019").rstrip(".")
+    item = item.strip().removesuffix(" in the sentence that states the rest").strip("'\u2018\u2019").rstrip(".")
     for lead in ("the date ", "the number "):
         if item.startswith(lead):
             return item[len(lead):]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .facts import Entity, Facts, stem
+from .facts import Entity, Facts, Quantity, stem
 
 
 @dataclass
@@ -76,6 +76,14 @@ def _same_unit(a: str, b: str) -> bool:
     return not a or not b or a == b or stem(a) == stem(b)
 
 
+def _unit_alike(q: Quantity, e: Quantity, similar_words: dict[str, set[str]] | None) -> bool:
+    """The same unit, or words of the same meaning ("the two countries" against "the two nations")."""
+    if _same_unit(q.unit, e.unit):
+        return True
+    said, theirs = (x.text.split()[-1].lower() if x.text.split() else "" for x in (q, e))
+    return bool(q.unit and e.unit) and theirs in (similar_words or {}).get(said, set())
+
+
 def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None = None) -> Comparison:
     """Check every fact of the claim against a candidate quote.
 
@@ -99,7 +107,7 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
     # Numbers, with the thing they count when there is one.
     ev_years = {float(e.year) for e in ev.dates if e.year}
     for q in claim.quantities:
-        if any(abs(q.value - e.value) < 1e-9 and _same_unit(q.unit, e.unit) for e in ev.quantities) \
+        if any(abs(q.value - e.value) < 1e-9 and _unit_alike(q, e, similar_words) for e in ev.quantities) \
                 or (not q.unit and q.value in ev_years):
             out.facts_matched += 1
             continue
@@ -126,7 +134,9 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
         if _entity_found(ent, ev):
             out.facts_matched += 1
             continue
+        # "Edwin" is no rival of "Edwin Tooth": a shorter form of the claim's own name.
         rivals = [e for e in ev.entities if e.norm not in claim_norms and not _entity_found(e, claim)
+                  and not set(e.norm.split()) <= set(ent.norm.split())
                   and e.before == ent.before and e.before in _SLOT_WORDS]
         if rivals:
             out.conflict("name", f"the source names {rivals[0].text}, not {ent.text}")

@@ -218,6 +218,15 @@ def stem(word: str) -> str:
     return w
 
 
+_DEFINITE = {"the", "these", "those"}
+
+
+def _definite_count(tokens: list[Any], i: int) -> bool:
+    """ "the two countries": a reference back to things named before, not a count the claim states."""
+    return (i > 0 and tokens[i - 1].lower_ in _DEFINITE and tokens[i].lower_ in NUMBER_WORDS
+            and tokens[i].lower_ not in ("one", "single") and i + 1 < len(tokens) and tokens[i + 1].tag_ == "NNS")
+
+
 def _number_value(tokens: list[Any], i: int) -> tuple[float, int] | None:
     """Parse a number starting at token i; returns (value, tokens used)."""
     tok = tokens[i]
@@ -275,7 +284,7 @@ def _facts_from_doc(text: str, doc: Any) -> Facts:
     while i < len(tokens):
         tok = tokens[i]
         inside_date = any(s <= tok.idx < e for s, e in date_spans)
-        parsed = None if inside_date else _number_value(tokens, i)
+        parsed = None if inside_date or _definite_count(tokens, i) else _number_value(tokens, i)
         if parsed is None:
             i += 1
             continue

@@ -215,8 +215,35 @@ def assess(
         if lent or elsewhere:
             cmp = compare(claim, _with_names(facts, lent + elsewhere), sims)
             cmp = replace(cmp, named_elsewhere=[m for m in elsewhere if m not in cmp.missing])
+        if len(cand.sentences) > 1:
+            cmp = _apart(cmp, _normalized(cand.quote), names)
         scored.append(Assessed(cand, cmp))
     return scored
+
+
+_RIVAL = re.compile(r"^the source names (.+), not (.+)$")
+APART = " in the sentence that states the rest"
+
+
+def _apart(cmp: Comparison, quote: str, names: set[str]) -> Comparison:
+    """A claim's name that the quote has, but only in a sentence about something else, is missing there, said so.
+
+    The name is not stated about the claim's subject (values and names never cross sentences), so
+    the quote still cannot support the claim; but "the source names X, not Y" would be untrue of a
+    quote that shows Y, so the reason says where Y is missing.
+    """
+    conflicts, kinds, missing = [], [], list(cmp.missing)
+    for message, kind in zip(cmp.conflicts, cmp.conflict_kinds):
+        m = _RIVAL.match(message) if kind == "name" else None
+        if m and _mentions(quote, normalize(m.group(2))):
+            missing.append(m.group(2) + APART)
+            continue
+        conflicts.append(message)
+        kinds.append(kind)
+    missing = [x + APART if x in names and _mentions(quote, normalize(x)) else x for x in missing]
+    if missing == cmp.missing and conflicts == cmp.conflicts:
+        return cmp
+    return replace(cmp, conflicts=conflicts, conflict_kinds=kinds, missing=missing)
 
 
 @lru_cache(maxsize=16)

@@ -29,6 +29,8 @@ from typing import Any
 _MODIFIER_DEPS = {"prep", "agent", "npadvmod", "advcl", "advmod"}
 # Adverbs that are part of what is stated, not a detail added to it.
 _CORE_ADVERBS = {"not", "n't", "never", "also", "too", "only", "still", "already", "again", "jointly", "together"}
+# Particles of phrasal verbs: "dates back to 1992" says nothing without "back".
+_PARTICLES = {"back", "up", "down", "out", "off", "away", "forth", "apart", "over", "on", "in"}
 _TIME_PREPS = {"on", "in", "at", "during", "after", "before", "since", "until", "till", "by", "from", "between",
                "within", "throughout", "for"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -178,7 +180,7 @@ def _subject(verb: Any) -> Any:
 def _core_and_modifiers(root: Any) -> tuple[set[int], list[Any]]:
     modifiers = []
     for c in root.children:
-        if c.dep_ in _MODIFIER_DEPS and not (c.dep_ == "advmod" and c.lower_ in _CORE_ADVERBS):
+        if c.dep_ in _MODIFIER_DEPS and not (c.dep_ == "advmod" and c.lower_ in _CORE_ADVERBS | _PARTICLES):
             # "took part in the drills": a preposition the verb cannot do without stays in the statement.
             if c.dep_ == "prep" and _bound_preposition(root, c):
                 continue
@@ -246,12 +248,19 @@ def _relative(doc: Any, clause: Any) -> Part | None:
     phrase = [i for i in phrase if i <= noun.i or doc[i].head.i == noun.i and doc[i].dep_ in ("prep", "compound")]
     if pronoun is None or not phrase:
         return None
-    words = []
+    noun_phrase = " ".join(doc[i].text for i in sorted(phrase))
+    # "on which the exercises are conducted" -> "the exercises are conducted on the basis".
+    fronted = pronoun.head if pronoun.dep_ == "pobj" and pronoun.head.i < pronoun.i else None
+    words, tail = [], []
     for t in clause.subtree:
-        if t.i == pronoun.i:
-            words.append(" ".join(doc[i].text for i in sorted(phrase)))
+        if fronted is not None and t.i == fronted.i:
+            tail = [t.text, noun_phrase]
+        elif t.i == pronoun.i:
+            if fronted is None:
+                words.append(noun_phrase)
         elif t.dep_ != "punct":
             words.append(t.text)
+    words += tail
     text = _sentence(_detach(" ".join(words)))
     return Part(text[:1].upper() + text[1:], "relative", _words(doc, set(_subtree_indices(clause))))
 

@@ -74,3 +74,22 @@ def test_coverage_counts_missing_content_words():
 def test_negative_adjectives_and_speed_words_conflict():
     assert cmp("CBT is an ineffective treatment for insomnia.", "CBT is an effective treatment for insomnia.").conflicts
     assert cmp("Loss of cells slows the transition.", "Loss of cells accelerates the transition.").conflicts
+
+
+def test_a_count_matches_when_its_noun_means_the_same():
+    claim, quote = analyze("Two countries signed it."), analyze("Two nations signed it.")
+    assert "the number Two countries" in compare(claim, quote).missing
+    # What the word model judged alike (verifier/wordsim.py) counts for the counted noun too.
+    alike = compare(claim, quote, {"countries": {"nations"}})
+    assert not alike.missing and not alike.conflicts
+    assert compare(analyze("Three countries signed it."), quote, {"countries": {"nations"}}).missing
+
+
+def test_the_two_countries_is_a_reference_not_a_count():
+    assert not analyze("The armies of the two countries act jointly.").quantities
+    assert analyze("Two countries signed 3 deals.").quantities[0].text == "Two countries"
+
+
+def test_a_shorter_form_of_the_claims_own_name_is_no_rival():
+    out = cmp("The brewery was leased to Edwin Tooth.", "The brewery was leased to Edwin.")
+    assert not any("not Edwin Tooth" in c for c in out.conflicts)

@@ -160,3 +160,13 @@ def test_a_window_never_counts_a_name_from_a_sentence_about_something_else():
             "The peace agreement was signed by Azerbaijan, Russia and Armenia.")
     _, cmp = _assessed(text, "The peace agreement was signed by Azerbaijan, Russia and Turkey.", 0, 1)
     assert "the source says Azerbaijan, Russia and Armenia; the claim says Turkey" in cmp.conflicts
+
+
+@pytest.mark.slow
+def test_a_name_the_window_shows_only_apart_from_the_statement_is_missing_there_and_said_so():
+    text = ("Azerbaijan hosted the talks in Baku. "
+            "The agreement was signed by Russia in Moscow on June 15.")
+    _, cmp = _assessed(text, "The agreement was signed by Azerbaijan on June 15.", 0, 1)
+    # Not "the source names Russia, not Azerbaijan": the quote does name Azerbaijan, about the talks.
+    assert not any("not Azerbaijan" in c for c in cmp.conflicts)
+    assert "Azerbaijan in the sentence that states the rest" in cmp.missing

@@ -79,3 +79,13 @@ def test_every_part_is_made_of_the_claims_own_words():
 def test_the_split_is_deterministic():
     claim = "The drills began in Lachin on September 6 and will last five days."
     assert split(claim) == split(claim)
+
+
+def test_a_phrasal_verb_keeps_its_particle():
+    # "dates" alone says nothing: "back" belongs to the verb, and the claim stays one statement.
+    assert all("dates back" in t for t in texts("Military cooperation between the two countries dates back to 1992."))
+
+
+def test_a_relative_clause_opened_by_a_preposition_puts_it_after_the_verb():
+    parts = texts("A military cooperation accord is the basis on which the exercises are conducted.")
+    assert "The exercises are conducted on the basis." in parts
