@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 
 import pytest
@@ -111,3 +112,23 @@ def test_a_warm_run_never_calls_the_model(settings, components):
     first = verify(claims, settings, components)
     calls = counting.calls
     assert verify(claims, settings, components) == first and counting.calls == calls
+
+
+def test_a_fitted_bias_shifts_the_logits_by_label_and_names_a_new_model(tmp_path):
+    folder = tmp_path / "entail"
+    shutil.copytree(shipped_folder(), folder)
+    plain = OnnxEntailment(folder)
+    settings = json.loads((folder / "entail.json").read_text())
+    settings["bias"] = {"neutral": 1.5, "contradict": -0.5}
+    (folder / "entail.json").write_text(json.dumps(settings))
+    biased = OnnxEntailment(folder)
+    assert biased.model_id != plain.model_id  # cached scores of the unbiased model are never reused
+    before, after = plain.probabilities(PAIRS[:1])[0], biased.probabilities(PAIRS[:1])[0]
+    assert after["neutral"] > before["neutral"] and after["contradict"] < before["contradict"]
+    t = float(settings.get("temperature", 1.0))
+    ratio = math.log(after["neutral"] / after["entail"]) - math.log(before["neutral"] / before["entail"])
+    assert ratio == pytest.approx(1.5 / t, abs=1e-6)
+    settings["bias"] = {"maybe": 1.0}
+    (folder / "entail.json").write_text(json.dumps(settings))
+    with pytest.raises(ModelError, match="unknown labels"):
+        OnnxEntailment(folder)

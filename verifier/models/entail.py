@@ -66,6 +66,14 @@ class OnnxEntailment:
         if set(labels.values()) != set(KEYS):
             raise ModelError(f"{self.folder}: labels {sorted(map(str, labels.values()))} are not entail, neutral, contradict")
         self.index = {k: i for i, k in labels.items() if k}
+        # A per-label offset to the logits, fitted with the temperature on validation pairs: it gives
+        # back what int8 quantisation shifted between labels. Part of the id: it changes every score.
+        self.bias = {str(k): float(v) for k, v in (self.settings.get("bias") or {}).items()}
+        if set(self.bias) - set(KEYS):
+            raise ModelError(f"{self.folder}: {SETTINGS_FILE} has a bias for unknown labels {sorted(set(self.bias) - set(KEYS))}")
+        if self.bias:
+            calibration = json.dumps([self.settings.get("temperature", 1.0), sorted(self.bias.items())])
+            self.model_id += "-" + hashlib.sha256(calibration.encode()).hexdigest()[:8]
         self._session: Any = None
         self._tokenizer: Any = None
         self._plain: Any = None
@@ -126,11 +134,16 @@ class OnnxEntailment:
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
         if not pairs:
             return []
-        return to_probabilities(self.logits(pairs), self.index, float(self.settings.get("temperature", 1.0)))
+        return to_probabilities(self.logits(pairs), self.index, float(self.settings.get("temperature", 1.0)), self.bias)
 
 
-def to_probabilities(logits: np.ndarray, index: dict[str, int], temperature: float = 1.0) -> list[dict[str, float]]:
-    z = logits / temperature
+def to_probabilities(logits: np.ndarray, index: dict[str, int], temperature: float = 1.0,
+                     bias: dict[str, float] | None = None) -> list[dict[str, float]]:
+    """Softmax of (logits + the per-label bias) / temperature, by label."""
+    offset = np.zeros(logits.shape[1])
+    for k, v in (bias or {}).items():
+        offset[index[k]] = v
+    z = (logits + offset) / temperature
     z = z - z.max(axis=1, keepdims=True)
     p = np.exp(z)
     p /= p.sum(axis=1, keepdims=True)
