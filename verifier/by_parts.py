@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from .judge import Assessed, PartVerdict, Quote, Verdict, decide, evidence_of, supporting_quotes
-from .parts import Part
+from .parts import WITH_MAIN, Part
 from .retrieve import Candidate
 from .thresholds import Thresholds
 from .verdicts import CONTRADICTED, SUPPORTED, UNSUPPORTED, Reading
@@ -51,6 +51,7 @@ def decide_claim(claim_text: str, scored: Sequence[Assessed], readings: Sequence
         assert whole is not None
         return whole
     decided = [decide(p.part.text, p.assessed, p.readings, th) for p in parts]
+    decided = _main_from_modifiers(parts, decided)
 
     def part_verdicts(quotes_of: Sequence[tuple[Candidate, ...]]) -> tuple[PartVerdict, ...]:
         return tuple(PartVerdict(p.part.text, p.part.kind, v.verdict, q)
@@ -76,6 +77,21 @@ def decide_claim(claim_text: str, scored: Sequence[Assessed], readings: Sequence
     # The probability that this part is unsupported: one minus the likeliest reading of it either way.
     return Verdict(UNSUPPORTED, failing.confidence, reason, shown[:4], failing.comparison, 1,
                    part_verdicts([_cited(v) for v in decided]))
+
+
+def _main_from_modifiers(parts: Sequence[PartCase], decided: list[Verdict]) -> list[Verdict]:
+    """The main statement is stated wherever a part that contains it is ("began in Lachin" states "began").
+
+    The model reads a short main statement less surely than the same words with their detail; a
+    quote that states the longer part states the shorter one.
+    """
+    if parts[0].part.kind != "main" or decided[0].verdict == SUPPORTED:
+        return decided
+    fuller = [v for p, v in zip(parts[1:], decided[1:]) if p.part.kind in WITH_MAIN and v.verdict == SUPPORTED]
+    if not fuller or any(v.verdict == CONTRADICTED for v in decided[:1]):
+        return decided
+    best = max(fuller, key=lambda v: v.confidence)
+    return [replace(best, reason=best.reason + ", with the detail the main statement leaves out")] + decided[1:]
 
 
 PartVerdicts = Callable[[Sequence[tuple[Candidate, ...]]], tuple[PartVerdict, ...]]

@@ -84,13 +84,16 @@ def _unit_alike(q: Quantity, e: Quantity, similar_words: dict[str, set[str]] | N
     return bool(q.unit and e.unit) and theirs in (similar_words or {}).get(said, set())
 
 
-def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None = None) -> Comparison:
+def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None = None,
+            context: frozenset[str] = frozenset()) -> Comparison:
     """Check every fact of the claim against a candidate quote.
 
     Args:
         claim: facts of the claim.
         ev: facts of the candidate quote (one sentence or a window of them).
         similar_words: for claim words, the quote's words a word model judged to mean the same.
+        context: the plain words of the quote's other sentences (a window read whole): they count
+            for the share of the claim's words stated, never for a name, number or date.
     """
     out = Comparison()
 
@@ -177,7 +180,8 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
             continue
         weight = 0.5 if w.pos == "ADV" else 1.0
         total += weight
-        if (low in ev.vocab or w.lemma in ev.vocab or stem(low) in ev.vocab or stem(w.lemma) in ev.vocab
+        vocab = ev.vocab | context if context else ev.vocab
+        if (low in vocab or w.lemma in vocab or stem(low) in vocab or stem(w.lemma) in vocab
                 or (similar_words and similar_words.get(low))):
             matched += weight
         else:

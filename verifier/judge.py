@@ -200,8 +200,12 @@ def assess(
     names = {e.text for e in claim.entities} | {w.text for w in claim.words if w.pos == "PROPN"}
     for cand in cands:
         facts, lenders, first = _stated(cand, claim, sentence_facts)
-        sims = similar([w.text.lower() for w in claim.words], [w.text.lower() for w in facts.words]) if similar else None
-        cmp = compare(claim, facts, sims)
+        # The window's other sentences lend plain words to the share stated, never values or names.
+        others = [sentence_facts[(cand.doc.path, s.index)] for s in cand.sentences] if len(cand.sentences) > 1 else []
+        context = frozenset(v for f in others for v in f.vocab)
+        quote_words = [w.text.lower() for f in (others or [facts]) for w in f.words]
+        sims = similar([w.text.lower() for w in claim.words], quote_words) if similar else None
+        cmp = compare(claim, facts, sims, context)
         missing_names = [m for m in cmp.missing if m in names]
         # A name the anchor leaves to a reference back is stated where the reference points: in the
         # quote's own sentence before it ...
@@ -213,7 +217,7 @@ def assess(
             before = _normalized(cand.doc.sentences[first - 1].text)
             elsewhere = [m for m in missing_names if m not in lent and _mentions(before, normalize(m))]
         if lent or elsewhere:
-            cmp = compare(claim, _with_names(facts, lent + elsewhere), sims)
+            cmp = compare(claim, _with_names(facts, lent + elsewhere), sims, context)
             cmp = replace(cmp, named_elsewhere=[m for m in elsewhere if m not in cmp.missing])
         if len(cand.sentences) > 1:
             cmp = _apart(cmp, _normalized(cand.quote), names)

@@ -46,6 +46,10 @@ LONG_CLAIM_WORDS = 60
 MAX_CHECKED_WORDS = 400
 
 
+# Kinds of part made of the main statement and one modifier: each states the main statement too.
+WITH_MAIN = {"time", "place", "quantity", "ordinal", "participant", "instrument", "cause", "purpose", "modifier"}
+
+
 @dataclass(frozen=True)
 class Part:
     """One thing a claim states, as a sentence of its own."""

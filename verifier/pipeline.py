@@ -134,11 +134,24 @@ def _prepare(claims: Sequence[Claim], built: Built, conn: Any) -> Prepared:
         case.readings = [None] * len(case.assessed)
         if len(parts) > 1:
             # Each part is compared with the quotes the model reads for the claim, and no others.
-            case.parts = [PartCase(p, assess(part_facts[p.text], quotes, sentence_facts, similar), [None] * len(quotes))
+            case.parts = [PartCase(p, _words_as_whole(assess(part_facts[p.text], quotes, sentence_facts, similar),
+                                                      case.assessed), [None] * len(quotes))
                           for p in parts]
     # Large source sets are listed by the files their quotes come from: they may hold thousands.
     listed = {**all_docs, **doc_of}
     return Prepared(cases, source_infos([listed[p] for p in sorted(listed)], skipped))
+
+
+def _words_as_whole(part: list[Assessed], whole: list[Assessed]) -> list[Assessed]:
+    """A part's comparisons, its share of words stated counted over the whole claim's words.
+
+    A part is a few of the claim's words; one paraphrased verb in it ("concluded the deal" for
+    "signed the agreement") would leave it under the coverage a quote needs, where the whole
+    claim's reading passes. The part adds the model's reading of it, and its names, numbers and
+    dates are still checked on their own; the share of plain words is the claim's.
+    """
+    return [replace(p, comparison=replace(p.comparison, coverage=max(p.comparison.coverage, w.comparison.coverage)))
+            for p, w in zip(part, whole)]
 
 
 def read_claims(prep: Prepared, built: Built) -> None:

@@ -107,3 +107,16 @@ def test_a_claim_too_long_to_read_whole_is_decided_by_its_parts_alone(quotes):
     parts = [part(p, quotes, (0.9, 0.05, 0.05), None, None) for p in (MAIN, PLACE)]
     v = decide_claim(CLAIM, assessed, readings, parts, TH)
     assert v.verdict == "supported" and v.reason == "the quote states each of the claim's 2 parts"
+
+
+def test_the_main_statement_is_stated_where_a_part_that_contains_it_is(quotes):
+    assessed, readings = read(quotes, (0.9, 0.05, 0.05), None, None)
+    # The model reads the bare main statement as neutral, the same words with "in Lachin" as entailed.
+    parts = [part(MAIN, quotes, (0.3, 0.6, 0.1), None, None), part(PLACE, quotes, (0.9, 0.05, 0.05), None, None)]
+    v = decide_claim("Azerbaijan and Turkey began joint drills in Lachin.", assessed, readings, parts, TH)
+    assert v.verdict == "supported"
+    assert [p.verdict for p in v.parts] == ["supported", "supported"]
+    # Never the other way round: a stated main statement does not state the detail.
+    parts = [part(MAIN, quotes, (0.9, 0.05, 0.05), None, None), part(PLACE, quotes, (0.3, 0.6, 0.1), None, None)]
+    v = decide_claim("Azerbaijan and Turkey began joint drills in Lachin.", assessed, readings, parts, TH)
+    assert v.verdict == "unsupported" and "in Lachin" in v.reason
