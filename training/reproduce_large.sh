@@ -5,7 +5,8 @@
 # The defaults are the shipped run's (docs/entailment-model.md): 20,000 pairs, every benchmark
 # training-side pair among them, premises up to 192 tokens. The first run was
 #   MAX_TRAIN=16000 MAX_LENGTH=128 BENCH_WHOLE=0 RUN_NAME=mpnet training/reproduce_large.sh
-# and one over every pair (about 4.5 hours) is MAX_TRAIN=0 RUN_NAME=mpnet-full.
+# and one over every pair (about 4.5 hours) is MAX_TRAIN=0 RUN_NAME=mpnet-full. STOP_AT=N ends a run
+# at step N (a checkpoint's step resumes from it and stops there at once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
@@ -19,4 +20,5 @@ nice -n 10 "$PY" training/train_nli.py --pairs "$RUN/pairs.jsonl" --run "$RUN/$N
     --base "$RUN/base/all-mpnet-base-v2" --max-train "${MAX_TRAIN:-20000}" --kinds-share 0.25 "${BENCH[@]}" \
     --freeze-embeddings --freeze-layers 4 --validate 1500 \
     --batch-size 16 --lr 3e-5 --max-length "${MAX_LENGTH:-192}" --epochs 1 --checkpoint-every 100 --log-every 10 \
+    --stop-at "${STOP_AT:-0}" \
     >> "$RUN/$NAME.log" 2>&1

@@ -180,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="keep the token embedding table fixed (fewer optimiser updates; the table stays the base's)")
     ap.add_argument("--freeze-layers", type=int, default=0,
                     help="also keep the lowest N encoder layers fixed: backward stops above them (faster, measured in docs)")
+    ap.add_argument("--stop-at", type=int, default=0,
+                    help="end the run at this step (the schedule stays the full run's): the model as it stands then "
+                         "becomes <run>/final, and the log says how far the schedule had gone")
     ap.add_argument("--validate", type=int, default=-1,
                     help="validation pairs to score at the end (-1: all; export_nli.py scores them all again)")
     args = ap.parse_args(argv)
@@ -236,11 +239,14 @@ def main(argv: list[str] | None = None) -> int:
     model.train()
     pad = tokenizer.pad_token_id
     t0, seen, loss_sum, loss_n = time.time(), 0, 0.0, 0
-    while step < total:
+    end = min(total, args.stop_at) if args.stop_at > 0 else total
+    if end < total:
+        print(f"stopping at step {end} of {total}", flush=True)
+    while step < end:
         epoch = step // per_epoch
         order = batches(lengths, args.batch_size, args.seed + epoch)
         for pick in order[step - epoch * per_epoch:]:
-            if step >= total:
+            if step >= end:
                 break
             a, t, m = collate(ids, types, pick, pad)
             out = model(**inputs(model, a, t, m), labels=labels[pick])

@@ -13,7 +13,7 @@ import click
 from . import __version__
 from . import request as req
 from .components import Components
-from .errors import ClaimsFileError, VerifierError
+from .errors import ClaimsFileError, UsageError, VerifierError
 from .formats import LISTED
 from .report import REPORTERS
 from .thresholds import LOCAL_THRESHOLDS
@@ -195,13 +195,17 @@ def check(claims: Sequence[Path], claim_texts: Sequence[str], fmts: Sequence[str
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help=f"Where to write the thresholds (default: {LOCAL_THRESHOLDS} beside the claims files).")
 @click.option("--dry-run", is_flag=True, help="Print the figures; write nothing.")
-def calibrate(claims: Sequence[Path], output: Path | None, dry_run: bool, **options: Any) -> int:
+@click.option("--force", is_flag=True,
+              help="Write the thresholds even when there are too few labelled claims or they do worse on held-out claims.")
+def calibrate(claims: Sequence[Path], output: Path | None, dry_run: bool, force: bool, **options: Any) -> int:
     """Refit the decision thresholds on claims labelled with `expect`, for your own domain.
 
     Every claim's `expect` (supported by default) is taken as its true verdict. The
     thresholds under which most claims get it are written beside the claims, where
-    `verifier check` uses them. Label claims of all three kinds, or the thresholds will
-    learn to call everything one thing.
+    `verifier check` uses them. How they would do on new claims is estimated by
+    cross-validation (thresholds fitted without a claim decide it) and printed beside
+    today's thresholds on the same claims; they are not written when that estimate is
+    worse, or when a verdict has fewer than 5 labelled claims (--force writes anyway).
 
     \b
     Example:
@@ -217,8 +221,12 @@ def calibrate(claims: Sequence[Path], output: Path | None, dry_run: bool, **opti
     buf = io.StringIO()
     write(result, len(r.claims), buf)
     click.echo(buf.getvalue(), nl=False)
+    for warning in result.warnings:
+        click.echo(f"verifier: warning: {warning}", err=True)
     if r.dry_run:
         return EXIT_OK
+    if result.refusal and not force:
+        raise UsageError(f"not written: {result.refusal}")
     write_output(r.output, thresholds_to_json(result.after))
     if r.verbosity > 0:
         click.echo(f"wrote {r.output}; `verifier check` uses it for the claims files in that folder", err=True)

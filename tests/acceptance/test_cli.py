@@ -213,7 +213,13 @@ def test_calibrate_writes_thresholds_that_check_uses(capsys):
                                                        '"close_cosine": 0.99, "close_coverage": 1.0}')
     rc, out, _ = run(capsys, "check", "claims/c.yaml")
     assert rc == 1 and "since-1992: supported" not in out  # the strict file beside the claims is used
+    # Two labelled claims, none unsupported: too few to fit thresholds on, and nothing is written ...
+    Path("claims/verifier-thresholds.json").unlink()
     rc, out, err = run(capsys, "calibrate", "claims/c.yaml")
+    assert rc == 2 and "not written: too few labelled claims" in err and "0 unsupported" in err
+    assert not Path("claims/verifier-thresholds.json").exists()
+    # ... unless the user insists.
+    rc, out, err = run(capsys, "calibrate", "claims/c.yaml", "--force")
     assert rc == 0 and "wrote claims/verifier-thresholds.json" in err
     assert out.splitlines()[1].split()[-1] == "2/2"
     assert json.loads(Path("claims/verifier-thresholds.json").read_text())["version"] == 1
