@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -137,6 +138,8 @@ def _common(sources: Sequence[Path] = (), model_path: Path | None = None, backen
 @pipeline_options
 @click.option("--claim", "claim_texts", multiple=True, metavar="TEXT",
               help="Check this claim instead of claims files (repeatable), against --sources or the default sources.")
+@click.option("--expect", "expects", type=click.Choice([SUPPORTED, CONTRADICTED, UNSUPPORTED]), multiple=True,
+              help="The verdict a --claim must get (default: supported): once for every --claim, or once for each.")
 @click.option("--format", "fmts", type=click.Choice(FORMATS), multiple=True,
               help="Report format (default: text, or [tool.verifier] formats). Repeat it, each with its own "
                    "--output, for several reports.")
@@ -147,8 +150,8 @@ def _common(sources: Sequence[Path] = (), model_path: Path | None = None, backen
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text report; auto means only on a terminal, and never when NO_COLOR is set.")
 @index_option
-def check(claims: Sequence[Path], claim_texts: Sequence[str], fmts: Sequence[str], outputs: Sequence[Path],
-          color: str, **options: Any) -> int:
+def check(claims: Sequence[Path], claim_texts: Sequence[str], expects: Sequence[str], fmts: Sequence[str],
+          outputs: Sequence[Path], color: str, **options: Any) -> int:
     """Verify every claim in CLAIMS (files or folders) and report a cited verdict for each.
 
     CLAIMS may be - to read a claims file from standard input, whose sources are then
@@ -163,6 +166,7 @@ def check(claims: Sequence[Path], claim_texts: Sequence[str], fmts: Sequence[str
         verifier check claims/ --format json --output report.json
         verifier check claims/ --format sarif -o verifier.sarif --format github
         verifier check --claim "The drills began in Lachin." --sources seeds/
+        verifier check --claim "The drills began in Baku." --expect contradicted
         ./make-claims | verifier check - --sources seeds/
     """
     from .output import write_output
@@ -170,7 +174,7 @@ def check(claims: Sequence[Path], claim_texts: Sequence[str], fmts: Sequence[str
     from .pipeline import verify
     from .report import write
 
-    r = req.check_request(claims, claim_texts, fmts, outputs, color, _common(**options))
+    r = req.check_request(claims, claim_texts, fmts, outputs, color, _common(**options), expects)  # type: ignore[arg-type]
     run = verify(r.claims, r.settings, _components(), _progress(r.verbosity))
     files = [path for _, path in r.reports if path is not None]
     for fmt, output in r.reports:
@@ -247,11 +251,14 @@ def calibrate(claims: Sequence[Path], output: Path | None, dry_run: bool, force:
 @click.option("--pin", is_flag=True,
               help="With --claims-out: write the verdict of a sentence that is not supported as its `expect`, "
                    "so that `verifier check` passes as long as the verdicts stay the same.")
+@click.option("--link-base", metavar="URL",
+              help="Link each source in the footnotes under this URL, which stands for the cited draft's folder "
+                   "(default: plain paths from that folder).")
 @click.option("--fail-on", type=click.Choice([UNSUPPORTED, CONTRADICTED]), default=UNSUPPORTED,
               show_default=True, help="Exit 1 when a sentence is unsupported or contradicted, or only when contradicted.")
 @index_option
 def cite(draft: Path, fmt: str, output: Path | None, in_place: bool, claims_out: Path | None, pin: bool,
-         fail_on: str, **options: Any) -> int:
+         link_base: str | None, fail_on: str, **options: Any) -> int:
     """Cite a quote from the sources for every sentence of a Markdown or text DRAFT (- reads standard input).
 
     Each sentence gets a footnote quoting its evidence, or is marked unsupported or
@@ -262,6 +269,7 @@ def cite(draft: Path, fmt: str, output: Path | None, in_place: bool, claims_out:
     Example:
         verifier cite draft.md --sources seeds/ > cited.md
         verifier cite draft.md --in-place
+        verifier cite docs/draft.md --link-base https://example.org/docs/
         pandoc notes.docx -t markdown | verifier cite - --sources seeds/
     """
     from .drafts import claims_file, claims_for
@@ -269,10 +277,15 @@ def cite(draft: Path, fmt: str, output: Path | None, in_place: bool, claims_out:
     from .pipeline import verify
     from .report.cite import CITE_REPORTERS
 
+    if link_base is not None and not re.match(r"^https?://[^\s/]+", link_base):
+        raise UsageError(f"--link-base: {link_base!r} is not a web address; give one like https://example.org/docs/")
     r = req.cite_request(draft, fmt, output, in_place, claims_out, pin, fail_on, _common(**options))
     claims = claims_for(r.sentences, r.draft, r.sources)
     run = verify(claims, r.settings, _components(), _progress(r.verbosity))
-    out = CITE_REPORTERS[r.fmt](r.draft, r.original, r.sentences, run)
+    # Footnotes name sources from the folder the cited draft is written to: a published piece's own.
+    written = r.path if r.in_place else r.output if r.output is not None else r.path
+    out = CITE_REPORTERS[r.fmt](r.draft, r.original, r.sentences, run,
+                                written.parent if written is not None else Path("."), link_base)
     if r.claims_out is not None:
         write_output(r.claims_out, claims_file(claims, list(run.results), r.claims_out, pin=r.pin,
                                                draft="-" if r.path is None else r.draft))

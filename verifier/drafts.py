@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from dataclasses import dataclass
+import urllib.parse
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -122,6 +124,28 @@ def footnote(result: ClaimResult) -> str:
         label = "The source says" if result.verdict == CONTRADICTED else "Closest quote"
         head += f" {label}: \"{_one_line(e.quote)}\"{where}"
     return head
+
+
+def source_link(source: str, folder: Path, base: str | None = None) -> str:
+    """How a footnote names a source: its path from the cited draft's folder, or a link under ``base``.
+
+    A path from the working folder ("../verifier/seeds/a.txt") means nothing in a published piece;
+    one from the draft's own folder does, and ``--link-base URL`` stands for that folder online.
+    """
+    try:
+        rel = Path(os.path.relpath(Path(source).resolve(), folder.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        rel = Path(source).as_posix()
+    if base is None:
+        return rel
+    url = urllib.parse.urljoin(base.rstrip("/") + "/", urllib.parse.quote(rel))
+    return f"[{rel}]({url})"
+
+
+def linked(results: Sequence[ClaimResult], folder: Path, base: str | None = None) -> list[ClaimResult]:
+    """The results with every evidence's source named as :func:`source_link` names it."""
+    return [replace(r, evidence=tuple(replace(e, source=source_link(e.source, folder, base)) for e in r.evidence))
+            for r in results]
 
 
 def annotate(draft: str, sentences: Sequence[DraftSentence], results: Sequence[ClaimResult]) -> str:

@@ -32,6 +32,7 @@ from .thresholds import (
     default_thresholds,
     thresholds_from_json,
 )
+from .verdicts import SUPPORTED, VerdictName
 
 
 @dataclass(frozen=True)
@@ -193,21 +194,31 @@ def load_claims(args: Sequence[Path], sources: Sequence[Path], cfg: Config) -> l
     return loaded
 
 
-def one_off_claims(texts: Sequence[str], sources: Sequence[Path], cfg: Config) -> list[Claim]:
-    """A claim for each --claim TEXT, checked against --sources or the default sources."""
+def one_off_claims(texts: Sequence[str], sources: Sequence[Path], cfg: Config,
+                   expects: Sequence[VerdictName] = ()) -> list[Claim]:
+    """A claim for each --claim TEXT, numbered in order, checked against --sources or the default sources.
+
+    --expect given once applies to every --claim; given as often as --claim, each to the claim in
+    the same position.
+    """
     from .drafts import claim_id
 
     texts = [" ".join(text.split()) for text in texts]
     if not all(texts):
         raise UsageError("--claim: the claim's text is blank; give the claim to check, in quotes")
+    if len(expects) > 1 and len(expects) != len(texts):
+        raise UsageError(f"--expect: given {len(expects)} times for {len(texts)} --claim; give it once for every "
+                         f"claim, or once for each --claim in the same order")
+    wanted = list(expects) * len(texts) if len(expects) == 1 else list(expects) or [SUPPORTED] * len(texts)
     srcs = sources_or_default("--claim", "to check the claim against", sources, cfg)
     claims = []
     seen: dict[str, int] = {}
-    for text in texts:
+    for n, (text, expect) in enumerate(zip(texts, wanted), start=1):
         base = claim_id(text)
         seen[base] = seen.get(base, 0) + 1
         cid = base if seen[base] == 1 else f"{base}-{seen[base]}"
-        claims.append(Claim(id=cid, text=text, sources=srcs, file=COMMAND_LINE, line=1))
+        # Reported as "<command line>:N": the N-th --claim.
+        claims.append(Claim(id=cid, text=text, expect=expect, sources=srcs, file=COMMAND_LINE, line=n))
     return claims
 
 
@@ -249,17 +260,19 @@ def reports(fmts: Sequence[str], outputs: Sequence[Path], cfg: Config) -> tuple[
 
 
 def check_request(claims: Sequence[Path], claim_texts: Sequence[str], fmts: Sequence[str], outputs: Sequence[Path],
-                  color: str, common: Common) -> CheckRequest:
+                  color: str, common: Common, expects: Sequence[VerdictName] = ()) -> CheckRequest:
     cfg = config()
     if claim_texts and claims:
         raise UsageError("give claims files or --claim, not both")
+    if expects and not claim_texts:
+        raise UsageError("--expect sets the verdict a --claim must get; a claims file gives each claim's `expect`")
     wanted = reports(fmts, outputs, cfg)
     for _, path in wanted:
         if path is not None:
             check_writable(path)
     url = index_url(common.index_url, cfg)
     if claim_texts:
-        loaded = one_off_claims(claim_texts, common.sources, cfg)
+        loaded = one_off_claims(claim_texts, common.sources, cfg, expects)
     else:
         loaded = load_claims(claims, common.sources, cfg)
     return CheckRequest(tuple(loaded), settings(common, cfg, url), wanted, common.verbosity, color)

@@ -210,6 +210,12 @@ CASES = [
      "verifier: error: nli: the NLI model's weights are only in pickle files (model.ckpt), and loading a pickle can run "
      "code; convert them to safetensors (load the model where you trust it, then "
      "`save_pretrained(folder, safe_serialization=True)`) and try again"),
+    ("expect-count", {}, ["check", "--claim", "A.", "--claim", "B.", "--claim", "C.", "--expect", "supported",
+                          "--expect", "contradicted"],
+     "verifier: error: --expect: given 2 times for 3 --claim; give it once for every claim, or once for each --claim "
+     "in the same order"),
+    ("expect-without-claim", {"claims/c.yaml": V + GOODCLAIM}, ["check", "claims/c.yaml", "--expect", "supported"],
+     "verifier: error: --expect sets the verdict a --claim must get; a claims file gives each claim's `expect`"),
     ("claim-blank", {}, ["check", "--claim", "  "],
      "verifier: error: --claim: the claim's text is blank; give the claim to check, in quotes"),
     ("claim-and-claims-files", {"claims/c.yaml": V + GOODCLAIM}, ["check", "claims/c.yaml", "--claim", "The drills began."],

@@ -258,6 +258,21 @@ def test_cite_writes_footnotes_and_flags(capsys):
     assert rc == 1
 
 
+def test_cite_names_sources_from_the_drafts_own_folder_or_links_them(capsys):
+    Path("posts").mkdir()
+    Path("posts/draft.md").write_text(DRAFT)
+    rc, out, _ = run(capsys, "cite", "posts/draft.md")
+    assert "(../seeds/000_02d9999218a401c2.txt, line 15)" in out
+    rc, out, _ = run(capsys, "cite", "posts/draft.md", "--link-base", "https://example.org/posts/")
+    assert ("([../seeds/000_02d9999218a401c2.txt](https://example.org/seeds/000_02d9999218a401c2.txt), "
+            "line 15)") in out
+    # Written elsewhere, the footnotes name the sources from where the cited draft lands.
+    rc, _, _ = run(capsys, "cite", "posts/draft.md", "-o", "cited.md")
+    assert "(seeds/000_02d9999218a401c2.txt, line 15)" in Path("cited.md").read_text()
+    rc, _, err = run(capsys, "cite", "posts/draft.md", "--link-base", "example.org")
+    assert rc == 2 and "--link-base: 'example.org' is not a web address" in err
+
+
 def test_cite_in_place_is_idempotent_and_reversible(capsys):
     from verifier.drafts import strip_citations
 
@@ -372,6 +387,11 @@ def test_pre_commit_hooks_and_action_use_real_commands(capsys):
     action = YAML(typ="safe").load((ROOT / "action.yml").read_text())
     step = next(s for s in action["runs"]["steps"] if s.get("id") == "check")
     assert "--format sarif --output" in step["run"] and "--format github" in step["run"]
+    # No input is pasted into a script's text: each reaches it through the environment.
+    for s in action["runs"]["steps"]:
+        assert "inputs." not in s.get("run", ""), s.get("name")
+    cache = next(s for s in action["runs"]["steps"] if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["restore-keys"]  # a run starts from an earlier cache, never an empty one
     rc, out, _ = run(capsys, "check", "claims", "--format", "sarif", "--output", "v.sarif", "--format", "github")
     assert rc == 0 and json.loads(Path("v.sarif").read_text())["version"] == "2.1.0"
     assert out.strip().endswith("2 claims: 2 passed, 0 failed")
@@ -514,6 +534,11 @@ def test_check_one_claim_from_the_command_line(capsys):
     results = json.loads(out)["results"]
     assert [r["verdict"] for r in results] == ["contradicted", "supported"]
     assert {r["file"] for r in results} == {"<command line>"}
+    assert [r["line"] for r in results] == [1, 2]  # each --claim is numbered, in order
+    # --expect, once for each --claim: now both pass.
+    rc, out, _ = run(capsys, "check", "--claim", "On June 16, the two countries signed a memorandum of alliance.",
+                     "--claim", SINCE_1992, "--expect", "contradicted", "--expect", "supported")
+    assert rc == 0 and "PASS <command line>:2 " in out
 
 
 def test_claims_from_the_command_line_have_no_file_location_in_sarif_and_github(capsys):

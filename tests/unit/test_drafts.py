@@ -187,3 +187,14 @@ def test_schema_reference_is_relative_to_the_nearest_schemas_folder(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     assert schema_reference(tmp_path / "a" / "b" / "c.yaml") == "../../schemas/claims.schema.json"
     assert schema_reference(tmp_path / "c.yaml") == "schemas/claims.schema.json"
+
+
+def test_a_source_is_named_from_the_drafts_folder_or_linked_under_a_base(tmp_path):
+    from verifier.drafts import source_link
+
+    (tmp_path / "docs").mkdir()
+    src = tmp_path / "sources" / "a report.txt"
+    assert source_link(str(src), tmp_path / "docs") == "../sources/a report.txt"
+    assert source_link(str(src), tmp_path) == "sources/a report.txt"
+    assert source_link(str(src), tmp_path / "docs", "https://example.org/docs") == \
+        "[../sources/a report.txt](https://example.org/sources/a%20report.txt)"
