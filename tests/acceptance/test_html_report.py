@@ -9,7 +9,7 @@ import pytest
 from verifier.citation import CONTEXT_CHARS
 from verifier.claims import Claim
 from verifier.report.html import render
-from verifier.result import ClaimResult, Evidence, Run
+from verifier.result import ClaimResult, Evidence, Run, SourceInfo
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HOSTILE = '<script>document.title="pwned"</script><img src=x onerror="document.title=\'pwned\'">'
@@ -148,4 +148,45 @@ def test_the_cards_span_the_page_as_the_header_does(browser, tmp_path, width):
     assert bar and card
     assert abs(card["x"] - bar["x"]) <= 1 and abs(card["width"] - bar["width"]) <= 1, (bar, card)
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing runs off the side
+    page.close()
+
+
+def test_a_search_filters_claims_by_text_id_or_reason_and_is_kept_in_the_url(browser, tmp_path):
+    path = tmp_path / "report.html"
+    path.write_text(render(_run()), encoding="utf-8")
+    page = browser.new_page()
+
+    def visible() -> list[str | None]:
+        return [s.get_attribute("id") for s in page.locator(".claim:visible").all()]
+
+    page.goto(path.as_uri())
+    page.fill("#search", "reason 2")           # by reason
+    assert visible() == ["claim-2"] and page.url.endswith("#q=reason%202")
+    page.fill("#search", "C4")                 # by id, whatever the case
+    assert visible() == ["claim-4"]
+    page.fill("#search", "claim")              # by text, with a verdict filter on top
+    page.click("button[data-filter=contradicted]")
+    assert visible() == ["claim-2", "claim-4"] and page.url.endswith("#contradicted&q=claim")
+    page.fill("#search", "no such words")
+    assert visible() == [] and page.locator(".empty").is_visible()
+    page.goto(path.as_uri() + "#failed&q=claim%203")  # a link opens the same view
+    assert visible() == ["claim-3"] and page.input_value("#search") == "claim 3"
+    assert page.get_attribute("button[data-filter=failed]", "aria-pressed") == "true"
+    page.close()
+
+
+def test_a_long_report_with_long_paths_fits_a_400_pixel_screen(browser, tmp_path):
+    # File names as archives have them: long, with no space or hyphen to break a line at.
+    long = "archive/" + "/".join(["000_02d9999218a401c2_ministry_of_defence_reports"] * 3) + "/2021_09_07.pdf"
+    run = _run()
+    run = Run(run.results, (SourceInfo(path=long, format="pdf", title="A title " * 12, date="2021-09-07",
+                                       pages=3, sentences=120),
+                            SourceInfo(path="seeds/s.txt", format="text", sentences=12)))
+    path = tmp_path / "report.html"
+    path.write_text(render(run), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 400, "height": 800})
+    page.goto(path.as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    table = page.locator(".sources table").bounding_box()
+    assert table and table["x"] + table["width"] <= 400
     page.close()
