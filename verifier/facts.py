@@ -355,6 +355,11 @@ def _is_numero(tok: Any) -> bool:
     return tok.lower_ in ("no", "no.") and (tok.text.endswith(".") or (nxt is not None and (nxt.text == "." or nxt.like_num)))
 
 
+def dates_in(text: str) -> list[DateFact]:
+    """The dates a text states, in order (no parser needed: patterns only)."""
+    return _dates(_spacy_text(text))[0]
+
+
 def _dates(text: str) -> tuple[list[DateFact], list[tuple[int, int]]]:
     """Dates in the text; where patterns overlap, the longest match wins ("15 January 2019", not "January 2019")."""
     matches: list[tuple[int, int, DateFact]] = []

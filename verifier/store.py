@@ -45,7 +45,7 @@ VERSIONS: dict[str, str] = {
     "onnx-graph": "2",  # the export and quantisation recipe of an embedding model's graph; in its model id too
     # What the format readers produce: bump it whenever any extractor's output changes. It is in every
     # parsed source's content key too, so index entries and shared index rows are not reused either.
-    "extracted": "1",
+    "extracted": "2",
     "facts": "2",  # Facts and its JSON form, and what counts as a fact
     "parts": "1",  # a claim's parts (verifier.parts_cache) and their JSON form
     "entail": "1",  # entailment probabilities of a (premise, claim) pair, by model id

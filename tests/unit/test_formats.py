@@ -285,3 +285,21 @@ def test_the_format_registry_is_what_the_schema_the_hook_and_the_reports_name():
     for f in FORMATS.values():
         for suffix in f.suffixes:
             assert re.fullmatch(pattern, suffix[1:]), (suffix, pattern)
+
+
+def test_a_sources_date_is_its_dateline_never_a_generators_default(tmp_path):
+    from datetime import datetime
+
+    from verifier.formats.dating import PYTHON_DOCX_TEMPLATE, content_date, real_created
+
+    assert content_date(" date 2021-09-07 By Vugar Khalilov\n\nThe drills began.") == "2021-09-07"
+    assert content_date("BAKU, September 7, 2021. The drills began.") == "2021-09-07"
+    assert content_date("The drills began in 2021.") is None           # a year is no dateline
+    assert content_date("x" * 500 + " On 7 September 2021 they met.") is None  # far from the opening lines
+    assert real_created(PYTHON_DOCX_TEMPLATE) is None
+    assert real_created(datetime(2021, 9, 7, 10)) == datetime(2021, 9, 7, 10)
+    # A Word file made from python-docx's template, with no date of its own: no date, not 2013-12-23.
+    path = write_docx(tmp_path / "plain.docx", [("p", "The joint drills began in Lachin.")])
+    assert read_document(path).extracted.date is None
+    path = write_docx(tmp_path / "dated.docx", [("p", "Baku, 7 September 2021"), ("p", "The drills began.")])
+    assert read_document(path).extracted.date == "2021-09-07"

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from typing import Any
 
 from ..errors import SourceError
 from . import LISTED, Extracted
 from .builder import TextBuilder
+from .dating import content_date, real_created
 
 # A Word file's parts, unpacked, are rarely over a few MB; these bound what a zip bomb can cost.
 MAX_UNPACKED = 256 << 20
@@ -42,8 +44,10 @@ def extract(data: bytes, shown: str) -> Extracted:
             b.paragraph(block.text)
     props = d.core_properties
     title = props.title or (b.sections[0][1] if b.sections else None)
-    when = props.created or props.modified
-    return b.build(title=title, date=when.date().isoformat() if when else None)
+    # A dateline in the text first; then the file's creation time, unless a generator's default.
+    when = real_created(props.created)
+    built = b.build(title=title)
+    return replace(built, date=content_date(built.text) or (when.date().isoformat() if when else None))
 
 
 def _check_container(data: bytes, shown: str) -> None:

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from ..errors import SourceError
 from . import Extracted
 from .builder import TextBuilder
+from .dating import content_date
 
 # Larger saved pages are refused: an article is well under 1 MB of HTML, and parsing builds a
 # tree ~10 times the file's size. A page this large is an archive or a data dump.
@@ -35,7 +37,8 @@ def extract(data: bytes, shown: str) -> Extracted:
     if not b.parts:  # the builder keeps no empty block
         raise SourceError(f"{shown}: found no article text in this page; it may be drawn by JavaScript: save it "
                           "again after it has loaded, or save its reader view, and check that")
-    return b.build(title=getattr(doc, "title", None), date=getattr(doc, "date", None))
+    built = b.build(title=getattr(doc, "title", None), date=getattr(doc, "date", None))
+    return built if built.date else replace(built, date=content_date(built.text))
 
 
 def _config() -> Any:

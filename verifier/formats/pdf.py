@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from ..errors import SourceError
 from . import Extracted
 from .builder import TextBuilder
+from .dating import content_date
 
 # A line that is only a page number: "7", "- 7 -", "Page 7", "7 of 12", "7/12", "iv".
 _PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?\W*$", re.IGNORECASE)
@@ -59,7 +61,10 @@ def extract(data: bytes, shown: str) -> Extracted:
     title = meta.get("Title")
     if title and title.strip().lower() in ("untitled", "untitled document"):
         title = None  # what writers of PDFs put there when they know nothing better
-    return b.build(title=title, date=_pdf_date(meta.get("CreationDate") or meta.get("ModDate")))
+    # The text's own dateline. CreationDate says when the PDF was made (printed from a page, exported),
+    # not when the text was written; it is shown only by a viewer's document properties.
+    built = b.build(title=title)
+    return replace(built, date=content_date(built.text))
 
 
 def _key(line: str) -> str:
@@ -98,12 +103,3 @@ def _dehyphenate(text: str, hyphenated: set[str]) -> str:
 
     text = _MARKED.sub(join, text).replace("\ufffe", "")
     return _HYPHEN_EOL.sub(join, text)
-
-
-def _pdf_date(raw: str | None) -> str | None:
-    """A PDF date ("D:20210907093000+04'00'") as an ISO date, or None."""
-    m = re.match(r"D:(\d{4})(\d{2})?(\d{2})?", raw or "")
-    if not m:
-        return None
-    year, month, day = m.group(1), m.group(2), m.group(3)
-    return "-".join(x for x in (year, month, day) if x)

@@ -6,6 +6,7 @@ import re
 
 from ..errors import SourceError
 from . import Extracted
+from .dating import content_date
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*\r?$", re.MULTILINE)
 # Line ends as verifier numbers lines everywhere: \r\n, a lone \n, or a lone \r.
@@ -30,9 +31,9 @@ def decode(data: bytes, shown: str) -> str:
 def extract(data: bytes, shown: str, format: str = "text") -> Extracted:
     text = decode(data, shown)
     if format != "markdown":
-        return Extracted(text=text, format=format)
+        return Extracted(text=text, format=format, date=content_date(text))
     fences = [m.start() for m in _FENCE.finditer(text)]
     headings = [(m.start(2), len(m.group(1)), m.group(2).strip()) for m in _HEADING.finditer(text)
                 if bisect.bisect_left(fences, m.start()) % 2 == 0]  # not inside a fenced block
     return Extracted(text=text, format=format, sections=tuple((at, h) for at, _, h in headings),
-                     title=next((h for _, level, h in headings if level == 1), None))
+                     title=next((h for _, level, h in headings if level == 1), None), date=content_date(text))
