@@ -24,10 +24,11 @@ from .errors import SourceError
 from .facts import Facts
 from .facts_cache import FactsCache
 from .judge import Assessed, Quote, Verdict, assess, to_read
+from .language import languages, warning
 from .parts import LONG_CLAIM_WORDS, MAX_CHECKED_WORDS, checked_text
 from .parts_cache import split_many
 from .progress import Progress
-from .result import Run, SourceInfo
+from .result import ClaimResult, Run, SourceInfo
 from .retrieve import Candidate
 from .settings import Settings
 from .sources import Document
@@ -69,6 +70,7 @@ class Prepared:
 
     cases: list[ClaimCase]
     sources: tuple[SourceInfo, ...] = ()
+    languages: dict[str, str] = field(default_factory=dict)  # a quote's source path: its language, "" for English
 
 
 def prepare(claims: Sequence[Claim], built: Built) -> Prepared:
@@ -139,7 +141,9 @@ def _prepare(claims: Sequence[Claim], built: Built, conn: Any) -> Prepared:
                           for p in parts]
     # Large source sets are listed by the files their quotes come from: they may hold thousands.
     listed = {**all_docs, **doc_of}
-    return Prepared(cases, source_infos([listed[p] for p in sorted(listed)], skipped))
+    quoted = sorted(doc_of)
+    langs = dict(zip(quoted, languages([doc_of[p].text for p in quoted], s.cache_dir)))
+    return Prepared(cases, source_infos([listed[p] for p in sorted(listed)], skipped), langs)
 
 
 def _words_as_whole(part: list[Assessed], whole: list[Assessed]) -> list[Assessed]:
@@ -240,7 +244,17 @@ def verify(claims: Sequence[Claim], settings: Settings | None = None, components
     prep = judged(claims, settings, components, progress)
     results = [claim_result(case.claim, decide_case(case, th))
                for case, th in zip(prep.cases, thresholds_for(claims, settings))]
-    return Run(tuple(results), prep.sources)
+    return Run(tuple(_warned(results, prep, settings)), prep.sources)
+
+
+def _warned(results: list[ClaimResult], prep: Prepared, settings: Settings) -> list[ClaimResult]:
+    """Each result whose claim or cited sources are not in English, with a warning at the end of its reason."""
+    claim_langs = languages([c.text for c in prep.cases], settings.cache_dir)
+    out = []
+    for r, lang in zip(results, claim_langs):
+        w = warning(lang, [prep.languages.get(e.source, "") for e in r.evidence[: max(1, r.cited)]])
+        out.append(replace(r, reason=f"{r.reason}; {w}") if w else r)
+    return out
 
 
 def with_sources(claims: Sequence[Claim], sources: tuple[Path, ...]) -> list[Claim]:

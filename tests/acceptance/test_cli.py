@@ -661,3 +661,18 @@ def test_every_command_takes_traceback(capsys):
     for name in cli_module.cli.commands:
         rc, out, _ = run(capsys, name, "--help")
         assert rc == 0 and "--traceback" in out, name
+
+
+def test_a_claim_or_source_not_in_english_gets_a_warning_in_its_reason(capsys):
+    Path("de.txt").write_text("Die gemeinsamen Übungen der Streitkräfte Aserbaidschans und der Türkei begannen am "
+                              "6. September in Latschin. Sie dauern fünf Tage und finden zum ersten Mal statt.\n",
+                              encoding="utf-8")
+    rc, out, _ = run(capsys, "check", "--claim", "The joint drills began in Lachin on September 6.",
+                     "--sources", "de.txt", "--format", "json")
+    (r,) = json.loads(out)["results"]
+    assert "warning: its source is in German (de), and the models read English only" in r["reason"]
+    rc, out, _ = run(capsys, "check", "--claim", "Les exercices militaires conjoints ont commencé à Latchine.",
+                     "--color", "never")
+    assert "the claim is in French (fr)" in " ".join(out.split())  # the text report wraps long reasons
+    rc, out, _ = run(capsys, "check", "--claim", SINCE_1992, "--format", "json")
+    assert "warning" not in json.loads(out)["results"][0]["reason"]
