@@ -190,3 +190,13 @@ def test_a_long_report_with_long_paths_fits_a_400_pixel_screen(browser, tmp_path
     table = page.locator(".sources table").bounding_box()
     assert table and table["x"] + table["width"] <= 400
     page.close()
+
+
+def test_a_hard_line_break_inside_a_quote_reads_as_a_space(browser, tmp_path):
+    path = tmp_path / "report.html"
+    path.write_text(render(_one("", " After.")).replace("Quote.", "Military cooperation first\nemerged in 1992."),
+                    encoding="utf-8")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    assert page.locator(".quote mark").inner_text() == "Military cooperation first emerged in 1992."
+    page.close()
