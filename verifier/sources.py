@@ -16,6 +16,13 @@ SOURCE_SUFFIXES = ALL_SUFFIXES
 
 _TERMINAL = tuple(".!?:;\"'”’)]")
 _MARKER = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,3}[.)][ \t]+|>[ \t]*)+", re.MULTILINE)
+# A dateline or byline ("date 2021-09-07 By Vugar Khalilov", "By Jane Roe", "Posted on 7 September
+# 2021"): a line of its own, never glued to the title above it or the first sentence below it.
+_DATELINE = re.compile(r"^(?:(?i:date|dated|posted|published|updated)\b.*\d|(?i:by)\s+[A-Z][a-z]+\s+[A-Z]|\d{4}-\d{2}-\d{2}\b)")
+
+
+def _is_dateline(line: str) -> bool:
+    return len(line) < 80 and _DATELINE.match(line) is not None
 _STRUCTURAL = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|[-*+][ \t]|\d{1,3}[.)][ \t]|>|\|)")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 # The sentence splitter gets at most this many characters at once: far more than any paragraph of an
@@ -179,6 +186,8 @@ def _blocks(text: str) -> Iterator[tuple[int, int]]:
 def _continues(prev: str, line: str) -> bool:
     """Whether ``line`` carries on the sentence of ``prev`` (hard-wrapped prose or a list item)."""
     if _STRUCTURAL.match(line) or prev.rstrip().endswith(_TERMINAL):
+        return False
+    if _is_dateline(line.strip()) or _is_dateline(prev.strip()):
         return False
     first = line.strip()[0]
     if _STRUCTURAL.match(prev):

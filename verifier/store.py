@@ -47,14 +47,14 @@ VERSIONS: dict[str, str] = {
     # parsed source's content key too, so index entries and shared index rows are not reused either.
     "extracted": "2",
     "facts": "2",  # Facts and its JSON form, and what counts as a fact
-    "parts": "1",
-    "language": "1",  # a text's language code ("" for English or unsure), by verifier.language  # a claim's parts (verifier.parts_cache) and their JSON form
+    "parts": "1",  # a claim's parts (verifier.parts_cache) and their JSON form
+    "language": "1",  # a text's language code ("" for English or unsure), by verifier.language
     "entail": "1",  # entailment probabilities of a (premise, claim) pair, by model id
     "index": "1",  # per-file index entries (spans and first-pass vectors) and assembled corpora
     "static": "1",  # the static first-pass model distilled from the embedding model
     # How texts are cut into sentences (verifier.sources): bump it whenever segmentation changes. It is
     # in the keys of index entries and corpora, and of the shared index's rows (verifier.pg_index).
-    "segmenter": "blingfire-blocks-1",
+    "segmenter": "blingfire-blocks-2",
 }
 
 DB_FILE = "store.sqlite"

@@ -113,3 +113,18 @@ def test_normalize_agrees_with_the_map_on_every_character():
     for code in range(0, 0x110000, 7):  # every seventh code point, alone and between others
         for text in (chr(code), f"a{chr(code)}b", f" {chr(code)} \u00a0{chr(code)}"):
             assert normalize(text) == normalize_with_map(text)[0], hex(code)
+
+
+def test_a_dateline_is_its_own_unit_never_glued_to_the_title_or_the_first_sentence():
+    text = ("Azerbaijan and Turkey hold joint drills in Lachin\n"
+            "date 2021-09-07 By Vugar Khalilov\n"
+            "The Azerbaijani-Turkish joint tactical drills have kicked off in\n"
+            "Lachin region.\n"
+            "The report was\n"
+            "dated and filed by the ministry.\n")
+    assert [s.text for s in segment(text)] == [
+        "Azerbaijan and Turkey hold joint drills in Lachin",
+        "date 2021-09-07 By Vugar Khalilov",
+        "The Azerbaijani-Turkish joint tactical drills have kicked off in\nLachin region.",
+        "The report was\ndated and filed by the ministry.",  # prose that starts a line with "dated" stays whole
+    ]
