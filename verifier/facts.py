@@ -266,11 +266,12 @@ def _analyze_many(texts: tuple[str, ...]) -> list[Facts]:
     return [_CACHE[t] for t in texts]
 
 
-_SPACY_CHARS = str.maketrans("\u2019\u2018\u201c\u201d\u2013\u2014", "''\"\"--")
+_SPACY_CHARS = str.maketrans("\u2019\u2018\u201c\u201d\u2013\u2014\n\r\t", "''\"\"--   ")
 
 
 def _spacy_text(text: str) -> str:
-    # Curly quotes and dashes confuse the small model's tokenizer; lengths stay the same.
+    # Curly quotes and dashes confuse the small model's tokenizer, and a hard line break inside a
+    # sentence (a PDF's wrapped line) cuts a list of names in two; lengths stay the same.
     return text.translate(_SPACY_CHARS)
 
 

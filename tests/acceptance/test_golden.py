@@ -36,3 +36,19 @@ def test_every_reason_of_every_golden_report_names_words_where_they_are():
         for r in json.loads(path.read_text(encoding="utf-8"))["results"]:
             broken += [f"{path.name} {r['id']}: {p} (reason: {r['reason']})" for p in reason_problems(r)]
     assert not broken, "\n".join(broken)
+
+
+def test_the_article_gets_the_same_verdicts_as_text_markdown_html_pdf_and_word():
+    """The seed claims against the bundled article as .txt (in claims.json) and as the four files that
+    tests/golden/cases.py builds from it: what the claims are judged on must not depend on the format."""
+    import json
+
+    verdicts = {}
+    for name in ("claims", "seed-md", "seed-html", "seed-pdf", "seed-docx"):
+        results = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))["results"]
+        verdicts[name] = {r["id"]: r["verdict"] for r in results if name != "claims" or r["file"] == "claims/seed.yaml"}
+    ids = verdicts["seed-md"].keys()
+    assert ids and all(v.keys() == ids for v in verdicts.values())
+    differ = {i: {name: v[i] for name, v in verdicts.items()} for i in ids
+              if len({v[i] for v in verdicts.values()}) > 1}
+    assert not differ, differ

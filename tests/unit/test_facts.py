@@ -17,3 +17,9 @@ def test_longest_date_wins_where_patterns_overlap():
     f = analyze("On 15 January 2019, Martin O'Neill was appointed.")
     assert [(d.year, d.month, d.day) for d in f.dates] == [(2019, 1, 15)]
     assert f.quantities == ()
+
+
+def test_a_hard_line_break_inside_a_list_of_names_keeps_the_list_whole():
+    # A PDF's wrapped line: "signed by Azerbaijan, Russia and\nArmenia" is still one list of three.
+    (run,) = analyze("a peace agreement signed by Azerbaijan, Russia and\nArmenia on November 10, 2020").lists
+    assert [e.text for e in run] == ["Azerbaijan", "Russia", "Armenia"]
