@@ -85,10 +85,10 @@ def _main_from_modifiers(parts: Sequence[PartCase], decided: list[Verdict]) -> l
     The model reads a short main statement less surely than the same words with their detail; a
     quote that states the longer part states the shorter one.
     """
-    if parts[0].part.kind != "main" or decided[0].verdict == SUPPORTED:
+    if parts[0].part.kind != "main" or decided[0].verdict != UNSUPPORTED:
         return decided
     fuller = [v for p, v in zip(parts[1:], decided[1:]) if p.part.kind in WITH_MAIN and v.verdict == SUPPORTED]
-    if not fuller or any(v.verdict == CONTRADICTED for v in decided[:1]):
+    if not fuller:
         return decided
     best = max(fuller, key=lambda v: v.confidence)
     return [replace(best, reason=best.reason + ", with the detail the main statement leaves out")] + decided[1:]

@@ -169,6 +169,7 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
     # Names count too, so a claim that is mostly names is judged on them.
     total = 0.0
     matched = 0.0
+    vocab = ev.vocab | context if context else ev.vocab  # the window's plain words count for coverage only
     for ent in claim.entities:
         total += 1.0
         matched += 1.0 if _entity_found(ent, ev) else 0.0
@@ -180,7 +181,6 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
             continue
         weight = 0.5 if w.pos == "ADV" else 1.0
         total += weight
-        vocab = ev.vocab | context if context else ev.vocab
         if (low in vocab or w.lemma in vocab or stem(low) in vocab or stem(w.lemma) in vocab
                 or (similar_words and similar_words.get(low))):
             matched += weight

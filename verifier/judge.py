@@ -200,10 +200,10 @@ def assess(
     names = {e.text for e in claim.entities} | {w.text for w in claim.words if w.pos == "PROPN"}
     for cand in cands:
         facts, lenders, first = _stated(cand, claim, sentence_facts)
-        # The window's other sentences lend plain words to the share stated, never values or names.
-        others = [sentence_facts[(cand.doc.path, s.index)] for s in cand.sentences] if len(cand.sentences) > 1 else []
-        context = frozenset(v for f in others for v in f.vocab)
-        quote_words = [w.text.lower() for f in (others or [facts]) for w in f.words]
+        # Every sentence of a window lends plain words to the share stated, never values or names.
+        window = [sentence_facts[(cand.doc.path, s.index)] for s in cand.sentences] if len(cand.sentences) > 1 else []
+        context = frozenset(v for f in window for v in f.vocab)
+        quote_words = [w.text.lower() for f in (window or [facts]) for w in f.words]
         sims = similar([w.text.lower() for w in claim.words], quote_words) if similar else None
         cmp = compare(claim, facts, sims, context)
         missing_names = [m for m in cmp.missing if m in names]

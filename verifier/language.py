@@ -72,7 +72,7 @@ def _version() -> str:
 
 def _decode(body: bytes) -> str:
     code = body.decode("ascii")
-    if len(code) > 3 or not code.isalpha() and code:
+    if code and (len(code) > 3 or not code.isalpha()):
         raise ValueError("not a language code")
     return code
 

@@ -36,6 +36,18 @@ def _one(before: str, after: str, verdict: str = "supported") -> Run:
     return Run((ClaimResult(claim=claim, verdict=verdict, confidence=0.9, reason="r", evidence=(ev,)),))
 
 
+def _visible(page) -> list[str | None]:
+    """The ids of the claim cards a reader sees."""
+    return [s.get_attribute("id") for s in page.locator(".claim:visible").all()]
+
+
+def _saved(tmp_path, page: str):
+    """The report written where a browser opens it."""
+    path = tmp_path / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
 def _quote(page: str) -> str:
     start = page.index('<div class="quote">')
     return page[start:page.index("</div>", start)]
@@ -91,8 +103,7 @@ def browser():
 
 
 def test_report_in_chromium(browser, tmp_path):
-    path = tmp_path / "report.html"
-    path.write_text(render(_run()), encoding="utf-8")
+    path = _saved(tmp_path, render(_run()))
     page = browser.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
@@ -114,34 +125,29 @@ def test_report_in_chromium(browser, tmp_path):
 
 
 def test_the_filter_is_kept_in_the_url(browser, tmp_path):
-    path = tmp_path / "report.html"
-    path.write_text(render(_run()), encoding="utf-8")
+    path = _saved(tmp_path, render(_run()))
     page = browser.new_page()
 
-    def visible() -> list[str | None]:
-        return [s.get_attribute("id") for s in page.locator(".claim:visible").all()]
-
     page.goto(path.as_uri() + "#failed")  # a link to the failed claims opens on them
-    assert visible() == ["claim-3", "claim-4"]
+    assert _visible(page) == ["claim-3", "claim-4"]
     assert page.get_attribute("button[data-filter=failed]", "aria-pressed") == "true"
     assert page.get_attribute("button[data-filter=all]", "aria-pressed") == "false"
     page.click("button[data-filter=contradicted]")
-    assert page.url.endswith("#contradicted") and visible() == ["claim-2", "claim-4"]
+    assert page.url.endswith("#contradicted") and _visible(page) == ["claim-2", "claim-4"]
     page.reload()
-    assert visible() == ["claim-2", "claim-4"]
+    assert _visible(page) == ["claim-2", "claim-4"]
     page.click("button[data-filter=unsupported]")
-    assert visible() == ["claim-3"]
+    assert _visible(page) == ["claim-3"]
     page.click("button[data-filter=all]")
-    assert "#" not in page.url and len(visible()) == 4
+    assert "#" not in page.url and len(_visible(page)) == 4
     page.goto(path.as_uri() + "#nonsense")  # not a filter: everything is shown
-    assert len(visible()) == 4
+    assert len(_visible(page)) == 4
     page.close()
 
 
 @pytest.mark.parametrize("width", [400, 1280, 1920])
 def test_the_cards_span_the_page_as_the_header_does(browser, tmp_path, width):
-    path = tmp_path / "report.html"
-    path.write_text(render(_run()), encoding="utf-8")
+    path = _saved(tmp_path, render(_run()))
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(path.as_uri())
     bar, card = page.locator(".bar").bounding_box(), page.locator("#claim-1").bounding_box()
@@ -152,25 +158,20 @@ def test_the_cards_span_the_page_as_the_header_does(browser, tmp_path, width):
 
 
 def test_a_search_filters_claims_by_text_id_or_reason_and_is_kept_in_the_url(browser, tmp_path):
-    path = tmp_path / "report.html"
-    path.write_text(render(_run()), encoding="utf-8")
+    path = _saved(tmp_path, render(_run()))
     page = browser.new_page()
-
-    def visible() -> list[str | None]:
-        return [s.get_attribute("id") for s in page.locator(".claim:visible").all()]
-
     page.goto(path.as_uri())
     page.fill("#search", "reason 2")           # by reason
-    assert visible() == ["claim-2"] and page.url.endswith("#q=reason%202")
+    assert _visible(page) == ["claim-2"] and page.url.endswith("#q=reason%202")
     page.fill("#search", "C4")                 # by id, whatever the case
-    assert visible() == ["claim-4"]
+    assert _visible(page) == ["claim-4"]
     page.fill("#search", "claim")              # by text, with a verdict filter on top
     page.click("button[data-filter=contradicted]")
-    assert visible() == ["claim-2", "claim-4"] and page.url.endswith("#contradicted&q=claim")
+    assert _visible(page) == ["claim-2", "claim-4"] and page.url.endswith("#contradicted&q=claim")
     page.fill("#search", "no such words")
-    assert visible() == [] and page.locator(".empty").is_visible()
+    assert _visible(page) == [] and page.locator(".empty").is_visible()
     page.goto(path.as_uri() + "#failed&q=claim%203")  # a link opens the same view
-    assert visible() == ["claim-3"] and page.input_value("#search") == "claim 3"
+    assert _visible(page) == ["claim-3"] and page.input_value("#search") == "claim 3"
     assert page.get_attribute("button[data-filter=failed]", "aria-pressed") == "true"
     page.close()
 
@@ -182,8 +183,7 @@ def test_a_long_report_with_long_paths_fits_a_400_pixel_screen(browser, tmp_path
     run = Run(run.results, (SourceInfo(path=long, format="pdf", title="A title " * 12, date="2021-09-07",
                                        pages=3, sentences=120),
                             SourceInfo(path="seeds/s.txt", format="text", sentences=12)))
-    path = tmp_path / "report.html"
-    path.write_text(render(run), encoding="utf-8")
+    path = _saved(tmp_path, render(run))
     page = browser.new_page(viewport={"width": 400, "height": 800})
     page.goto(path.as_uri())
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
@@ -193,9 +193,7 @@ def test_a_long_report_with_long_paths_fits_a_400_pixel_screen(browser, tmp_path
 
 
 def test_a_hard_line_break_inside_a_quote_reads_as_a_space(browser, tmp_path):
-    path = tmp_path / "report.html"
-    path.write_text(render(_one("", " After.")).replace("Quote.", "Military cooperation first\nemerged in 1992."),
-                    encoding="utf-8")
+    path = _saved(tmp_path, render(_one("", " After.")).replace("Quote.", "Military cooperation first\nemerged in 1992."))
     page = browser.new_page()
     page.goto(path.as_uri())
     assert page.locator(".quote mark").inner_text() == "Military cooperation first emerged in 1992."
