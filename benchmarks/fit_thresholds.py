@@ -60,10 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--min-reject", type=float, default=0.9)
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
+    ap.add_argument("--large", type=Path, help="an exported large entailment model: read through the cascade")
     args = ap.parse_args(argv)
     folders = args.data or DEFAULT_DATA
     cache = default_cache_dir()
-    settings, components = Settings(cache_dir=cache), Components(embedder=load_embedder(None, "onnx", cache))
+    settings = Settings(cache_dir=cache, nli_large_path=args.large)
+    components = Components(embedder=load_embedder(None, "onnx", cache))
     sets = []
     with tempfile.TemporaryDirectory(prefix="verifier-fit-") as tmp:
         for folder in folders:
@@ -101,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         return out
 
     every = list(range(len(texts)))
-    shown = {}
+    shown = {"today": report("today's thresholds:", {i: decide_case(judged[i], default_thresholds()).verdict for i in every})}
     if args.folds > 1:
         fold = {d: int(hashlib.sha256(d.encode()).hexdigest(), 16) % args.folds for d in set(doc_of)}
         held: dict[int, str] = {}
