@@ -91,11 +91,12 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
                           "name none use [tool.verifier] sources in pyproject.toml, else seeds/ in the working "
                           "folder."),
         click.option("--model", "model_path", type=click.Path(path_type=Path),
-                     help="Folder of a sentence-transformers model (default: the bundled all-MiniLM-L6-v2)."),
+                     help="Folder of a sentence-transformers model (default: the bundled all-MiniLM-L6-v2). "
+                          "Its first run exports it with torch: pip install 'quote-verifier[torch]'."),
         click.option("--backend", type=click.Choice(["onnx", "torch"]), default="onnx", show_default=True,
                      envvar="VERIFIER_BACKEND",
                      help="Run the model as a quantised ONNX graph (exported once, cached) or on torch "
-                          "through sentence-transformers. Also $VERIFIER_BACKEND."),
+                          "through sentence-transformers (the [torch] extra). Also $VERIFIER_BACKEND."),
         click.option("--thresholds", "thresholds_path", type=click.Path(path_type=Path, dir_okay=False, readable=False),
                      help="Thresholds file from `verifier calibrate` (default: [tool.verifier] thresholds in "
                           f"pyproject.toml, else {LOCAL_THRESHOLDS} beside each claims file, else the built-in "
@@ -146,7 +147,8 @@ def _common(sources: Sequence[Path] = (), model_path: Path | None = None, backen
 @click.option("-o", "--output", "outputs", type=click.Path(path_type=Path, dir_okay=False), multiple=True,
               help="Write the report of the --format in the same position to this file (atomically).")
 @click.option("--nli-model", "nli_model_path", type=click.Path(path_type=Path),
-              help="Folder of a Hugging Face NLI cross-encoder to read the quotes instead of the shipped entailment model.")
+              help="Folder of an entailment model to read the quotes instead of the shipped one: exported by "
+                   "training/export_nli.py, or a Hugging Face NLI cross-encoder (the [torch] extra).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text report; auto means only on a terminal, and never when NO_COLOR is set.")
 @index_option

@@ -64,7 +64,7 @@ def index_add(sources: Sequence[Path], model_path: Path | None, bulk: bool, cach
 
     from .documents import readable_files
     from .first_pass import StaticEmbedder
-    from .models.embed import default_cache_dir, default_model_path
+    from .models.embed import default_cache_dir
     from .pg_index import add_files, mask
 
     url = req.required_index(index_url)
@@ -72,7 +72,7 @@ def index_add(sources: Sequence[Path], model_path: Path | None, bulk: bool, cach
     cache = cache_dir or default_cache_dir()
     skipped: dict[str, str] = {}
     files = readable_files(tuple(sources), cache, skipped)
-    first = StaticEmbedder(model_path or default_model_path(), cache)
+    first = StaticEmbedder(model_path, cache)
     bar = verbose > 0 and sys.stderr.isatty() and not os.environ.get("CI")
     with tqdm(unit="sentence", desc="indexing sources", disable=not bar, leave=False) as progress:
         n_files, n_sentences = add_files(url, files, first, cache, bulk=bulk, progress=progress.update)

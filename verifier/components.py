@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from .models.embed import CachedEmbedder, Embedder, default_model_path, load_embedder
+from .models.embed import CachedEmbedder, Embedder, load_embedder
 from .models.entail import CachedEntailment, EntailmentModel
 from .progress import Progress, ReadingProgress, Silent
 from .settings import Settings
@@ -23,7 +23,7 @@ class Components:
         embedder: the sentence model.
         entailment: the entailment model that reads quotes against claims.
         first_pass: the short-list's embedder for large source sets (default: a static model
-            distilled from the sentence model).
+            distilled from the sentence model, shipped built for the default one).
         index: builds the index of a large source list from its files and the first pass
             (default: the local one, or PostgreSQL where the settings name an index).
     """
@@ -63,7 +63,7 @@ class Built:
 
             s = self.settings
             self._first_pass = self.given.first_pass or StaticEmbedder(
-                s.model_path or default_model_path(), s.cache_dir, self.progress.say, self.progress.bars)
+                s.model_path, s.cache_dir, self.progress.say, self.progress.bars)
         return self._first_pass
 
 
@@ -73,9 +73,14 @@ def entailment_model(settings: Settings, given: EntailmentModel | None = None,
     if given is not None:
         inner = given
     elif settings.nli_model_path is not None:
-        from .models.hf_nli import NLIModel
+        from .models import entail
 
-        inner = NLIModel(settings.nli_model_path)
+        if (settings.nli_model_path / entail.SETTINGS_FILE).is_file():  # exported as the shipped one is
+            inner = entail.OnnxEntailment(settings.nli_model_path)
+        else:
+            from .models.hf_nli import NLIModel
+
+            inner = NLIModel(settings.nli_model_path)
     else:
         from .models import entail
 

@@ -35,6 +35,11 @@ class ModelError(VerifierError):
     """A model that cannot be found or loaded from the local disk."""
 
 
+# What a user is told to run when a command needs torch: exporting or distilling a model of their
+# own, --backend torch, a Hugging Face --nli-model. check and cite with the shipped models never do.
+TORCH_EXTRA = "install them with `pip install 'quote-verifier[torch]'`"
+
+
 class VerifierWarning(UserWarning):
     """Something was wrong but the run could go on (a damaged cache entry was rebuilt)."""
 

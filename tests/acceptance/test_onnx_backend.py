@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from verifier.claims import load_claims
-from verifier.errors import VerifierWarning
+from verifier.errors import ModelError, VerifierWarning
 from verifier.models import onnx_embed
-from verifier.models.embed import SentenceTransformerEmbedder, load_embedder
+from verifier.models.embed import SentenceTransformerEmbedder, default_model_path, load_embedder
 from verifier.models.onnx_embed import EXPORT_STAGES, OnnxEmbedder, read_graph
 from verifier.pipeline import verify
 from verifier.settings import Settings
@@ -38,8 +38,8 @@ def onnx(cache):
 
 
 @pytest.fixture(scope="module")
-def torch_reference(onnx):
-    return onnx.reference
+def torch_reference():
+    return SentenceTransformerEmbedder(None)
 
 
 def _env(cache):
@@ -49,7 +49,17 @@ def _env(cache):
 def test_the_default_model_runs_on_the_graph_shipped_in_the_package(onnx, cache):
     assert isinstance(onnx, OnnxEmbedder) and onnx.shipped is not None
     assert onnx.shipped.path.parent == onnx_embed.shipped_folder()
+    assert isinstance(onnx.reference, onnx_embed.ShippedModel)  # the graph and tokenizer alone: no weights
     assert not cache_blobs(cache, onnx_embed.KIND)  # nothing exported, nothing copied into the cache
+
+
+def test_the_shipped_model_is_the_default_model_read_through_its_weights_folder(onnx, cache):
+    # With the weights' package (the [torch] extra), the same model id and the same vectors: caches carry over.
+    through_weights = load_embedder(default_model_path(), "onnx", cache)
+    assert isinstance(through_weights, OnnxEmbedder) and through_weights.shipped is not None
+    assert through_weights.model_id == onnx.model_id
+    texts = ["The memorandum was signed on June 15.", "naïve café — “quoted” 3,000 servicemen"]
+    np.testing.assert_array_equal(through_weights.embed(texts), onnx.embed(texts))
 
 
 def test_the_shipped_graph_passes_the_checks_an_export_must_pass(onnx, torch_reference):
@@ -120,7 +130,7 @@ def test_a_warm_check_imports_neither_torch_nor_onnxruntime_nor_spacy(cache, tmp
     assert json.loads(cold)["summary"]["claims"] > 0
 
 
-def test_a_damaged_shipped_graph_is_exported_instead_with_a_warning(onnx, tmp_path, monkeypatch):
+def _damage_shipped(tmp_path, monkeypatch):
     import shutil
 
     shipped = tmp_path / "shipped"
@@ -129,8 +139,20 @@ def test_a_damaged_shipped_graph_is_exported_instead_with_a_warning(onnx, tmp_pa
     data[len(data) // 2] ^= 0xFF
     (shipped / "model.onnx").write_bytes(bytes(data))
     monkeypatch.setattr(onnx_embed, "shipped_folder", lambda: shipped)
+
+
+def test_a_damaged_shipped_graph_of_the_default_model_says_to_reinstall(tmp_path, monkeypatch):
+    _damage_shipped(tmp_path, monkeypatch)
+    embedder = load_embedder(None, "onnx", tmp_path / "cache")
+    with pytest.raises(ModelError, match=r"the ONNX graph shipped in .*shipped is damaged \(its SHA-256 does not "
+                                         r"match\); reinstall quote-verifier to repair it"):
+        embedder.embed(["The memorandum was signed on June 15."])
+
+
+def test_a_damaged_shipped_graph_is_exported_from_the_weights_instead_with_a_warning(onnx, tmp_path, monkeypatch):
+    _damage_shipped(tmp_path, monkeypatch)
     private = tmp_path / "cache"
-    embedder = load_embedder(None, "onnx", private)
+    embedder = load_embedder(default_model_path(), "onnx", private)
     with pytest.warns(VerifierWarning, match="shipped in .* is damaged .*; exporting the model instead"):
         vecs = embedder.embed(["The memorandum was signed on June 15."])
     assert read_graph(Store(private), embedder.reference.fingerprint) is not None  # cached for the next run
@@ -148,7 +170,7 @@ def test_an_export_failure_falls_back_to_sentence_transformers(monkeypatch, tmp_
     monkeypatch.setattr(onnx_embed, "shipped_graph", lambda fingerprint: None)  # as for any other model
     with pytest.warns(VerifierWarning, match="cannot run the model through onnxruntime "
                                              r"\(RuntimeError: Unsupported: ONNX export of operator foo\)"):
-        embedder = load_embedder(None, "onnx", tmp_path)
+        embedder = load_embedder(default_model_path(), "onnx", tmp_path)
     assert isinstance(embedder, SentenceTransformerEmbedder)
     assert embedder.embed(["The drills began."]).shape == (1, 384)
     assert not cache_blobs(tmp_path, onnx_embed.KIND)

