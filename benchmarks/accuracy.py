@@ -174,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--whole", action="store_true",
                     help="read every claim whole, never part by part: the figures parts are measured against")
     ap.add_argument("--large", type=Path, help="an exported large entailment model: read through the cascade")
+    ap.add_argument("--large-weight", type=float, default=1.0,
+                    help="the large model's share in a deciding quote's reading (1: it replaces the small one's)")
     args = ap.parse_args(argv)
     if args.whole:
         import verifier.pipeline as pipeline
@@ -184,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     folders = args.data or DEFAULT_DATA
     cache_dir = default_cache_dir()
     inner = load_embedder(None, args.backend, cache_dir)
-    settings, components = Settings(cache_dir=cache_dir, nli_large_path=args.large), Components(embedder=inner)
+    settings, components = Settings(cache_dir=cache_dir, nli_large_path=args.large,
+                                     nli_large_weight=args.large_weight), Components(embedder=inner)
     report: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="verifier-bench-") as tmp:
         for folder in folders:

@@ -61,10 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-reject", type=float, default=0.9)
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     ap.add_argument("--large", type=Path, help="an exported large entailment model: read through the cascade")
+    ap.add_argument("--large-weight", type=float, default=1.0,
+                    help="the large model's share in a deciding quote's reading (1: it replaces the small one's)")
     args = ap.parse_args(argv)
     folders = args.data or DEFAULT_DATA
     cache = default_cache_dir()
-    settings = Settings(cache_dir=cache, nli_large_path=args.large)
+    settings = Settings(cache_dir=cache, nli_large_path=args.large, nli_large_weight=args.large_weight)
     components = Components(embedder=load_embedder(None, "onnx", cache))
     sets = []
     with tempfile.TemporaryDirectory(prefix="verifier-fit-") as tmp:

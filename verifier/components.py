@@ -91,7 +91,8 @@ def entailment_model(settings: Settings, given: EntailmentModel | None = None,
         return small
     from .models.cascade import Cascade
 
-    return Cascade(small, CachedEntailment(ReadingProgress(large, progress or Silent()), settings.cache_dir))
+    return Cascade(small, CachedEntailment(ReadingProgress(large, progress or Silent()), settings.cache_dir),
+                   weight=settings.nli_large_weight)
 
 
 def _large_model(settings: Settings, given: EntailmentModel | None) -> EntailmentModel | None:

@@ -1,6 +1,8 @@
 """The cascade: the small model reads every quote, the large one only the few that decide each claim."""
 from __future__ import annotations
 
+import pytest
+
 from verifier.models.cascade import Cascade
 
 
@@ -35,6 +37,18 @@ def test_a_claim_with_fewer_quotes_than_the_budget_is_read_whole_by_the_large_mo
     large = Table("l", {("q", "A"): (0.95, 0.03, 0.02)})
     assert Cascade(small, large, deciding=3).probabilities([("q", "A")])[0]["entail"] == 0.95
     assert Cascade(small, large).probabilities([]) == []
+
+
+def test_a_weight_below_one_averages_the_two_readings_of_a_deciding_quote_and_names_itself():
+    small = Table("s", {("q1", "A"): (0.6, 0.3, 0.1), ("q2", "A"): (0.1, 0.8, 0.1)})
+    large = Table("l", {("q1", "A"): (0.2, 0.7, 0.1)})
+    cascade = Cascade(small, large, deciding=1, weight=0.25)
+    first, second = cascade.probabilities([("q1", "A"), ("q2", "A")])
+    assert first == pytest.approx({"entail": 0.5, "neutral": 0.4, "contradict": 0.1})
+    assert second == {"entail": 0.1, "neutral": 0.8, "contradict": 0.1}  # not deciding: the small reading
+    assert cascade.model_id == "s+l/1x0.25" != Cascade(small, large, deciding=1).model_id
+    with pytest.raises(ValueError, match="weight"):
+        Cascade(small, large, weight=0.0)
 
 
 def test_the_run_reads_through_the_cascade_where_a_large_model_is_named(tmp_path):

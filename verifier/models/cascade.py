@@ -3,7 +3,8 @@
 A claim's verdict turns on its best few quotes: the one cited, or the one that contradicts it.
 The small model (6 layers) reads all of a claim's quotes; the ones it reads as most nearly
 entailing or contradicting the claim, ``deciding`` of them per claim, are read again by the large
-model (12 layers), whose reading replaces the small one's. The rest keep the small model's reading,
+model (12 layers), whose reading replaces the small one's, or with ``weight`` below 1 is averaged with it
+(weight the large model's share). The rest keep the small model's reading,
 which only ever ranks them out of the decision. A claim is every pair of one batch with the same
 hypothesis (the pipeline reads a claim's quotes in one batch, and each part's), so the choice is
 the same on every run; each model keeps its own score cache, so a warm run loads neither.
@@ -21,9 +22,12 @@ DECIDING = 2
 class Cascade:
     """An :class:`EntailmentModel` made of a small model that reads everything and a large one that decides."""
 
-    def __init__(self, small: EntailmentModel, large: EntailmentModel, deciding: int = DECIDING) -> None:
-        self.small, self.large, self.deciding = small, large, deciding
-        self.model_id = f"{small.model_id}+{large.model_id}/{deciding}"
+    def __init__(self, small: EntailmentModel, large: EntailmentModel, deciding: int = DECIDING,
+                 weight: float = 1.0) -> None:
+        if not 0.0 < weight <= 1.0:
+            raise ValueError(f"the large model's weight must be in (0, 1], not {weight}")
+        self.small, self.large, self.deciding, self.weight = small, large, deciding, weight
+        self.model_id = f"{small.model_id}+{large.model_id}/{deciding}" + (f"x{weight:g}" if weight < 1.0 else "")
 
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
         first = self.small.probabilities(pairs)
@@ -36,6 +40,7 @@ class Cascade:
             ranked = sorted(rows, key=lambda i: (-max(first[i]["entail"], first[i]["contradict"]), i))
             again += sorted(ranked[: self.deciding])
         out = list(first)
+        w = self.weight
         for i, p in zip(again, self.large.probabilities([pairs[i] for i in again])):
-            out[i] = p
+            out[i] = p if w == 1.0 else {k: w * p[k] + (1.0 - w) * first[i][k] for k in p}
         return out
