@@ -178,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--validate", type=int, default=-1, help="validation pairs to measure on (-1: all)")
     ap.add_argument("--ship", choices=("auto", "int8", "fp32"), default="auto",
                     help="which graph to ship: auto keeps int8 only within --max-drop of fp32 (the figures say the drop)")
+    ap.add_argument("--no-bias", action="store_true",
+                    help="ship int8 without the per-label bias (still measured): a bias that buys accuracy on the "
+                         "validation pairs can cost contradictions found in the tool")
     ap.add_argument("--compare", type=Path, action="append", default=[],
                     help="an exported model folder to measure on the same pairs in the same run (repeatable)")
     args = ap.parse_args(argv)
@@ -239,13 +242,13 @@ def main(argv: list[str] | None = None) -> int:
             f32["recall"][k] - i8["recall"][k] <= 2 * args.max_drop for k in f32["recall"])
         chosen = ("int8" if ok else "fp32") if args.ship == "auto" else args.ship
         _, logits, _, _, graph, _ = results[chosen]
-        bias = fit_bias(logits, gold) if chosen == "int8" else np.zeros(3)
+        bias = fit_bias(logits, gold) if chosen == "int8" and not args.no_bias else np.zeros(3)
         t = fit_temperature(logits + bias, gold)
         print(f"shipping {chosen} (int8 drop on held pairs {f32['accuracy'] - i8['accuracy']:+.3f}); "
               f"bias {bias.round(2).tolist()}, temperature {t}")
         report["int8_bias_check"] = {"bias_fitted_on": len(even), "measured_on": len(odd), "fp32": f32, "int8_bias": i8,
                                      "bias": bias.tolist()}
-        if chosen == "int8":
+        if chosen == "int8" and bias.any():
             report["int8"]["validation_with_bias"] = figures(val, logits + bias)
             report["int8"]["benchmarks_heldout_with_bias"] = figures(held, results["int8"][5] + bias)
             print("int8 with the bias, held-out benchmark documents:")

@@ -1,0 +1,66 @@
+"""The probe claims, right or wrong: each claims file once with the small entailment model alone and, with --large, through the cascade.
+
+Probe claims are written in a reader's own words, each with the verdict it must get, before any
+tuning (docs/accuracy.md). For every file and reader this prints how many claims got their
+verdict, the false supported ones (the worst error: a quote cited for a claim it does not
+support), and how many contradicted claims were caught; both readers run on the same claims in the
+same run, with the same thresholds.
+
+Usage:
+    python benchmarks/probes.py
+    python benchmarks/probes.py --large DIR [--large-weight 0.5] [--json out.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from verifier.claims import load_claims_file
+from verifier.pipeline import verify
+from verifier.settings import Settings
+from verifier.verdicts import CONTRADICTED, SUPPORTED
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FILES = (ROOT / "claims" / "paraphrase.yaml", ROOT / "claims" / "seed.yaml",
+                 ROOT / "benchmarks" / "probes" / "technical.yaml")
+
+
+def score(path: Path, settings: Settings) -> dict:
+    results = verify(load_claims_file(path), settings).results
+    false_supported = [r.claim.id for r in results if r.verdict == SUPPORTED and r.claim.expect != SUPPORTED]
+    contradicted = [r for r in results if r.claim.expect == CONTRADICTED]
+    return {"claims": len(results), "right": sum(r.passed for r in results),
+            "false_supported": false_supported,
+            "contradicted": len(contradicted), "contradicted_caught": sum(r.verdict == CONTRADICTED for r in contradicted),
+            "wrong": {r.claim.id: r.verdict for r in results if not r.passed}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("files", type=Path, nargs="*", default=list(DEFAULT_FILES))
+    ap.add_argument("--large", type=Path, help="an exported large entailment model: also read through the cascade")
+    ap.add_argument("--large-weight", type=float, default=1.0,
+                    help="the large model's share in a deciding quote's reading (1: it replaces the small one's)")
+    ap.add_argument("--json", type=Path, help="also write every figure here")
+    args = ap.parse_args(argv)
+    readers = {"small model alone": Settings()}
+    if args.large:
+        readers["cascade"] = Settings(nli_large_path=args.large, nli_large_weight=args.large_weight)
+    out: dict = {}
+    for path in args.files:
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+        for name, settings in readers.items():
+            s = out.setdefault(str(path), {})[name] = score(path, settings)
+            print(f"  {name:18} {s['right']:3}/{s['claims']} right ({s['right'] / s['claims']:.0%}), "
+                  f"{len(s['false_supported'])} false supported, "
+                  f"{s['contradicted_caught']}/{s['contradicted']} contradictions caught")
+            for claim_id in s["false_supported"]:
+                print(f"  {'':18}   false supported: {claim_id}")
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
