@@ -19,6 +19,7 @@ from pathlib import Path
 from verifier.claims import load_claims_file
 from verifier.pipeline import verify
 from verifier.settings import Settings
+from verifier.thresholds import thresholds_from_json
 from verifier.verdicts import CONTRADICTED, SUPPORTED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,11 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--large", type=Path, help="an exported large entailment model: also read through the cascade")
     ap.add_argument("--large-weight", type=float, default=1.0,
                     help="the large model's share in a deciding quote's reading (1: it replaces the small one's)")
+    ap.add_argument("--large-thresholds", type=Path,
+                    help="a thresholds file for the cascade (one fitted to its readings); the small model keeps today's")
     ap.add_argument("--json", type=Path, help="also write every figure here")
     args = ap.parse_args(argv)
     readers = {"small model alone": Settings()}
     if args.large:
-        readers["cascade"] = Settings(nli_large_path=args.large, nli_large_weight=args.large_weight)
+        th = args.large_thresholds
+        readers["cascade"] = Settings(nli_large_path=args.large, nli_large_weight=args.large_weight,
+                                      thresholds=thresholds_from_json(th.read_text(encoding="utf-8"), str(th)) if th else None)
     out: dict = {}
     for path in args.files:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
