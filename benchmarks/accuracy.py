@@ -159,6 +159,13 @@ def worst_cases(cases: list[Case], results: list[ClaimResult], n: int) -> list[d
     return [b[-1] for b in sorted(bad, key=lambda b: b[:3])[:n]]
 
 
+def add_cascade_options(ap: argparse.ArgumentParser) -> None:
+    """--large and --large-weight: read through the cascade of the shipped model and an exported large one."""
+    ap.add_argument("--large", type=Path, help="an exported large entailment model: read through the cascade")
+    ap.add_argument("--large-weight", type=float, default=1.0,
+                    help="the large model's share in a deciding quote's reading (1: it replaces the small one's)")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, action="append", help="benchmark folder (repeatable)")
@@ -173,9 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="how the embedding model runs (the CLI's default is onnx)")
     ap.add_argument("--whole", action="store_true",
                     help="read every claim whole, never part by part: the figures parts are measured against")
-    ap.add_argument("--large", type=Path, help="an exported large entailment model: read through the cascade")
-    ap.add_argument("--large-weight", type=float, default=1.0,
-                    help="the large model's share in a deciding quote's reading (1: it replaces the small one's)")
+    add_cascade_options(ap)
     args = ap.parse_args(argv)
     if args.whole:
         import verifier.pipeline as pipeline

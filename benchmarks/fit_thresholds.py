@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from accuracy import DEFAULT_DATA, load_cases  # noqa: E402
+from accuracy import DEFAULT_DATA, add_cascade_options, load_cases  # noqa: E402
 
 from verifier.calibrate import search  # noqa: E402
 from verifier.claims import Claim  # noqa: E402
@@ -60,9 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--min-reject", type=float, default=0.9)
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
-    ap.add_argument("--large", type=Path, help="an exported large entailment model: read through the cascade")
-    ap.add_argument("--large-weight", type=float, default=1.0,
-                    help="the large model's share in a deciding quote's reading (1: it replaces the small one's)")
+    add_cascade_options(ap)
     args = ap.parse_args(argv)
     folders = args.data or DEFAULT_DATA
     cache = default_cache_dir()

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from accuracy import add_cascade_options  # noqa: E402
 
 from verifier.claims import load_claims_file
 from verifier.pipeline import verify
@@ -40,9 +44,7 @@ def score(path: Path, settings: Settings) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", type=Path, nargs="*", default=list(DEFAULT_FILES))
-    ap.add_argument("--large", type=Path, help="an exported large entailment model: also read through the cascade")
-    ap.add_argument("--large-weight", type=float, default=1.0,
-                    help="the large model's share in a deciding quote's reading (1: it replaces the small one's)")
+    add_cascade_options(ap)
     ap.add_argument("--large-thresholds", type=Path,
                     help="a thresholds file for the cascade (one fitted to its readings); the small model keeps today's")
     ap.add_argument("--json", type=Path, help="also write every figure here")

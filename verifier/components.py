@@ -70,11 +70,11 @@ class Built:
 def entailment_model(settings: Settings, given: EntailmentModel | None = None,
                      progress: Progress | None = None) -> EntailmentModel:
     """The entailment model, behind the score cache: a warm run never loads it."""
+    from .models import entail
+
     if given is not None:
         inner = given
     elif settings.nli_model_path is not None:
-        from .models import entail
-
         if (settings.nli_model_path / entail.SETTINGS_FILE).is_file():  # exported as the shipped one is
             inner = entail.OnnxEntailment(settings.nli_model_path)
         else:
@@ -82,8 +82,6 @@ def entailment_model(settings: Settings, given: EntailmentModel | None = None,
 
             inner = NLIModel(settings.nli_model_path)
     else:
-        from .models import entail
-
         inner = entail.shipped_model()
     small = CachedEntailment(ReadingProgress(inner, progress or Silent()), settings.cache_dir)
     large = _large_model(settings, given)
