@@ -118,6 +118,22 @@ def subset(rows: list[dict], limit: int, seed: int, kinds_share: float = 0.25, b
     return kept + kinds + rest[: max(0, limit - len(kinds) - len(kept))]
 
 
+def unseen_by(rows: list[dict], run: Path) -> list[dict]:
+    """The pairs a finished run did not train on (its subset drawn again from its args.json).
+
+    A benchmark training-side pair stays even if the run saw it when that run kept them whole: they
+    are the few pairs whose premises are real evidence for real claims, so a second pass over them
+    is wanted, not avoided.
+    """
+    a = json.loads((run / "args.json").read_text())
+    seen = subset(rows, int(a["max_train"]), int(a["seed"]), float(a["kinds_share"]), a["bench_whole"] == "True")
+    if len(seen) == len(rows):
+        raise SystemExit(f"{run} trained on every pair: there is nothing left to continue on")
+    key = lambda r: (r["dataset"], r["premise"], r["hypothesis"], r["label"])  # noqa: E731
+    drop = {key(r) for r in seen if not r["dataset"].startswith("bench-")}
+    return [r for r in rows if key(r) not in drop]
+
+
 def figures(rows: list[dict], probs: np.ndarray) -> dict[str, dict]:
     """Accuracy and per-label recall for each dataset and over all."""
     pred = probs.argmax(1)
@@ -180,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="keep the token embedding table fixed (fewer optimiser updates; the table stays the base's)")
     ap.add_argument("--freeze-layers", type=int, default=0,
                     help="also keep the lowest N encoder layers fixed: backward stops above them (faster, measured in docs)")
+    ap.add_argument("--unseen-by", type=Path, default=None,
+                    help="a finished run (its folder): train only on pairs it did not see; with --base <that run>/final "
+                         "this continues its training on new pairs (benchmark training-side pairs are read again)")
     ap.add_argument("--stop-at", type=int, default=0,
                     help="end the run at this step (the schedule stays the full run's): the model as it stands then "
                          "becomes <run>/final, and the log says how far the schedule had gone")
@@ -201,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
     model = AutoModelForSequenceClassification.from_pretrained(
         base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={k: i for i, k in enumerate(LABELS)})
     train, val = read_pairs(args.pairs)
+    if args.unseen_by:
+        before = len(train)
+        train = unseen_by(train, args.unseen_by)
+        print(f"{before - len(train)} pairs seen by {args.unseen_by} left out; {len(train)} to draw from", flush=True)
     train = subset(train, args.max_train, args.seed, args.kinds_share, args.bench_whole)
     # The claim is never cut, so a pair whose claim leaves the quote too little room is left out.
     room = int(args.max_length * 0.6)
