@@ -164,6 +164,8 @@ def add_cascade_options(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--large", type=Path, help="an exported large entailment model: read through the cascade")
     ap.add_argument("--large-weight", type=float, default=1.0,
                     help="the large model's share in a deciding quote's reading (1: it replaces the small one's)")
+    ap.add_argument("--large-leading", type=int, default=0,
+                    help="each claim's first quotes (the retrieval's best) the large model reads too")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     cache_dir = default_cache_dir()
     inner = load_embedder(None, args.backend, cache_dir)
     settings, components = Settings(cache_dir=cache_dir, nli_large_path=args.large,
-                                     nli_large_weight=args.large_weight), Components(embedder=inner)
+                                     nli_large_weight=args.large_weight, nli_large_leading=args.large_leading), Components(embedder=inner)
     report: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="verifier-bench-") as tmp:
         for folder in folders:

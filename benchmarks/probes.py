@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.large:
         th = args.large_thresholds
         readers["cascade"] = Settings(nli_large_path=args.large, nli_large_weight=args.large_weight,
+                                      nli_large_leading=args.large_leading,
                                       thresholds=thresholds_from_json(th.read_text(encoding="utf-8"), str(th)) if th else None)
     out: dict = {}
     for path in args.files:

@@ -51,6 +51,17 @@ def test_a_weight_below_one_averages_the_two_readings_of_a_deciding_quote_and_na
         Cascade(small, large, weight=0.0)
 
 
+def test_leading_quotes_are_read_by_the_large_model_even_where_the_small_one_found_them_beside_the_point():
+    pairs = [("q1", "A"), ("q2", "A"), ("q3", "A")]
+    small = Table("s", {("q1", "A"): (0.1, 0.85, 0.05), ("q2", "A"): (0.9, 0.05, 0.05), ("q3", "A"): (0.2, 0.7, 0.1)})
+    large = Table("l", {("q1", "A"): (0.9, 0.05, 0.05), ("q2", "A"): (0.3, 0.6, 0.1)})
+    cascade = Cascade(small, large, deciding=1, leading=1)
+    got = cascade.probabilities(pairs)
+    assert large.asked == [("q1", "A"), ("q2", "A")]  # q1 leads, q2 decides; q3 is neither
+    assert got[0]["entail"] == 0.9 and got[1]["entail"] == 0.3 and got[2]["entail"] == 0.2
+    assert cascade.model_id == "s+l/1+1" != Cascade(small, large, deciding=1).model_id
+
+
 def test_the_run_reads_through_the_cascade_where_a_large_model_is_named(tmp_path):
     from verifier.components import entailment_model
     from verifier.models.entail import CachedEntailment, shipped_folder, shipped_large_folder

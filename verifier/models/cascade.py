@@ -4,7 +4,9 @@ A claim's verdict turns on its best few quotes: the one cited, or the one that c
 The small model (6 layers) reads all of a claim's quotes; the ones it reads as most nearly
 entailing or contradicting the claim, ``deciding`` of them per claim, are read again by the large
 model (12 layers), whose reading replaces the small one's, or with ``weight`` below 1 is averaged with it
-(weight the large model's share). The rest keep the small model's reading,
+(weight the large model's share). With ``leading`` the large model also reads each claim's first
+quotes in the pipeline's order (the retrieval's best), which the small model may have misread as
+beside the point. The rest keep the small model's reading,
 which only ever ranks them out of the decision. A claim is every pair of one batch with the same
 hypothesis (the pipeline reads a claim's quotes in one batch, and each part's), so the choice is
 the same on every run; each model keeps its own score cache, so a warm run loads neither.
@@ -23,11 +25,12 @@ class Cascade:
     """An :class:`EntailmentModel` made of a small model that reads everything and a large one that decides."""
 
     def __init__(self, small: EntailmentModel, large: EntailmentModel, deciding: int = DECIDING,
-                 weight: float = 1.0) -> None:
+                 weight: float = 1.0, leading: int = 0) -> None:
         if not 0.0 < weight <= 1.0:
             raise ValueError(f"the large model's weight must be in (0, 1], not {weight}")
-        self.small, self.large, self.deciding, self.weight = small, large, deciding, weight
-        self.model_id = f"{small.model_id}+{large.model_id}/{deciding}" + (f"x{weight:g}" if weight < 1.0 else "")
+        self.small, self.large, self.deciding, self.weight, self.leading = small, large, deciding, weight, leading
+        self.model_id = (f"{small.model_id}+{large.model_id}/{deciding}" + (f"x{weight:g}" if weight < 1.0 else "")
+                         + (f"+{leading}" if leading else ""))
 
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
         first = self.small.probabilities(pairs)
@@ -38,7 +41,7 @@ class Cascade:
         for rows in by_claim.values():
             # Ties go to the earlier quote: the pipeline lists a claim's quotes best first.
             ranked = sorted(rows, key=lambda i: (-max(first[i]["entail"], first[i]["contradict"]), i))
-            again += sorted(ranked[: self.deciding])
+            again += sorted(set(ranked[: self.deciding]) | set(rows[: self.leading]))
         out = list(first)
         w = self.weight
         for i, p in zip(again, self.large.probabilities([pairs[i] for i in again])):
