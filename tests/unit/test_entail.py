@@ -88,6 +88,18 @@ def test_the_shipped_model_gives_one_distribution_per_pair_whatever_its_batch():
         assert set(p) == {"entail", "neutral", "contradict"} and sum(p.values()) == pytest.approx(1.0)
 
 
+def test_pairs_read_side_by_side_get_the_probabilities_they_get_one_after_another():
+    premises = [f"The drills began in Lachin on {d} May and {n} servicemen took part." for d, n in
+                [(2, 40), (9, 1200), (17, 300), (30, 75)]]
+    pairs = [(p, h) for p in premises for h in ("The drills started in May.", "No one took part in the drills.")]
+    model = OnnxEntailment(shipped_folder())
+    model._load()
+    model._workers = 3  # more workers than cores is allowed: it only spreads the pairs thinner
+    side_by_side = model.probabilities(pairs)
+    model._workers = 1
+    assert side_by_side == model.probabilities(pairs)
+
+
 def test_the_shipped_model_never_cuts_the_claim():
     model = OnnxEntailment(shipped_folder())
     model._load()
