@@ -160,7 +160,9 @@ def worst_cases(cases: list[Case], results: list[ClaimResult], n: int) -> list[d
 
 
 def add_cascade_options(ap: argparse.ArgumentParser) -> None:
-    """--large and --large-weight: read through the cascade of the shipped model and an exported large one."""
+    """Which entailment model reads: --nli-model in place of the shipped one, or --large and its options for the cascade."""
+    ap.add_argument("--nli-model", type=Path,
+                    help="an exported entailment model that reads every quote in place of the shipped one")
     ap.add_argument("--large", type=Path, help="an exported large entailment model: read through the cascade")
     ap.add_argument("--large-weight", type=float, default=1.0,
                     help="the large model's share in a deciding quote's reading (1: it replaces the small one's)")
@@ -193,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     folders = args.data or DEFAULT_DATA
     cache_dir = default_cache_dir()
     inner = load_embedder(None, args.backend, cache_dir)
-    settings, components = Settings(cache_dir=cache_dir, nli_large_path=args.large,
+    settings, components = Settings(cache_dir=cache_dir, nli_model_path=args.nli_model, nli_large_path=args.large,
                                      nli_large_weight=args.large_weight, nli_large_leading=args.large_leading), Components(embedder=inner)
     report: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="verifier-bench-") as tmp:

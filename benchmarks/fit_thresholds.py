@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     folders = args.data or DEFAULT_DATA
     cache = default_cache_dir()
-    settings = Settings(cache_dir=cache, nli_large_path=args.large, nli_large_weight=args.large_weight,
+    settings = Settings(cache_dir=cache, nli_model_path=args.nli_model, nli_large_path=args.large, nli_large_weight=args.large_weight,
                         nli_large_leading=args.large_leading)
     components = Components(embedder=load_embedder(None, "onnx", cache))
     sets = []

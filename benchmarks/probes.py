@@ -46,15 +46,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("files", type=Path, nargs="*", default=list(DEFAULT_FILES))
     add_cascade_options(ap)
     ap.add_argument("--large-thresholds", type=Path,
-                    help="a thresholds file for the cascade (one fitted to its readings); the small model keeps today's")
+                    help="a thresholds file for the other reader, the cascade or --nli-model (one fitted to its "
+                         "readings); the small model alone keeps today's")
     ap.add_argument("--json", type=Path, help="also write every figure here")
     args = ap.parse_args(argv)
+    th = args.large_thresholds
+    fitted = thresholds_from_json(th.read_text(encoding="utf-8"), str(th)) if th else None
     readers = {"small model alone": Settings()}
+    if args.nli_model:
+        readers["the given model alone"] = Settings(nli_model_path=args.nli_model, thresholds=fitted)
     if args.large:
-        th = args.large_thresholds
         readers["cascade"] = Settings(nli_large_path=args.large, nli_large_weight=args.large_weight,
-                                      nli_large_leading=args.large_leading,
-                                      thresholds=thresholds_from_json(th.read_text(encoding="utf-8"), str(th)) if th else None)
+                                      nli_large_leading=args.large_leading, thresholds=fitted)
     out: dict = {}
     for path in args.files:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
