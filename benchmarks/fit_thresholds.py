@@ -23,6 +23,7 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from accuracy import DEFAULT_DATA, add_cascade_options, load_cases  # noqa: E402
@@ -34,7 +35,12 @@ from verifier.metrics import LABEL_OF_VERDICT, figures  # noqa: E402
 from verifier.models.embed import default_cache_dir, load_embedder  # noqa: E402
 from verifier.pipeline import ClaimCase, decide_case, prepare, read_claims  # noqa: E402
 from verifier.settings import Settings  # noqa: E402
-from verifier.thresholds import DEFAULT_THRESHOLDS_FILE, default_thresholds, thresholds_to_json  # noqa: E402
+from verifier.thresholds import (  # noqa: E402
+    DEFAULT_THRESHOLDS_FILE,
+    Thresholds,
+    default_thresholds,
+    thresholds_to_json,
+)
 
 
 def read_set(folder: Path, side: str, settings: Settings, components: Components, tmp: Path,
@@ -53,6 +59,30 @@ def read_set(folder: Path, side: str, settings: Settings, components: Components
     return cases, judged
 
 
+_FIT: Callable[[list[int]], Thresholds] | None = None  # set before the processes fork: they inherit it
+
+
+def _fit_forked(idx: list[int]) -> Thresholds:
+    assert _FIT is not None
+    return _FIT(idx)
+
+
+def fit_all(fit: Callable[[list[int]], Thresholds], sets: list[list[int]], jobs: int) -> list[Thresholds]:
+    """Thresholds fitted on each set of claims; with jobs > 1 in forked processes, which share the readings."""
+    global _FIT
+    if jobs <= 1 or len(sets) <= 1:
+        out = []
+        for n, idx in enumerate(sets):
+            out.append(fit(idx))
+            print(f"  fit {n + 1}/{len(sets)} done", file=sys.stderr, flush=True)
+        return out
+    import multiprocessing
+
+    _FIT = fit
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(sets))) as pool:
+        return pool.map(_fit_forked, sets, chunksize=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, action="append", help="benchmark folder (repeatable)")
@@ -60,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--min-reject", type=float, default=0.9)
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="fits run side by side in this many processes (forked after the model has read every claim)")
     add_cascade_options(ap)
     args = ap.parse_args(argv)
     folders = args.data or DEFAULT_DATA
@@ -105,18 +137,17 @@ def main(argv: list[str] | None = None) -> int:
 
     every = list(range(len(texts)))
     shown = {"today": report("today's thresholds:", {i: decide_case(judged[i], default_thresholds()).verdict for i in every})}
-    if args.folds > 1:
-        fold = {d: int(hashlib.sha256(d.encode()).hexdigest(), 16) % args.folds for d in set(doc_of)}
+    fold = {d: int(hashlib.sha256(d.encode()).hexdigest(), 16) % args.folds for d in set(doc_of)}
+    trains = [[i for i in every if fold[doc_of[i]] != k] for k in range(args.folds)] if args.folds > 1 else []
+    fitted = fit_all(fit, [*trains, every], args.jobs)
+    if trains:
         held: dict[int, str] = {}
-        for k in range(args.folds):
-            train = [i for i in every if fold[doc_of[i]] != k]
-            th = fit(train)
+        for k, th in enumerate(fitted[:-1]):
             for i in every:
                 if fold[doc_of[i]] == k:
                     held[i] = decide_case(judged[i], th).verdict
-            print(f"  fold {k + 1}/{args.folds} done", file=sys.stderr)
         shown["held-out folds"] = report(f"held-out folds (each decided by thresholds fitted on the other {args.folds - 1}):", held)
-    th = fit(every)
+    th = fitted[-1]
     shown["in-sample"] = report("in-sample (thresholds fitted on all of them):",
                                 {i: decide_case(judged[i], th).verdict for i in every})
     print(json.dumps({k: v for k, v in th.__dict__.items()}, indent=1))
