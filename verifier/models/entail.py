@@ -55,7 +55,8 @@ class OnnxEntailment:
     range, so a pair scored in a padded batch would get probabilities that depend on its
     batch-mates, and a cached score would then differ from a fresh one. A pair is too small to
     keep two cores busy, so the calls run side by side instead, one core each: the same
-    probabilities, bit for bit, at about 1.6 times the pairs a second on two cores (docs/speed.md).
+    probabilities, bit for bit, at about 1.26 times the pairs a second on two quiet cores
+    (docs/speed.md).
     """
 
     def __init__(self, folder: Path) -> None:
