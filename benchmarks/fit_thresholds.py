@@ -137,8 +137,10 @@ def main(argv: list[str] | None = None) -> int:
 
     every = list(range(len(texts)))
     shown = {"today": report("today's thresholds:", {i: decide_case(judged[i], default_thresholds()).verdict for i in every})}
-    fold = {d: int(hashlib.sha256(d.encode()).hexdigest(), 16) % args.folds for d in set(doc_of)}
-    trains = [[i for i in every if fold[doc_of[i]] != k] for k in range(args.folds)] if args.folds > 1 else []
+    trains: list[list[int]] = []
+    if args.folds > 1:
+        fold = {d: int(hashlib.sha256(d.encode()).hexdigest(), 16) % args.folds for d in set(doc_of)}
+        trains = [[i for i in every if fold[doc_of[i]] != k] for k in range(args.folds)]
     fitted = fit_all(fit, [*trains, every], args.jobs)
     if trains:
         held: dict[int, str] = {}
