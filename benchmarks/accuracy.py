@@ -170,6 +170,12 @@ def add_cascade_options(ap: argparse.ArgumentParser) -> None:
                     help="each claim's first quotes (the retrieval's best) the large model reads too")
 
 
+def reader_settings(args: argparse.Namespace, **more) -> Settings:
+    """The settings that read with the model add_cascade_options named (the shipped one if none)."""
+    return Settings(nli_model_path=args.nli_model, nli_large_path=args.large, nli_large_weight=args.large_weight,
+                    nli_large_leading=args.large_leading, **more)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, action="append", help="benchmark folder (repeatable)")
@@ -195,8 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     folders = args.data or DEFAULT_DATA
     cache_dir = default_cache_dir()
     inner = load_embedder(None, args.backend, cache_dir)
-    settings, components = Settings(cache_dir=cache_dir, nli_model_path=args.nli_model, nli_large_path=args.large,
-                                     nli_large_weight=args.large_weight, nli_large_leading=args.large_leading), Components(embedder=inner)
+    settings, components = reader_settings(args, cache_dir=cache_dir), Components(embedder=inner)
     report: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="verifier-bench-") as tmp:
         for folder in folders:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from accuracy import DEFAULT_DATA, add_cascade_options, load_cases  # noqa: E402
+from accuracy import DEFAULT_DATA, add_cascade_options, load_cases, reader_settings  # noqa: E402
 
 from verifier.calibrate import search  # noqa: E402
 from verifier.claims import Claim  # noqa: E402
@@ -96,8 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     folders = args.data or DEFAULT_DATA
     cache = default_cache_dir()
-    settings = Settings(cache_dir=cache, nli_model_path=args.nli_model, nli_large_path=args.large, nli_large_weight=args.large_weight,
-                        nli_large_leading=args.large_leading)
+    settings = reader_settings(args, cache_dir=cache)
     components = Components(embedder=load_embedder(None, "onnx", cache))
     sets = []
     with tempfile.TemporaryDirectory(prefix="verifier-fit-") as tmp:

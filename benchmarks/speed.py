@@ -37,6 +37,7 @@ import numpy as np  # noqa: E402
 
 from verifier.models.embed import default_model_path, load_embedder  # noqa: E402
 from verifier.models.onnx_embed import fast_tokenizer, read_graph  # noqa: E402
+from verifier.models.onnx_session import default_threads  # noqa: E402
 from verifier.sources import segment  # noqa: E402
 from verifier.store import Store  # noqa: E402
 
@@ -273,7 +274,7 @@ def raw_entail(folder: Path, max_length: int, pairs: list[tuple[str, str]], batc
     from tokenizers import Tokenizer
 
     so = ort.SessionOptions()
-    so.intra_op_num_threads = min(4, os.cpu_count() or 1) if side_by_side == 1 else 1
+    so.intra_op_num_threads = default_threads() if side_by_side == 1 else 1
     session = ort.InferenceSession(str(folder / "model.onnx"), sess_options=so, providers=["CPUExecutionProvider"])
     tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
     tok.enable_truncation(max_length=max_length, strategy="only_first")
@@ -352,7 +353,7 @@ def entail_speed(data: Path, n_claims: int, large: Path | None = None) -> dict:
         ours.probabilities(pairs)
         ours_rate = len(pairs) / (time.perf_counter() - start)
         raw1, raw16 = (raw_entail(folder, int(ours.settings["max_length"]), pairs, b) for b in (1, 16))
-        cores = min(4, os.cpu_count() or 1)
+        cores = default_threads()
         raw_side = raw_entail(folder, int(ours.settings["max_length"]), pairs, 1, cores)
         out[name] = {"raw_pairs_per_s_one_a_call": raw1, "raw_pairs_per_s_sorted_batch16": raw16,
                      "raw_pairs_per_s_side_by_side": raw_side, "side_by_side": cores,
