@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from .compare import Comparison, compare
+from .events import dates_of_other_events
 from .explain import contradiction_reason, unstated
 from .facts import Facts
 from .links import refers_back
@@ -162,8 +163,9 @@ def _linked(cand: Quote, at: int) -> tuple[int, int]:
     return first, last
 
 
-def _stated(cand: Quote, claim: Facts, sentence_facts: dict[tuple[str, int], Facts]) -> tuple[Facts, list[str], int]:
-    """What a quote states about the claim's statement: its facts, the texts its names may come from, its first sentence.
+def _stated(cand: Quote, claim: Facts,
+            sentence_facts: dict[tuple[str, int], Facts]) -> tuple[Facts, str, list[str], int]:
+    """What a quote states about the claim's statement: its facts and their sentence, the texts its names may come from, its first sentence.
 
     A single sentence states its own facts. A quote of several states those of the sentence that
     says most of what the claim says (its anchor); the sentences joined to the anchor by a reference
@@ -172,11 +174,11 @@ def _stated(cand: Quote, claim: Facts, sentence_facts: dict[tuple[str, int], Fac
     """
     sents = cand.sentences
     if len(sents) == 1:
-        return sentence_facts[(cand.doc.path, sents[0].index)], [], sents[0].index
+        return sentence_facts[(cand.doc.path, sents[0].index)], sents[0].text, [], sents[0].index
     at = _anchor(cand, claim, sentence_facts)
     first, last = _linked(cand, at)
     lenders = [s.text for n, s in enumerate(sents) if first <= n <= last and n != at]
-    return sentence_facts[(cand.doc.path, sents[at].index)], lenders, sents[first].index
+    return sentence_facts[(cand.doc.path, sents[at].index)], sents[at].text, lenders, sents[first].index
 
 
 def _with_names(facts: Facts, names: list[str]) -> Facts:
@@ -194,12 +196,17 @@ def assess(
     cands: Sequence[Quote],
     sentence_facts: dict[tuple[str, int], Facts],
     similar: SimilarWords | None = None,
+    claim_text: str = "",
 ) -> list[Assessed]:
-    """Compare the claim's facts with every candidate quote, in the candidates' order."""
+    """Compare the claim's facts with every candidate quote, in the candidates' order.
+
+    ``claim_text``, the claim as written, lets a date conflict stand only where the quote's date
+    is said of the claim's event (verifier/events.py); without it every differing date conflicts.
+    """
     scored: list[Assessed] = []
     names = {e.text for e in claim.entities} | {w.text for w in claim.words if w.pos == "PROPN"}
     for cand in cands:
-        facts, lenders, first = _stated(cand, claim, sentence_facts)
+        facts, stated_in, lenders, first = _stated(cand, claim, sentence_facts)
         # Every sentence of a window lends plain words to the share stated, never values or names.
         window = [sentence_facts[(cand.doc.path, s.index)] for s in cand.sentences] if len(cand.sentences) > 1 else []
         context = frozenset(v for f in window for v in f.vocab)
@@ -221,6 +228,8 @@ def assess(
             cmp = replace(cmp, named_elsewhere=[m for m in elsewhere if m not in cmp.missing])
         if len(cand.sentences) > 1:
             cmp = _apart(cmp, _normalized(cand.quote), names)
+        if claim_text:
+            cmp = dates_of_other_events(cmp, claim_text, claim, stated_in, facts, sims)
         scored.append(Assessed(cand, cmp))
     return scored
 

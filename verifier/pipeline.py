@@ -132,11 +132,11 @@ def _prepare(claims: Sequence[Claim], built: Built, conn: Any) -> Prepared:
         assert case.facts is not None
         quotes = to_read(case.candidates)
         extra: list[Quote] = [c for c in case.candidates if c not in quotes]
-        case.assessed = assess(case.facts, quotes + extra, sentence_facts, similar)
+        case.assessed = assess(case.facts, quotes + extra, sentence_facts, similar, case.text)
         case.readings = [None] * len(case.assessed)
         if len(parts) > 1:
             # Each part is compared with the quotes the model reads for the claim, and no others.
-            case.parts = [PartCase(p, _words_as_whole(assess(part_facts[p.text], quotes, sentence_facts, similar),
+            case.parts = [PartCase(p, _words_as_whole(assess(part_facts[p.text], quotes, sentence_facts, similar, p.text),
                                                       case.assessed), [None] * len(quotes))
                           for p in parts]
     # Large source sets are listed by the files their quotes come from: they may hold thousands.

@@ -1,0 +1,104 @@
+"""Tell whether a claim's date and a quote's are said of the same event: the verb (or noun) each is attached to.
+
+A source states many dates, and the one beside the claim's words may belong to something else:
+"Behring died on June 25, 2019" against "Mr. Behring moved to the Bay Area in 1972" is no
+contradiction, only a quote that does not give the date of his death. The parser finds the word a
+date is said of: the first noun or verb above it in the dependency tree ("the 2015 game", "the
+premiere on Aug. 6", "died on June 25"), with the verb's subject ("the signing took place"). Two
+dates conflict only when those words agree: "signed on June 16" against "signed on June 15",
+"cooperation began in 1995" against "cooperation emerged in 1992". Where the parse does not
+place a date, the conflict stands, as it did without this check.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+from .compare import Comparison
+from .facts import DateFact, Facts, _spacy_text, stem
+
+_DATE_CONFLICT = re.compile(r"^the source says (.+); the claim says (.+)$")
+# Verbs that say nothing of which event a date is about ("it was in 1972", "it has a date").
+_LIGHT = {"be", "is", "was", "were", "been", "being", "are", "have", "has", "had", "do", "does", "did"}
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> Any:
+    from .parts import load_parser
+
+    return load_parser()(text)
+
+
+def event_words(text: str, date_text: str) -> frozenset[str] | None:
+    """The words (lower case) a date in ``text`` is said of: the first noun or verb above it, and the verb's subject.
+
+    None when the text does not hold the date, or the parse gives it no verb or noun to belong to.
+    """
+    plain = _spacy_text(text)
+    start = plain.find(date_text)
+    if start < 0:
+        return None
+    doc = _parsed(plain)
+    span = doc.char_span(start, start + len(date_text), alignment_mode="expand")
+    if span is None:
+        return None
+    inside = range(span.start, span.end)
+    words: set[str] = set()
+    tok = span.root
+    while tok.head.i != tok.i:
+        tok = tok.head
+        if tok.i in inside:
+            continue
+        if tok.pos_ == "VERB" and tok.lower_ not in _LIGHT:
+            words.add(tok.lower_)
+            # Its subject when a common noun: "the signing took place", "cooperation began" ~ "emerged".
+            words |= {c.lower_ for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"
+                      and not c.ent_type_}
+            break
+        if tok.pos_ == "NOUN" and not tok.ent_type_:
+            # "the 2015 game", "the election in 1926", "ahead of the premiere on Aug. 6": what it dates.
+            words.add(tok.lower_)
+            break
+    return frozenset(words) or None
+
+
+def _agree(claim_words: frozenset[str], quote_words: frozenset[str], similar: dict[str, set[str]] | None) -> bool:
+    """Whether one of the claim's event words is one of the quote's: the same stem, or a word of the same meaning."""
+    stems = {stem(w) for w in quote_words}
+    return any(stem(w) in stems or quote_words & (similar or {}).get(w, set()) for w in claim_words)
+
+
+def same_event(claim_text: str, claim_date: DateFact, quote_text: str, quote_date: DateFact,
+               similar: dict[str, set[str]] | None = None) -> bool:
+    """Whether the two dates are said of the same event (True where either parse cannot tell)."""
+    mine = event_words(claim_text, claim_date.text)
+    theirs = event_words(quote_text, quote_date.text)
+    return mine is None or theirs is None or _agree(mine, theirs, similar)
+
+
+def dates_of_other_events(cmp: Comparison, claim_text: str, claim: Facts, quote_text: str, quote: Facts,
+                          similar: dict[str, set[str]] | None = None) -> Comparison:
+    """The comparison with each date conflict kept only where a differing date is said of the claim's event.
+
+    A conflict whose differing dates all belong to other events becomes a missing date: the quote
+    does not state the claim's date, and says nothing against it. Where one of them does belong to
+    the claim's event, the conflict names that one.
+    """
+    if "date" not in cmp.conflict_kinds:
+        return cmp
+    conflicts, kinds, missing = [], [], list(cmp.missing)
+    for message, kind in zip(cmp.conflicts, cmp.conflict_kinds):
+        m = _DATE_CONFLICT.match(message) if kind == "date" else None
+        d = next((x for x in claim.dates if x.text == m.group(2)), None) if m else None
+        if d is not None:
+            rivals = [e for e in quote.dates if not d.compatible(e)]
+            same = [e for e in rivals if same_event(claim_text, d, quote_text, e, similar)]
+            if not same:
+                missing.append(f"the date {d.text}")
+                continue
+            message = f"the source says {same[0].text}; the claim says {d.text}"
+        conflicts.append(message)
+        kinds.append(kind)
+    return replace(cmp, conflicts=conflicts, conflict_kinds=kinds, missing=missing)
