@@ -10,6 +10,10 @@ _FILLER = {"the", "a", "an", "of", "that", "which", "who", "to", "in", "on", "at
            "were", "has", "have", "had", "be", "been", "its", "their", "his", "her", "by", "for", "with", "as"}
 
 
+# A difference is named only with a shared word of substance at most this many claim words from it.
+_ANCHOR = 4
+
+
 def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
@@ -23,14 +27,19 @@ def differences(claim: str, quote: str, most: int = 2) -> list[tuple[str, str]]:
 
     The claim is aligned with the quote word by word; each stretch where both sides have words of
     their own is a difference ("an equal number", "more"). Stretches with only filler words, and
-    stretches longer than six words (no longer one statement against another), are skipped.
+    stretches longer than six words (no longer one statement against another), are skipped, and so
+    is a stretch with no word of substance that both share within a few words of it: between two
+    sentences about different things the alignment pairs words at random ("When" against "Surah Ya
+    Sin"), and naming those pairs would explain nothing.
     """
     a = [w.lower() for w in _words(quote)]
     b = [w.lower() for w in _words(claim)]
     shown_a, shown_b = _words(quote), _words(claim)
     out: list[tuple[str, str]] = []
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    shared = [j for op, _, _, j1, j2 in opcodes if op == "equal" for j in range(j1, j2) if b[j] not in _FILLER]
+    for op, i1, i2, j1, j2 in opcodes:
         if op != "replace":
             continue
         src, clm = shown_a[i1:i2], shown_b[j1:j2]
@@ -38,6 +47,8 @@ def differences(claim: str, quote: str, most: int = 2) -> list[tuple[str, str]]:
             continue
         # Both sides must say something: "The" against "Never before had joint" is no difference to name.
         if {w.lower() for w in src} <= _FILLER or {w.lower() for w in clm} <= _FILLER:
+            continue
+        if not any(j1 - _ANCHOR <= j < j1 or j2 <= j < j2 + _ANCHOR for j in shared):
             continue
         out.append((_phrase(src), _phrase(clm)))
         if len(out) >= most:

@@ -69,3 +69,14 @@ def test_unstated_gives_the_claims_content_words_the_quote_lacks_in_order():
 
 def test_unstated_names_each_word_once():
     assert unstated("NATO observers and NATO jets, Observers", "") == ["NATO", "observers", "jets"]
+
+
+def test_a_stretch_far_from_any_shared_word_of_substance_is_no_difference():
+    # Sentences about different things: the alignment would pair "When" with "Surah Ya Sin".
+    claim = "Surah Ya Sin is inscribed across the tile work and was commissioned by Suleiman."
+    quote = "When the Crusaders took over Jerusalem, the Dome of the Rock mosque was renamed Templum Domini."
+    assert differences(claim, quote) == []
+    assert contradiction_reason(claim, quote) == "the quote reads as contradicting the claim"
+    # A shared word of substance a few words away anchors the difference.
+    assert differences("In 1992 the drills ended in Shusha.", "In 1992 the drills began in Lachin.") == [
+        ("began", "ended"), ("Lachin", "Shusha")]
