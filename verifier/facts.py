@@ -234,6 +234,8 @@ def _number_value(tokens: list[Any], i: int) -> tuple[float, int] | None:
     if _NUMBER.match(t):
         value = float(t.replace(",", ""))
     elif t in NUMBER_WORDS and (tok.pos_ == "NUM" or t not in ("one", "single", "both", "pair", "double")):
+        if t == "one" and i + 1 < len(tokens) and tokens[i + 1].lower_ == "of":
+            return None  # "one of the three leads": a member picked out, not a count to check
         value = float(NUMBER_WORDS[t])
     else:
         return None

@@ -23,3 +23,8 @@ def test_a_hard_line_break_inside_a_list_of_names_keeps_the_list_whole():
     # A PDF's wrapped line: "signed by Azerbaijan, Russia and\nArmenia" is still one list of three.
     (run,) = analyze("a peace agreement signed by Azerbaijan, Russia and\nArmenia on November 10, 2020").lists
     assert [e.text for e in run] == ["Azerbaijan", "Russia", "Armenia"]
+
+
+def test_one_of_several_is_a_member_picked_out_not_a_count():
+    assert 1.0 not in [q.value for q in analyze("She played one of the three leads in the drama.").quantities]
+    assert [q.value for q in analyze("She played one lead and two cameos.").quantities] == [1.0, 2.0]
