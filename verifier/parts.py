@@ -104,11 +104,13 @@ def split_doc(text: str, doc: Any) -> list[Part]:
     parts: list[Part] = []
     if len(clauses) > 1:
         subject = _subject(root)
+        strays = _strays(root, clauses)
         for verb in clauses:
-            keep = _clause_tokens(verb, clauses)
+            own = (_clause_tokens(verb, clauses) - {i for ids in strays.values() for i in ids}) | strays.get(verb.i, set())
+            keep = set(own)
             if verb.i != root.i and subject is not None and _subject(verb) is None:
                 keep |= set(_subtree_indices(subject))
-            parts.append(Part(_render(doc, keep), "clause", _words(doc, _clause_tokens(verb, clauses))))
+            parts.append(Part(_render(doc, keep), "clause", _words(doc, own)))
         return _distinct(parts) or [whole]
     core, modifiers = _core_and_modifiers(root)
     main = Part(_render(doc, core), "main", "")
@@ -120,6 +122,8 @@ def split_doc(text: str, doc: Any) -> list[Part]:
             own = _member(m)
             parts.append(Part(_render(doc, (core - whole_span) | own), kind, _words(doc, own)))
     for mod in modifiers:
+        if _misread_clause(mod):
+            continue
         span = set(_subtree_indices(mod))
         kind = _kind(mod)
         members = _listed(mod)
@@ -141,6 +145,18 @@ def split_doc(text: str, doc: Any) -> list[Part]:
     return parts
 
 
+def _misread_clause(mod: Any) -> bool:
+    """A clause of its own that the parse hangs on the verb as a modifier: a finite verb with no subject and no "when".
+
+    "Martin O'Neill was appointed as manager and Ireland therefore continued as a member": the
+    parse takes "Ireland" into the list and "continued" for a modifier of "appointed"; with the main
+    statement it would read "Martin O'Neill was appointed therefore continued", which the claim
+    does not say. Such a clause is left to the claim read whole.
+    """
+    return (mod.dep_ == "advcl" and mod.tag_ in ("VBD", "VBZ", "VBP")
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "mark") for c in mod.children))
+
+
 def _member(m: Any) -> set[int]:
     """A coordinated member's own words: its subtree without the members coordinated to it."""
     drop = {t.i for c in m.children if c.dep_ in ("conj", "cc", "punct", "preconj") for t in c.subtree}
@@ -152,7 +168,29 @@ def _listed(mod: Any) -> list[Any]:
     obj = next((c for c in mod.children if c.dep_ == "pobj"), None)
     if obj is None:
         return []
-    return [obj] + [t for t in obj.conjuncts if t.i > obj.i]
+    return _members(obj)
+
+
+def _members(first: Any) -> list[Any]:
+    """A coordination's members, the first one first; the first alone when they are no true list.
+
+    Members of one list are the same kind of word, all names or all common nouns: "appointed as
+    the new manager and Ireland" is a misread clause ("Ireland continued ..."), not two roles. And
+    words inside quotation marks are one title: "The Simpsons and Philosophy" is one book.
+    """
+    members = [first] + [t for t in first.conjuncts if t.i > first.i]
+    if len(members) > 1 and (len({m.pos_ == "PROPN" for m in members}) > 1 or _quoted(first)):
+        return [first]
+    return members
+
+
+def _quoted(tok: Any) -> tuple[int, int] | None:
+    """The span (first, last token) of the quotation marks around a token, if it is inside a pair of them."""
+    marks = [t.i for t in tok.doc if t.text in ('"', "\u201c", "\u201d")]
+    for a, b in zip(marks[::2], marks[1::2]):
+        if a < tok.i < b:
+            return a, b
+    return None
 
 
 def _words(doc: Any, keep: set[int]) -> str:
@@ -175,6 +213,24 @@ def _clause_tokens(verb: Any, clauses: list[Any]) -> set[int]:
     joiners = {t.i for t in verb.children if t.dep_ in ("cc", "punct") and t.i > verb.i and
                any(c.head.i == verb.i and c.i > t.i and c.i != verb.i for c in clauses)}
     return set(_subtree_indices(verb)) - others - joiners - {t.i for t in verb.children if verb.dep_ == "conj" and t.dep_ == "cc"}
+
+
+def _strays(root: Any, clauses: list[Any]) -> dict[int, set[int]]:
+    """Words the parse hangs on the first verb but that are written inside or after a later clause: that clause's.
+
+    Coordinated clauses follow each other in the claim: in "he was declared bankrupt and the
+    brewery was leased to his nephews, brothers Robert and Edwin", the parse may hang "brothers
+    Robert and Edwin" on "declared"; read in order, it belongs to the lease.
+    """
+    starts = sorted((c.left_edge.i, c.i) for c in clauses if c.i != root.i)
+    out: dict[int, set[int]] = {}
+    for child in root.children:
+        if child.dep_ == "cc" or any(child.i == c.i for c in clauses):
+            continue
+        later = [verb for start, verb in starts if start < child.i]
+        if later:
+            out.setdefault(later[-1], set()).update(_subtree_indices(child))
+    return out
 
 
 def _subject(verb: Any) -> Any:
@@ -210,7 +266,7 @@ def _coordinations(root: Any) -> list[tuple[Any, list[Any]]]:
     out = []
     for c in root.children:
         if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "dative"):
-            members = [c] + [t for t in c.conjuncts if t.i > c.i]
+            members = _members(c)
             if len(members) > 1:
                 out.append((c, members))
     return out
@@ -244,15 +300,25 @@ def _kind(mod: Any) -> str:
 
 
 def _relative(doc: Any, clause: Any) -> Part | None:
-    """A relative clause as a statement: its relative pronoun replaced by the noun phrase it describes."""
+    """A relative clause as a statement: its relative pronoun replaced by the noun phrase it describes.
+
+    None where what it describes is uncertain: set off by a comma after a noun inside a phrase ("a
+    poem about Michael Jackson, which was read at his funeral" is about the poem, not Jackson).
+    """
     noun = clause.head
     pronoun = next((t for t in clause.subtree if t.tag_ in ("WDT", "WP", "WP$") or t.lower_ == "that"), None)
-    phrase = [t.i for t in noun.subtree if t.i not in {x.i for x in clause.subtree}
-              and not (t.dep_ in ("punct", "cc") and (t.i == noun.right_edge.i or t.i > noun.i))]
-    phrase = [i for i in phrase if i <= noun.i or doc[i].head.i == noun.i and doc[i].dep_ in ("prep", "compound")]
+    if noun.dep_ == "pobj" and clause.left_edge.i > 0 and doc[clause.left_edge.i - 1].text == ",":
+        return None
+    quoted = _quoted(noun)
+    if quoted is not None:
+        phrase = list(range(quoted[0], quoted[1] + 1))  # a title in quotation marks is named whole
+    else:
+        phrase = [t.i for t in noun.subtree if t.i not in {x.i for x in clause.subtree}
+                  and not (t.dep_ in ("punct", "cc") and (t.i == noun.right_edge.i or t.i > noun.i))]
+        phrase = [i for i in phrase if i <= noun.i or doc[i].head.i == noun.i and doc[i].dep_ in ("prep", "compound")]
     if pronoun is None or not phrase:
         return None
-    noun_phrase = " ".join(doc[i].text for i in sorted(phrase))
+    noun_phrase = _join(doc, set(phrase)).strip() if quoted is not None else " ".join(doc[i].text for i in sorted(phrase))
     # "on which the exercises are conducted" -> "the exercises are conducted on the basis".
     fronted = pronoun.head if pronoun.dep_ == "pobj" and pronoun.head.i < pronoun.i else None
     words, tail = [], []

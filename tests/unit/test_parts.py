@@ -89,3 +89,34 @@ def test_a_phrasal_verb_keeps_its_particle():
 def test_a_relative_clause_opened_by_a_preposition_puts_it_after_the_verb():
     parts = texts("A military cooperation accord is the basis on which the exercises are conducted.")
     assert "The exercises are conducted on the basis." in parts
+
+
+def test_clauses_split_in_reading_order_whatever_the_parse_hangs_on_the_first_verb():
+    # The parse hangs "brothers Robert and Edwin Tooth" on "declared"; it is written in the lease.
+    assert texts("During this time John Tooth was declared bankrupt and the Kent Brewery was leased to his "
+                 "nephews, brothers Robert and Edwin Tooth.") == [
+        "During this time John Tooth was declared bankrupt.",
+        "The Kent Brewery was leased to his nephews, brothers Robert and Edwin Tooth."]
+
+
+def test_a_list_of_a_name_and_a_common_noun_is_no_list():
+    got = texts("On 15 January 2019, Martin O'Neill was appointed as the new manager and Ireland "
+                "therefore continued as a member of the staff.")
+    assert "Martin O'Neill was appointed as Ireland." not in got
+    # A clause the parse hangs on the verb as a modifier is left to the claim read whole.
+    assert not any("appointed therefore continued" in t for t in got)
+
+
+def test_a_title_in_quotation_marks_is_one_name():
+    got = texts('"The Simpsons and Philosophy: The D\'oh! of Homer", which is not an official publication, '
+                "includes a chapter on Bart.")
+    assert '"The Simpsons and Philosophy: The D\'oh! of Homer" is not an official publication.' in got
+    assert not any(t.startswith("Philosophy") for t in got)
+
+
+def test_a_relative_clause_set_off_after_a_phrase_is_not_given_to_the_phrases_noun():
+    got = texts('In 2009, Angelou wrote "We Had Him", a poem about Michael Jackson, which was read by '
+                "Queen Latifah at his funeral.")
+    assert not any(t.startswith("Michael Jackson was read") for t in got)
+    # Without the comma the clause restricts the noun before it, and is its statement.
+    assert "The region was liberated last year." in texts("The drills began in the region that was liberated last year.")
