@@ -24,7 +24,7 @@ _DATE_CONFLICT = re.compile(r"^the source says (.+); the claim says (.+)$")
 _LIGHT = {"be", "is", "was", "were", "been", "being", "are", "have", "has", "had", "do", "does", "did"}
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)  # a claim is parsed once for all its quotes; a parse holds the whole Doc
 def _parsed(text: str) -> Any:
     from .parts import load_parser
 
