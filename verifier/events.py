@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from .compare import Comparison
-from .facts import DateFact, Facts, _spacy_text, stem
+from .facts import DateFact, Facts, _spacy_text, dates_in, stem
 
 _DATE_CONFLICT = re.compile(r"^the source says (.+); the claim says (.+)$")
 # Verbs that say nothing of which event a date is about ("it was in 1972", "it has a date").
@@ -64,6 +64,14 @@ def event_words(text: str, date_text: str) -> frozenset[str] | None:
     return frozenset(words) or None
 
 
+def dated_words(text: str) -> dict[str, frozenset[str] | None]:
+    """For each date the text states (as :func:`verifier.facts.dates_in` gives them): what it is said of."""
+    return {d.text: event_words(text, d.text) for d in dates_in(text)}
+
+
+EventWords = Callable[[str, str], "frozenset[str] | None"]
+
+
 def _agree(claim_words: frozenset[str], quote_words: frozenset[str], similar: dict[str, set[str]] | None) -> bool:
     """Whether one of the claim's event words is one of the quote's: the same stem, or a word of the same meaning."""
     stems = {stem(w) for w in quote_words}
@@ -71,20 +79,21 @@ def _agree(claim_words: frozenset[str], quote_words: frozenset[str], similar: di
 
 
 def same_event(claim_text: str, claim_date: DateFact, quote_text: str, quote_date: DateFact,
-               similar: dict[str, set[str]] | None = None) -> bool:
+               similar: dict[str, set[str]] | None = None, words: EventWords = event_words) -> bool:
     """Whether the two dates are said of the same event (True where either parse cannot tell)."""
-    mine = event_words(claim_text, claim_date.text)
-    theirs = event_words(quote_text, quote_date.text)
+    mine = words(claim_text, claim_date.text)
+    theirs = words(quote_text, quote_date.text)
     return mine is None or theirs is None or _agree(mine, theirs, similar)
 
 
 def dates_of_other_events(cmp: Comparison, claim_text: str, claim: Facts, quote_text: str, quote: Facts,
-                          similar: dict[str, set[str]] | None = None) -> Comparison:
+                          similar: dict[str, set[str]] | None = None, words: EventWords = event_words) -> Comparison:
     """The comparison with each date conflict kept only where a differing date is said of the claim's event.
 
     A conflict whose differing dates all belong to other events becomes a missing date: the quote
     does not state the claim's date, and says nothing against it. Where one of them does belong to
-    the claim's event, the conflict names that one.
+    the claim's event, the conflict names that one. ``words`` finds what a date is said of
+    (:class:`verifier.events_cache.EventCache` keeps the answers, so a warm run parses nothing).
     """
     if "date" not in cmp.conflict_kinds:
         return cmp
@@ -94,7 +103,7 @@ def dates_of_other_events(cmp: Comparison, claim_text: str, claim: Facts, quote_
         d = next((x for x in claim.dates if x.text == m.group(2)), None) if m else None
         if d is not None:
             rivals = [e for e in quote.dates if not d.compatible(e)]
-            same = [e for e in rivals if same_event(claim_text, d, quote_text, e, similar)]
+            same = [e for e in rivals if same_event(claim_text, d, quote_text, e, similar, words)]
             if not same:
                 missing.append(f"the date {d.text}")
                 continue

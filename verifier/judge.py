@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Callable, Sequence
 
+from . import events
 from .compare import Comparison, compare
-from .events import dates_of_other_events
+from .events import EventWords
 from .explain import contradiction_reason, unstated
 from .facts import Facts
 from .links import refers_back
@@ -197,11 +198,13 @@ def assess(
     sentence_facts: dict[tuple[str, int], Facts],
     similar: SimilarWords | None = None,
     claim_text: str = "",
+    event_words: EventWords = events.event_words,
 ) -> list[Assessed]:
     """Compare the claim's facts with every candidate quote, in the candidates' order.
 
     ``claim_text``, the claim as written, lets a date conflict stand only where the quote's date
-    is said of the claim's event (verifier/events.py); without it every differing date conflicts.
+    is said of the claim's event (verifier/events.py, ``event_words`` finding what each date is
+    said of); without it every differing date conflicts.
     """
     scored: list[Assessed] = []
     names = {e.text for e in claim.entities} | {w.text for w in claim.words if w.pos == "PROPN"}
@@ -229,7 +232,7 @@ def assess(
         if len(cand.sentences) > 1:
             cmp = _apart(cmp, _normalized(cand.quote), names)
         if claim_text:
-            cmp = dates_of_other_events(cmp, claim_text, claim, stated_in, facts, sims)
+            cmp = events.dates_of_other_events(cmp, claim_text, claim, stated_in, facts, sims, event_words)
         scored.append(Assessed(cand, cmp))
     return scored
 

@@ -302,12 +302,12 @@ def _kind(mod: Any) -> str:
 def _relative(doc: Any, clause: Any) -> Part | None:
     """A relative clause as a statement: its relative pronoun replaced by the noun phrase it describes.
 
-    None where what it describes is uncertain: set off by a comma after a noun inside a phrase ("a
+    None where the parse gave it a noun it cannot describe: "which" is never said of a person ("a
     poem about Michael Jackson, which was read at his funeral" is about the poem, not Jackson).
     """
     noun = clause.head
     pronoun = next((t for t in clause.subtree if t.tag_ in ("WDT", "WP", "WP$") or t.lower_ == "that"), None)
-    if noun.dep_ == "pobj" and clause.left_edge.i > 0 and doc[clause.left_edge.i - 1].text == ",":
+    if pronoun is not None and pronoun.lower_ == "which" and (noun.ent_type_ == "PERSON" or noun.tag_ == "PRP"):
         return None
     quoted = _quoted(noun)
     if quoted is not None:
@@ -315,7 +315,9 @@ def _relative(doc: Any, clause: Any) -> Part | None:
     else:
         phrase = [t.i for t in noun.subtree if t.i not in {x.i for x in clause.subtree}
                   and not (t.dep_ in ("punct", "cc") and (t.i == noun.right_edge.i or t.i > noun.i))]
-        phrase = [i for i in phrase if i <= noun.i or doc[i].head.i == noun.i and doc[i].dep_ in ("prep", "compound")]
+        # After the noun: its compounds, and its prepositional phrases whole ("contracts at the Board").
+        after = {t.i for c in noun.children if c.i > noun.i and c.dep_ in ("prep", "compound") for t in c.subtree}
+        phrase = [i for i in phrase if i <= noun.i or i in after]
     if pronoun is None or not phrase:
         return None
     noun_phrase = _join(doc, set(phrase)).strip() if quoted is not None else " ".join(doc[i].text for i in sorted(phrase))

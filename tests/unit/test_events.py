@@ -47,3 +47,19 @@ def test_the_conflict_names_the_date_of_the_claims_event():
     cmp = compare(analyze(claim), analyze(quote))
     out = dates_of_other_events(cmp, claim, analyze(claim), quote, analyze(quote))
     assert out.conflicts == ["the source says June 15; the claim says June 16"] and out.conflict_kinds == ["date"]
+
+
+def test_what_each_date_is_said_of_is_kept_so_a_warm_run_parses_nothing(tmp_path, monkeypatch):
+    from verifier import events
+    from verifier.events_cache import EventCache
+
+    quote = "Mr. Behring moved to the San Francisco Bay Area in 1972 and built upscale developments."
+    assert EventCache(tmp_path)(quote, "1972") == {"moved"}
+
+    def no_parse(text):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(events, "dated_words", no_parse)
+    assert EventCache(tmp_path)(quote, "1972") == {"moved"}  # a new run, read from the store
+    with pytest.raises(AssertionError):
+        EventCache(None)(quote, "1972")  # no store: parsed

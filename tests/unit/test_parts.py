@@ -114,9 +114,16 @@ def test_a_title_in_quotation_marks_is_one_name():
     assert not any(t.startswith("Philosophy") for t in got)
 
 
-def test_a_relative_clause_set_off_after_a_phrase_is_not_given_to_the_phrases_noun():
+def test_a_which_clause_is_never_given_to_a_person():
     got = texts('In 2009, Angelou wrote "We Had Him", a poem about Michael Jackson, which was read by '
                 "Queen Latifah at his funeral.")
     assert not any(t.startswith("Michael Jackson was read") for t in got)
-    # Without the comma the clause restricts the noun before it, and is its statement.
+    # A thing named inside a phrase keeps its clause.
     assert "The region was liberated last year." in texts("The drills began in the region that was liberated last year.")
+
+
+def test_a_relative_clauses_noun_keeps_its_prepositional_phrase_whole():
+    got = texts("It is the site of the first futures contracts at the Chicago Board of Trade, which today is the "
+                "largest derivatives market.")
+    relative = [t for t in got if "largest" in t]
+    assert relative and all("at the Chicago Board of Trade" in t for t in relative)  # never "contracts at today"
