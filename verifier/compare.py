@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from .facts import Entity, Facts, Quantity, stem
+from .sources import normalize
 
 
 @dataclass
@@ -46,6 +47,19 @@ def _entity_found(ent: Entity, ev: Facts) -> bool:
     if _has_phrase(ev.text, ent.norm):
         return True
     return all(p in ev.vocab or any(same_name(p, v) for v in ev.vocab) for p in ent.norm.split())
+
+
+def _abbreviation(norm: str, claim: Facts) -> bool:
+    """Whether the claim writes this in brackets after what it abbreviates: "diastolic blood pressure (DBP)"."""
+    return _has_phrase(claim.text, f"({norm})") and not claim.text.startswith(f"({norm})")
+
+
+def _stated(ent: Entity, claim: Facts, ev: Facts) -> bool:
+    """A name of the claim in the quote, or its abbreviation where the claim gives one: "Apolipoprotein E4 (APOE4)"."""
+    if _entity_found(ent, ev):
+        return True
+    m = re.search(rf"(?<!\w)(?:{re.escape(normalize(ent.text))}|{re.escape(ent.norm)})\s*\(([^()]{{1,20}})\)", claim.text)
+    return m is not None and _has_phrase(ev.text, m.group(1))
 
 
 def _list_conflicts(claim: Facts, ev: Facts) -> list[str]:
@@ -134,9 +148,11 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
     # Names and places: each must be in the quote; a different name in the same role conflicts.
     claim_norms = {e.norm for e in claim.entities}
     for ent in claim.entities:
-        if _entity_found(ent, ev):
+        if _stated(ent, claim, ev):
             out.facts_matched += 1
             continue
+        if _abbreviation(ent.norm, claim):
+            continue  # "(DBP)": it stands for the words before it, which are checked as words
         # "Edwin" is no rival of "Edwin Tooth": a shorter form of the claim's own name.
         rivals = [e for e in ev.entities if e.norm not in claim_norms and not _entity_found(e, claim)
                   and not set(e.norm.split()) <= set(ent.norm.split())
@@ -172,7 +188,7 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
     vocab = ev.vocab | context if context else ev.vocab  # the window's plain words count for coverage only
     for ent in claim.entities:
         total += 1.0
-        matched += 1.0 if _entity_found(ent, ev) else 0.0
+        matched += 1.0 if _stated(ent, claim, ev) or _abbreviation(ent.norm, claim) else 0.0
     fact_words = {w for e in claim.entities for w in e.norm.split()}
     fact_words |= {q.unit for q in claim.quantities if q.unit}  # "44 days": checked with the number
     for w in claim.words:
@@ -186,8 +202,9 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
             matched += weight
         else:
             out.missing_words.append(w.text)
-            if w.pos == "PROPN":
-                out.missing.append(w.text)  # a name the tagger saw but NER did not: still a name
+            # A name the tagger saw but NER did not is still a name, unless it is an abbreviation in brackets.
+            if w.pos == "PROPN" and not _abbreviation(low, claim):
+                out.missing.append(w.text)
     out.coverage = matched / total if total else 1.0
     return out
 

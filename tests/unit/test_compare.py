@@ -93,3 +93,15 @@ def test_the_two_countries_is_a_reference_not_a_count():
 def test_a_shorter_form_of_the_claims_own_name_is_no_rival():
     out = cmp("The brewery was leased to Edwin Tooth.", "The brewery was leased to Edwin.")
     assert not any("not Edwin Tooth" in c for c in out.conflicts)
+
+
+def test_an_abbreviation_in_brackets_is_its_long_forms_other_name():
+    # Written in brackets after its long form, it is no fact of its own: the long form's words are checked.
+    c = cmp("Increased diastolic blood pressure (DBP) is associated with aortic aneurysm.",
+            "Increased diastolic blood pressure is associated with aortic aneurysm.")
+    assert c.missing == [] and c.coverage == 1.0
+    # The long form is stated where the quote gives its abbreviation.
+    claim = "Female carriers of the Apolipoprotein E4 (APOE4) allele have increased risk for dementia."
+    assert cmp(claim, "Women carrying APOE4 have increased risk for dementia.").missing == []
+    assert cmp(claim, "Women carrying the E2 allele have increased risk for dementia.").missing == ["the Apolipoprotein E4"]
+
