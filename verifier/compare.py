@@ -20,6 +20,7 @@ class Comparison:
     polarity_flipped: bool = False
     conflict_kinds: list[str] = field(default_factory=list)  # parallel to ``conflicts``: date, number, name, ...
     named_elsewhere: list[str] = field(default_factory=list)  # claim names the quote leaves to a pronoun, named just before it
+    other_events: list[str] = field(default_factory=list)  # the quote's dates that differ from the claim's, said of something else
 
     def conflict(self, kind: str, message: str) -> None:
         self.conflicts.append(message)

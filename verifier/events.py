@@ -97,7 +97,7 @@ def dates_of_other_events(cmp: Comparison, claim_text: str, claim: Facts, quote_
     """
     if "date" not in cmp.conflict_kinds:
         return cmp
-    conflicts, kinds, missing = [], [], list(cmp.missing)
+    conflicts, kinds, missing, elsewhere = [], [], list(cmp.missing), list(cmp.other_events)
     for message, kind in zip(cmp.conflicts, cmp.conflict_kinds):
         m = _DATE_CONFLICT.match(message) if kind == "date" else None
         d = next((x for x in claim.dates if x.text == m.group(2)), None) if m else None
@@ -106,8 +106,9 @@ def dates_of_other_events(cmp: Comparison, claim_text: str, claim: Facts, quote_
             same = [e for e in rivals if same_event(claim_text, d, quote_text, e, similar, words)]
             if not same:
                 missing.append(f"the date {d.text}")
+                elsewhere += [e.text for e in rivals]
                 continue
             message = f"the source says {same[0].text}; the claim says {d.text}"
         conflicts.append(message)
         kinds.append(kind)
-    return replace(cmp, conflicts=conflicts, conflict_kinds=kinds, missing=missing)
+    return replace(cmp, conflicts=conflicts, conflict_kinds=kinds, missing=missing, other_events=elsewhere)

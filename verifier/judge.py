@@ -364,8 +364,11 @@ def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Readi
         return Verdict(SUPPORTED, _clip(best.reading.entail), why, ev + _runners_up(scored, c), cmp, len(ev))
 
     # The model reads a contradiction (antonyms, comparatives, negation) ...
+    # A quote whose dates are those of other events is about something else: a small model reads the
+    # differing date as a contradiction ("moved there in 1972" against "died in 2019").
     by_model = [replace(x, probability=x.reading.contradict) for x in related
-                if x.reading.contradict >= th.nli_contradict and not isinstance(x.quote, Combined)]
+                if x.reading.contradict >= th.nli_contradict and not isinstance(x.quote, Combined)
+                and not x.comparison.other_events]
     # ... or a checked value or name differs in a quote about the same thing.
     by_facts = [replace(x, probability=1.0 - x.reading.neutral) for x in related
                 if set(x.comparison.conflict_kinds) & FACT_CONFLICTS and not isinstance(x.quote, Combined)

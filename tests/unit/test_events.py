@@ -38,7 +38,7 @@ def test_a_date_of_another_event_is_missing_not_in_conflict():
     cmp = compare(analyze(claim), analyze(quote))
     assert cmp.conflict_kinds == ["date"]  # the plain fact check sees two dates that differ
     out = dates_of_other_events(cmp, claim, analyze(claim), quote, analyze(quote))
-    assert out.conflicts == [] and "the date June 25, 2019" in out.missing
+    assert out.conflicts == [] and "the date June 25, 2019" in out.missing and out.other_events == ["1972"]
 
 
 def test_the_conflict_names_the_date_of_the_claims_event():

@@ -66,6 +66,17 @@ def test_a_conflict_in_a_quote_the_model_reads_as_unrelated_is_no_contradiction(
     assert v.verdict == "contradicted" and "Lachin" in v.reason and v.confidence == pytest.approx(0.8)
 
 
+def test_the_models_contradiction_from_a_quote_about_another_event_is_no_contradiction(doc):
+    # The quote's date belongs to something else (events.py): the claim's date is missing there.
+    other = Comparison(coverage=0.9, missing=["the date September 10"], other_events=["September 6"])
+    v = decide("The drills end on September 10.", [Assessed(cand(doc, 0), other)], [probs(0.05, 0.1, 0.85)], TH)
+    assert v.verdict == "unsupported" and "the date September 10" in v.reason
+    # The same reading of a quote about the claim's own event contradicts it.
+    v = decide("The drills end on September 10.", [Assessed(cand(doc, 0), Comparison(coverage=0.9))],
+               [probs(0.05, 0.1, 0.85)], TH)
+    assert v.verdict == "contradicted"
+
+
 def test_a_contradiction_the_model_reads_is_explained_in_the_sources_words(doc):
     v = decide("The drills ended in Lachin on September 6.", [Assessed(cand(doc, 0), Comparison())],
                [probs(0.05, 0.1, 0.85)], TH)
