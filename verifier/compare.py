@@ -148,11 +148,14 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
 
     # Names and places: each must be in the quote; a different name in the same role conflicts.
     claim_norms = {e.norm for e in claim.entities}
-    for ent in claim.entities:
-        if _stated(ent, claim, ev):
+    # Each name once: stated by the quote, or an abbreviation of words the claim gives before it.
+    stated = [_stated(ent, claim, ev) for ent in claim.entities]
+    abbreviated = [_abbreviation(ent.norm, claim) for ent in claim.entities]
+    for ent, found, abbreviation in zip(claim.entities, stated, abbreviated):
+        if found:
             out.facts_matched += 1
             continue
-        if _abbreviation(ent.norm, claim):
+        if abbreviation:
             continue  # "(DBP)": it stands for the words before it, which are checked as words
         # "Edwin" is no rival of "Edwin Tooth": a shorter form of the claim's own name.
         rivals = [e for e in ev.entities if e.norm not in claim_norms and not _entity_found(e, claim)
@@ -187,9 +190,9 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
     total = 0.0
     matched = 0.0
     vocab = ev.vocab | context if context else ev.vocab  # the window's plain words count for coverage only
-    for ent in claim.entities:
+    for found, abbreviation in zip(stated, abbreviated):
         total += 1.0
-        matched += 1.0 if _stated(ent, claim, ev) or _abbreviation(ent.norm, claim) else 0.0
+        matched += 1.0 if found or abbreviation else 0.0
     fact_words = {w for e in claim.entities for w in e.norm.split()}
     fact_words |= {q.unit for q in claim.quantities if q.unit}  # "44 days": checked with the number
     for w in claim.words:

@@ -1,23 +1,19 @@
 """What each date of a text is said of, cached on disk by content hash, so that a warm run never loads spaCy's parser."""
 from __future__ import annotations
 
-import hashlib
 import json
-from functools import lru_cache
 from pathlib import Path
 
 from . import events
-from .facts_cache import extraction_version
+from .facts_cache import code_version
 from .store import Store, key
 
 KIND = "events"  # the store's kind; its version is in verifier.store.VERSIONS
 
 
-@lru_cache(maxsize=1)
 def events_version() -> str:
     """What a text's dated words depend on besides the text: events.py and the spaCy model (as for facts)."""
-    code = hashlib.sha256((Path(__file__).parent / "events.py").read_bytes()).hexdigest()[:16]
-    return f"{code}/{extraction_version()}"
+    return code_version("events.py")
 
 
 def _body(found: dict[str, frozenset[str] | None]) -> bytes:

@@ -45,6 +45,14 @@ def extraction_version() -> str:
     return f"{code.hexdigest()[:16]}/{model}/spacy=={_dist_version(metadata, 'spacy')}"
 
 
+@lru_cache(maxsize=None)
+def code_version(module: str) -> str:
+    """What a cached result of a spaCy-reading module (``parts.py``, ``events.py``) depends on besides its
+    input: that module's code, and what the facts depend on (the spaCy model)."""
+    code = hashlib.sha256((Path(__file__).parent / module).read_bytes()).hexdigest()[:16]
+    return f"{code}/{extraction_version()}"
+
+
 def _dist_version(metadata: Any, name: str) -> str:
     try:
         return str(metadata.version(name))

@@ -1,25 +1,21 @@
 """Claim parts cached on disk by content hash, so that a warm run over claims seen before never loads spaCy's parser."""
 from __future__ import annotations
 
-import hashlib
 import json
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
 from . import parts
-from .facts_cache import extraction_version
+from .facts_cache import code_version
 from .parts import Part
 from .store import Store, key
 
 KIND = "parts"  # the store's kind; its version is in verifier.store.VERSIONS
 
 
-@lru_cache(maxsize=1)
 def split_version() -> str:
     """What a claim's parts depend on besides its text: parts.py and the spaCy model (as for facts)."""
-    code = hashlib.sha256((Path(__file__).parent / "parts.py").read_bytes()).hexdigest()[:16]
-    return f"{code}/{extraction_version()}"
+    return code_version("parts.py")
 
 
 def _body(found: list[Part]) -> bytes:
