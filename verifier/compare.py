@@ -8,23 +8,38 @@ from .facts import Entity, Facts, Quantity, stem
 from .sources import normalize
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """One fact the quote states otherwise: its kind (date, number, name, ...), the reason, and the claim's side."""
+
+    kind: str
+    message: str
+    claimed: str = ""  # the claim's date or name the source disagrees with, for checks that look again
+
+
 @dataclass
 class Comparison:
     """How a claim's facts fare against a candidate quote's."""
 
-    conflicts: list[str] = field(default_factory=list)
+    clashes: list[Conflict] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     missing_words: list[str] = field(default_factory=list)
     coverage: float = 1.0
     facts_matched: int = 0
     polarity_flipped: bool = False
-    conflict_kinds: list[str] = field(default_factory=list)  # parallel to ``conflicts``: date, number, name, ...
     named_elsewhere: list[str] = field(default_factory=list)  # claim names the quote leaves to a pronoun, named just before it
     other_events: list[str] = field(default_factory=list)  # the quote's dates that differ from the claim's, said of something else
 
-    def conflict(self, kind: str, message: str) -> None:
-        self.conflicts.append(message)
-        self.conflict_kinds.append(kind)
+    @property
+    def conflicts(self) -> list[str]:
+        return [c.message for c in self.clashes]
+
+    @property
+    def conflict_kinds(self) -> list[str]:
+        return [c.kind for c in self.clashes]
+
+    def conflict(self, kind: str, message: str, claimed: str = "") -> None:
+        self.clashes.append(Conflict(kind, message, claimed))
 
 
 def _has_phrase(norm_words: str, phrase: str) -> bool:
@@ -118,7 +133,7 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
             out.facts_matched += 1
         elif any(not d.compatible(e) for e in ev.dates):
             other = next(e for e in ev.dates if not d.compatible(e))
-            out.conflict("date", f"the source says {other.text}; the claim says {d.text}")
+            out.conflict("date", f"the source says {other.text}; the claim says {d.text}", d.text)
         else:
             out.missing.append(f"the date {d.text}")
 
@@ -162,7 +177,7 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
                   and not set(e.norm.split()) <= set(ent.norm.split())
                   and e.before == ent.before and e.before in _SLOT_WORDS]
         if rivals:
-            out.conflict("name", f"the source names {rivals[0].text}, not {ent.text}")
+            out.conflict("name", f"the source names {rivals[0].text}, not {ent.text}", ent.text)
         else:
             out.missing.append(ent.text)
     for message in _list_conflicts(claim, ev):

@@ -11,7 +11,6 @@ place a date, the conflict stands, as it did without this check.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Callable
@@ -19,7 +18,6 @@ from typing import Any, Callable
 from .compare import Comparison
 from .facts import DateFact, Facts, _spacy_text, dates_in, stem
 
-_DATE_CONFLICT = re.compile(r"^the source says (.+); the claim says (.+)$")
 # Verbs that say nothing of which event a date is about ("it was in 1972", "it has a date").
 _LIGHT = {"be", "is", "was", "were", "been", "being", "are", "have", "has", "had", "do", "does", "did"}
 
@@ -97,10 +95,9 @@ def dates_of_other_events(cmp: Comparison, claim_text: str, claim: Facts, quote_
     """
     if "date" not in cmp.conflict_kinds:
         return cmp
-    conflicts, kinds, missing, elsewhere = [], [], list(cmp.missing), list(cmp.other_events)
-    for message, kind in zip(cmp.conflicts, cmp.conflict_kinds):
-        m = _DATE_CONFLICT.match(message) if kind == "date" else None
-        d = next((x for x in claim.dates if x.text == m.group(2)), None) if m else None
+    clashes, missing, elsewhere = [], list(cmp.missing), list(cmp.other_events)
+    for clash in cmp.clashes:
+        d = next((x for x in claim.dates if x.text == clash.claimed), None) if clash.kind == "date" else None
         if d is not None:
             rivals = [e for e in quote.dates if not d.compatible(e)]
             same = [e for e in rivals if same_event(claim_text, d, quote_text, e, similar, words)]
@@ -108,7 +105,6 @@ def dates_of_other_events(cmp: Comparison, claim_text: str, claim: Facts, quote_
                 missing.append(f"the date {d.text}")
                 elsewhere += [e.text for e in rivals]
                 continue
-            message = f"the source says {same[0].text}; the claim says {d.text}"
-        conflicts.append(message)
-        kinds.append(kind)
-    return replace(cmp, conflicts=conflicts, conflict_kinds=kinds, missing=missing, other_events=elsewhere)
+            clash = replace(clash, message=f"the source says {same[0].text}; the claim says {d.text}")
+        clashes.append(clash)
+    return replace(cmp, clashes=clashes, missing=missing, other_events=elsewhere)

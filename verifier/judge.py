@@ -237,7 +237,6 @@ def assess(
     return scored
 
 
-_RIVAL = re.compile(r"^the source names (.+), not (.+)$")
 APART = " in the sentence that states the rest"
 
 
@@ -248,18 +247,16 @@ def _apart(cmp: Comparison, quote: str, names: set[str]) -> Comparison:
     the quote still cannot support the claim; but "the source names X, not Y" would be untrue of a
     quote that shows Y, so the reason says where Y is missing.
     """
-    conflicts, kinds, missing = [], [], list(cmp.missing)
-    for message, kind in zip(cmp.conflicts, cmp.conflict_kinds):
-        m = _RIVAL.match(message) if kind == "name" else None
-        if m and _mentions(quote, normalize(m.group(2))):
-            missing.append(m.group(2) + APART)
+    clashes, missing = [], list(cmp.missing)
+    for clash in cmp.clashes:
+        if clash.kind == "name" and clash.claimed and _mentions(quote, normalize(clash.claimed)):
+            missing.append(clash.claimed + APART)
             continue
-        conflicts.append(message)
-        kinds.append(kind)
+        clashes.append(clash)
     missing = [x + APART if x in names and _mentions(quote, normalize(x)) else x for x in missing]
-    if missing == cmp.missing and conflicts == cmp.conflicts:
+    if missing == cmp.missing and clashes == cmp.clashes:
         return cmp
-    return replace(cmp, conflicts=conflicts, conflict_kinds=kinds, missing=missing)
+    return replace(cmp, clashes=clashes, missing=missing)
 
 
 @lru_cache(maxsize=16)
