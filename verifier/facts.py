@@ -214,8 +214,19 @@ def stem(word: str) -> str:
     for suffix in ("ational", "ations", "ation", "ition", "ments", "ment", "ness", "ings", "ing", "ies",
                    "ied", "ers", "er", "ed", "es", "ly", "al", "s", "e", "y", "ish", "ian", "i", "n"):
         if len(w) - len(suffix) >= 4 and w.endswith(suffix):
-            return w[: -len(suffix)]
+            w = w[: -len(suffix)]
+            if len(w) >= 5 and w.endswith("e"):
+                w = w[:-1]  # improvements -> improve -> improv, as improved
+            break
+    # British and American spellings share a stem: apologised ~ apologized, analyse ~ analyze, colour ~ color.
+    if len(w) >= 5 and w.endswith(("is", "ys")):
+        return w[:-1] + "z"
+    if len(w) >= 6:
+        return _BRITISH_OUR.sub("or", w)
     return w
+
+
+_BRITISH_OUR = re.compile(r"(?<=[^aeo])our")
 
 
 _DEFINITE = {"the", "these", "those"}
@@ -312,7 +323,7 @@ def _facts_from_doc(text: str, doc: Any) -> Facts:
     for tok in tokens:
         low, lemma = tok.lower_, tok.lemma_.lower()
         vocab.update((low, lemma, stem(low), stem(lemma)))
-        if low in ORDINALS:
+        if low in ORDINALS and not _span_of_count(tok):
             ordinals.append((ORDINALS[low], tok.text))
         elif m := _ORDINAL_DIGITS.match(low):
             ordinals.append((int(m.group(1)), tok.text))
@@ -334,7 +345,10 @@ def _facts_from_doc(text: str, doc: Any) -> Facts:
         toks = [t for t in ent if not t.is_stop and t.is_alpha]
         if not toks:
             continue
-        before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        # The word before a name marks its role ("in Shusha", "by Turkey"), except before an owner's
+        # name: in "a relative of Joseph Spiegel's mother" it is the mother's role, not Spiegel's.
+        possessive = ent[-1].tag_ == "POS" or (ent.end < len(doc) and doc[ent.end].tag_ == "POS")
+        before = doc[ent.start - 1].lower_ if ent.start > 0 and not possessive else ""
         entities.append(Entity(text=ent.text, norm=" ".join(t.lower_ for t in toks), group=group, before=before,
                                start=ent.start_char, end=ent.end_char))
 
@@ -350,6 +364,12 @@ def _facts_from_doc(text: str, doc: Any) -> Facts:
         words=tuple(words),
         vocab=frozenset(vocab),
     )
+
+
+def _span_of_count(tok: Any) -> bool:
+    """ "his first five seasons": a stretch of a count, not a place in an order ("the second time")."""
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return nxt is not None and (nxt.like_num or nxt.lower_ in NUMBER_WORDS) and nxt.lower_ not in ORDINALS
 
 
 def _is_numero(tok: Any) -> bool:

@@ -43,6 +43,10 @@ def test_ordinals_conflict():
     c = cmp("It was the second official visit.", "It was the first official visit.")
     assert c.conflicts == ["the source says first; the claim says second"]
 
+    # "his first five seasons" is a stretch of a count, no place in an order against "the second time".
+    span = cmp("He won it three times in his first five seasons.", "He won it for the second time in 2019.")
+    assert span.conflict_kinds == []
+
 
 def test_direction_words_conflict():
     c = cmp("The drug increases blood pressure.", "The drug decreases blood pressure.")
@@ -63,6 +67,19 @@ def test_names_match_across_demonyms_and_conflict_in_lists():
 def test_place_in_the_same_role_conflicts():
     c = cmp("The drills kicked off in Shusha.", "The drills have kicked off in Lachin region.")
     assert c.conflicts == ["the source names Lachin, not Shusha"]
+
+
+
+def test_an_owners_name_is_in_no_role_of_its_own():
+    # "of Joseph Spiegel's mother": "of" marks the mother's role, so Spiegel is no rival of "of Spike Jonze".
+    c = cmp("Arthur Spiegel was the great-grandfather of Spike Jonze.",
+            "Henry Greenebaum was a relative of Joseph Spiegel's mother.")
+    assert "name" not in c.conflict_kinds
+
+
+def test_british_and_american_spellings_are_one_word():
+    c = cmp("The ministry apologized to the visitors.", "The ministry has apologised to the visitors.")
+    assert c.missing_words == [] and c.coverage == 1.0
 
 
 def test_coverage_counts_missing_content_words():
