@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
+
+from .facts import stem
 
 _WORD = re.compile(r"[\w][\w'’.-]*[\w]|[\w]")
 # Words whose presence or absence alone does not make a difference worth naming.
@@ -32,13 +35,15 @@ def differences(claim: str, quote: str, most: int = 2) -> list[tuple[str, str]]:
     sentences about different things the alignment pairs words at random ("When" against "Surah Ya
     Sin"), and naming those pairs would explain nothing.
     """
-    a = [w.lower() for w in _words(quote)]
-    b = [w.lower() for w in _words(claim)]
     shown_a, shown_b = _words(quote), _words(claim)
+    # Aligned on stems: "apologised" against "apologized", or "signs" against "signed", is no difference.
+    a = [stem(w) for w in shown_a]
+    b = [stem(w) for w in shown_b]
     out: list[tuple[str, str]] = []
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     opcodes = matcher.get_opcodes()
-    shared = [j for op, _, _, j1, j2 in opcodes if op == "equal" for j in range(j1, j2) if b[j] not in _FILLER]
+    shared = [j for op, _, _, j1, j2 in opcodes if op == "equal" for j in range(j1, j2)
+              if shown_b[j].lower() not in _FILLER]
     for op, i1, i2, j1, j2 in opcodes:
         if op != "replace":
             continue
@@ -50,10 +55,20 @@ def differences(claim: str, quote: str, most: int = 2) -> list[tuple[str, str]]:
             continue
         if not any(j1 - _ANCHOR <= j < j1 or j2 <= j < j2 + _ANCHOR for j in shared):
             continue
+        # A stretch of several words whose words the other text has elsewhere was paired out of order,
+        # not replaced ("To assess whether" against "visual impairment screening", where the quote
+        # says "impaired vision" later); a single word found elsewhere is a swap of roles, and is named.
+        if _misaligned(a[i1:i2], b[:j1] + b[j2:], src) or _misaligned(b[j1:j2], a[:i1] + a[i2:], clm):
+            continue
         out.append((_phrase(src), _phrase(clm)))
         if len(out) >= most:
             break
     return out
+
+
+def _misaligned(stems: list[str], elsewhere: list[str], shown: list[str]) -> bool:
+    substance = [st for st, w in zip(stems, shown) if w.lower() not in _FILLER]
+    return len(substance) > 1 and any(st in elsewhere for st in substance)
 
 
 # Comparisons of amount: word order differs between "A has more than B" and "B has as many as A",
@@ -68,11 +83,18 @@ def _comparatives(text: str) -> list[str]:
     return list(dict.fromkeys(m.group().lower() for m in _COMPARATIVE.finditer(text)))
 
 
-def contradiction_reason(claim: str, quote: str) -> str:
-    """'the source says "an equal number", the claim says "more"', or the model's reading plainly when no stretch differs."""
+def contradiction_reason(claim: str, quote: str, worded: Sequence[str] = ()) -> str:
+    """Why the model reads a contradiction, in the first of these that applies.
+
+    Comparatives that differ ('the source says "an equal number", the claim says "more"'); the
+    differences of negation or direction that the fact check found (``worded``); the stretches of
+    words that differ; or, when none does, the model's reading plainly.
+    """
     in_claim, in_quote = _comparatives(claim), _comparatives(quote)
     if in_claim and in_quote and set(in_claim) != set(in_quote):
         return f"the source says \u201c{', '.join(in_quote)}\u201d, the claim says \u201c{', '.join(in_claim)}\u201d"
+    if worded:
+        return "; ".join(worded)
     diffs = differences(claim, quote)
     if not diffs:
         # Only the model's reading says so: no invented word difference.

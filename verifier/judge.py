@@ -378,7 +378,11 @@ def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Readi
                    key=lambda x: (x.quote.size, -x.probability, x.quote.doc.path, x.quote.first))
         c, cmp = best.quote, best.comparison
         fact_reasons = [m for m, k in zip(cmp.conflicts, cmp.conflict_kinds) if k in FACT_CONFLICTS]
-        reason = "; ".join(dict.fromkeys(fact_reasons)) if fact_reasons else contradiction_reason(claim_text, c.quote)
+        # A negation or direction word on one side only is too often in another clause to contradict by
+        # itself, but it is a true account of where the texts differ.
+        worded = [m for m, k in zip(cmp.conflicts, cmp.conflict_kinds) if k in ("polarity", "direction")]
+        reason = ("; ".join(dict.fromkeys(fact_reasons)) if fact_reasons
+                  else contradiction_reason(claim_text, c.quote, list(dict.fromkeys(worded))))
         return Verdict(CONTRADICTED, _clip(best.probability), reason, evidence_of(c) + _runners_up(scored, c), cmp)
 
     # Unsupported: show the quote that came closest to supporting the claim.

@@ -12,6 +12,12 @@ def test_words_are_aligned_ignoring_case_and_shown_as_written():
     assert differences("the DRILLS began in shusha", "The drills began in Lachin") == [("Lachin", "shusha")]
 
 
+
+def test_spellings_and_forms_of_one_word_are_no_difference():
+    assert differences("The ministry apologized on behalf of the nation.",
+                       "The ministry has apologised on behalf of the nation.") == []
+
+
 def test_filler_only_changes_and_long_stretches_are_not_differences():
     assert differences("The drills began at Lachin.", "The drills began in Lachin.") == []
     long_claim = "Drills " + "one two three four five six seven" + " ended."
@@ -80,3 +86,20 @@ def test_a_stretch_far_from_any_shared_word_of_substance_is_no_difference():
     # A shared word of substance a few words away anchors the difference.
     assert differences("In 1992 the drills ended in Shusha.", "In 1992 the drills began in Lachin.") == [
         ("began", "ended"), ("Lachin", "Shusha")]
+
+
+def test_a_stretch_of_words_the_other_text_has_elsewhere_is_no_difference():
+    # The alignment pairs "It should be noted" with "This is not the first time"; "first time" is later in the quote.
+    claim = "This is not the first time that joint drills are held on liberated lands."
+    quote = "It should be noted that the joint drills are held on liberated lands for the first time."
+    assert all("first" not in c for _, c in differences(claim, quote))
+    # One word found elsewhere is a swap of roles, and is named.
+    assert differences("Turkey sent more troops than Russia.", "Russia sent more troops than Turkey.") == [
+        ("Russia", "Turkey"), ("Turkey", "Russia")]
+
+
+def test_a_negation_or_direction_found_by_the_fact_check_comes_after_comparatives_only():
+    negated = "the claim says 'not' where the source affirms it"
+    assert contradiction_reason("This is not the first time.", "It is the first time.", [negated]) == negated
+    assert contradiction_reason("Turkey does not have fewer troops.", "Turkey has an equal number of troops.",
+                                [negated]) == "the source says \u201can equal number\u201d, the claim says \u201cfewer\u201d"
