@@ -394,8 +394,10 @@ def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Readi
         reason = "the closest quote does not state " + "; ".join(dict.fromkeys(cmp.missing))
     elif c.cosine < th.support_cosine:
         reason = f"no quote is close enough to the claim (best similarity {max(x.quote.cosine for x in read):.2f})"
-    elif cmp.conflicts:
-        reason = "; ".join(dict.fromkeys(cmp.conflicts)) + ", in a quote that is not clearly about the same thing"
+    elif stated := [m for m, k in zip(cmp.conflicts, cmp.conflict_kinds) if k != "polarity"]:
+        # A negation of its own in such a quote is most often in another clause ("didn't have a lot
+        # of money" beside "was bullied"): no account of why the claim is unsupported.
+        reason = "; ".join(dict.fromkeys(stated)) + ", in a quote that is not clearly about the same thing"
     # The words compare found missing (no form, synonym or demonym of them in the quote) that are
     # not in the quote's text either: a word the reason names must be absent where it says.
     elif words := [w for w in unstated(claim_text, c.quote, most=12) if w in cmp.missing_words][:3]:

@@ -181,3 +181,15 @@ def test_a_name_the_window_shows_only_apart_from_the_statement_is_missing_there_
     # Not "the source names Russia, not Azerbaijan": the quote does name Azerbaijan, about the talks.
     assert not any("not Azerbaijan" in c for c in cmp.conflicts)
     assert "Azerbaijan in the sentence that states the rest" in cmp.missing
+
+
+def test_an_unsupported_claims_reason_names_no_negation_of_another_clause(doc):
+    # "didn't have a lot of money" beside "was bullied": the negation is no account of what is missing.
+    cmp = Comparison(coverage=0.6, missing_words=["bullied"])
+    cmp.conflict("polarity", "the source says 'n't' where the claim affirms it")
+    v = decide("The drills began in Lachin.", [Assessed(cand(doc, 0), cmp)], [probs(0.2, 0.7, 0.1)], TH)
+    assert v.verdict == "unsupported" and "affirms" not in v.reason
+    # A direction word that differs is kept: it says why.
+    cmp.conflict("direction", "the source says 'after'; the claim says 'before'")
+    v = decide("The drills began in Lachin.", [Assessed(cand(doc, 0), cmp)], [probs(0.2, 0.7, 0.1)], TH)
+    assert "the source says 'after'; the claim says 'before'" in v.reason and "affirms" not in v.reason
