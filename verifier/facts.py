@@ -328,7 +328,8 @@ def _facts_from_doc(text: str, doc: Any) -> Facts:
         elif m := _ORDINAL_DIGITS.match(low):
             ordinals.append((int(m.group(1)), tok.text))
         if (low in NEGATION_CUES or lemma in NEGATION_CUES) and not _is_numero(tok):
-            negations.append(tok.text)
+            # "n't" is shown with its verb, as written: "didn't".
+            negations.append(tok.nbor(-1).text + tok.text if low in ("n't", "n’t") and tok.i > 0 else tok.text)
         elif lemma in _DIRECTION or low in _DIRECTION:
             pair, side = _DIRECTION.get(lemma, _DIRECTION.get(low, (0, 0)))
             directions.append((pair, side, tok.text))

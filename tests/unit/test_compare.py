@@ -37,6 +37,9 @@ def test_negation_flip_is_a_conflict():
     c = cmp("This is not the first time drills are held.", "Drills are held for the first time.")
     assert c.polarity_flipped and c.conflicts
     assert not cmp("Drills are held for the first time.", "The drills are held for the first time.").conflicts
+    # "n't" is named with its verb, as the source writes it.
+    assert cmp("The drills were held.", "The drills weren't held.").conflicts == [
+        "the source says 'weren't' where the claim affirms it"]
 
 
 def test_ordinals_conflict():
