@@ -179,9 +179,18 @@ def _members(first: Any) -> list[Any]:
     words inside quotation marks are one title: "The Simpsons and Philosophy" is one book.
     """
     members = [first] + [t for t in first.conjuncts if t.i > first.i]
-    if len(members) > 1 and (len({m.pos_ == "PROPN" for m in members}) > 1 or _quoted(first)):
+    if len(members) > 1 and (len({m.pos_ == "PROPN" for m in members}) > 1 or _quoted(first)
+                             or _stray_conjunction(first)):
         return [first]
     return members
+
+
+def _stray_conjunction(first: Any) -> bool:
+    """Whether the first member's own words hold an "and" that joins nothing there: the list's own
+    "and", misattached ("Replacement of OCT4 and SOX2 genes", read as "Replacement" and "genes")."""
+    own = _member(first)
+    return any(t.dep_ == "cc" and not any(c.dep_ == "conj" for c in t.head.children)
+               for t in first.subtree if t.i in own)
 
 
 def _quoted(tok: Any) -> tuple[int, int] | None:

@@ -127,3 +127,10 @@ def test_a_relative_clauses_noun_keeps_its_prepositional_phrase_whole():
                 "largest derivatives market.")
     relative = [t for t in got if "largest" in t]
     assert relative and all("at the Chicago Board of Trade" in t for t in relative)  # never "contracts at today"
+
+
+def test_a_list_whose_and_the_parser_attached_inside_the_first_member_is_not_split():
+    # "Replacement of OCT4 and SOX2 genes": the parser joins "genes" to "Replacement" but hangs the
+    # "and" on "OCT4"; splitting would give "Replacement of OCT4 and is not capable ...".
+    parts = split("Replacement of OCT4 and SOX2 genes with GATA3 is not capable of reprogramming human cells.")
+    assert [p.kind for p in parts] == ["main"]
