@@ -29,7 +29,8 @@ def differences(claim: str, quote: str, most: int = 2) -> list[tuple[str, str]]:
     """Pairs (what the source says, what the claim says) where the claim's words replace the quote's.
 
     The claim is aligned with the quote word by word; each stretch where both sides have words of
-    their own is a difference ("an equal number", "more"). Stretches with only filler words, and
+    their own is a difference ("an equal number", "more"), when the quote has a third or more of the claim's
+    words of substance in the same order. Stretches with only filler words, and
     stretches longer than six words (no longer one statement against another), are skipped, and so
     is a stretch with no word of substance that both share within a few words of it: between two
     sentences about different things the alignment pairs words at random ("When" against "Surah Ya
@@ -44,6 +45,11 @@ def differences(claim: str, quote: str, most: int = 2) -> list[tuple[str, str]]:
     opcodes = matcher.get_opcodes()
     shared = [j for op, _, _, j1, j2 in opcodes if op == "equal" for j in range(j1, j2)
               if shown_b[j].lower() not in _FILLER]
+    # Word differences explain only a quote that says a good share of the claim in its words; otherwise the
+    # alignment pairs words of two different statements ("adaptive" against "microbial products suppresses").
+    substance = sum(w.lower() not in _FILLER for w in shown_b)
+    if 3 * len(shared) < substance:
+        return []
     for op, i1, i2, j1, j2 in opcodes:
         if op != "replace":
             continue

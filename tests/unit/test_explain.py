@@ -103,3 +103,11 @@ def test_a_negation_or_direction_found_by_the_fact_check_comes_after_comparative
     assert contradiction_reason("This is not the first time.", "It is the first time.", [negated]) == negated
     assert contradiction_reason("Turkey does not have fewer troops.", "Turkey has an equal number of troops.",
                                 [negated]) == "the source says \u201can equal number\u201d, the claim says \u201cfewer\u201d"
+
+
+def test_a_quote_with_few_of_the_claims_words_in_order_gets_no_word_differences():
+    # Two different statements sharing "immune" and "increased": the alignment would pair "adaptive"
+    # with "microbial products suppresses".
+    claim = "Increased flux of microbial products suppresses immune responses."
+    quote = "To investigate the contribution of adaptive immune compensation in response to increased permeability."
+    assert differences(claim, quote) == []
