@@ -85,7 +85,9 @@ def _list_conflicts(claim: Facts, ev: Facts) -> list[str]:
         for erun in ev.lists:
             # Lists of the same length in the same role ("signed by A, B and C"): "between A and B"
             # against "along with C, B" is two lists about different things.
-            if len(crun) != len(erun) or crun[0].before != erun[0].before:
+            # "the Turkish and Russian contingents" against "the Azerbaijani and Turkish governments":
+            # an article marks no role, so only a role word does ("by", "between").
+            if len(crun) != len(erun) or crun[0].before != erun[0].before or crun[0].before not in _SLOT_WORDS:
                 continue
             only_claim = [c for c in crun if not any(same_name(c.norm, e.norm) for e in erun)]
             only_ev = [e for e in erun if not any(same_name(c.norm, e.norm) for c in crun)]

@@ -69,6 +69,11 @@ def test_names_match_across_demonyms_and_conflict_in_lists():
                 "Along with Russia, Turkey sent servicemen under an agreement signed by Azerbaijan, Russia and Armenia.")
     assert named.conflicts == ["the source says Azerbaijan, Russia and Armenia; the claim says Turkey"]
 
+    # An article marks no role: these are lists of different things.
+    unmarked = cmp("The Turkish and Russian contingents are the same size.",
+                   "The Azerbaijani and Turkish governments signed it, along with Russia.")
+    assert "name" not in unmarked.conflict_kinds
+
 
 def test_place_in_the_same_role_conflicts():
     c = cmp("The drills kicked off in Shusha.", "The drills have kicked off in Lachin region.")
