@@ -323,6 +323,8 @@ def _facts_from_doc(text: str, doc: Any) -> Facts:
     for tok in tokens:
         low, lemma = tok.lower_, tok.lemma_.lower()
         vocab.update((low, lemma, stem(low), stem(lemma)))
+        if is_code(tok.text):
+            vocab.add(code_key(tok.text))  # "F-16" is also found as "F16"
         if low in ORDINALS and not _span_of_count(tok):
             ordinals.append((ORDINALS[low], tok.text))
         elif m := _ORDINAL_DIGITS.match(low):
@@ -339,19 +341,27 @@ def _facts_from_doc(text: str, doc: Any) -> Facts:
             words.append(Word(text=tok.text, lemma=lemma, pos=tok.pos_))
 
     entities = []
+    in_names: set[int] = set()
     for ent in doc.ents:
         group = ENTITY_GROUP.get(ent.label_)
         if group is None:
             continue
-        toks = [t for t in ent if not t.is_stop and t.is_alpha]
+        toks = [t for t in ent if not t.is_stop and (t.is_alpha or is_code(t.text))]
         if not toks:
             continue
+        in_names.update(t.i for t in ent)
         # The word before a name marks its role ("in Shusha", "by Turkey"), except before an owner's
         # name: in "a relative of Joseph Spiegel's mother" it is the mother's role, not Spiegel's.
         possessive = ent[-1].tag_ == "POS" or (ent.end < len(doc) and doc[ent.end].tag_ == "POS")
         before = doc[ent.start - 1].lower_ if ent.start > 0 and not possessive else ""
-        entities.append(Entity(text=ent.text, norm=" ".join(t.lower_ for t in toks), group=group, before=before,
-                               start=ent.start_char, end=ent.end_char))
+        entities.append(Entity(text=ent.text, norm=" ".join(code_key(t.text) if is_code(t.text) else t.lower_
+                                                              for t in toks),
+                               group=group, before=before, start=ent.start_char, end=ent.end_char))
+    # A code of letters and digits is a name the quote must state ("F-16", "SHA-1", "GATA3"), whether
+    # or not the tagger saw a name there; with no role word, it is missing where absent, never a rival.
+    entities += [Entity(text=t.text, norm=code_key(t.text), group="code", before="", start=t.idx,
+                        end=t.idx + len(t.text)) for t in tokens if is_code(t.text) and t.i not in in_names]
+    entities.sort(key=lambda e: e.start)
 
     return Facts(
         lists=tuple(tuple(run) for run in _entity_lists(entities, _spacy_text(text))),
@@ -365,6 +375,20 @@ def _facts_from_doc(text: str, doc: Any) -> Facts:
         words=tuple(words),
         vocab=frozenset(vocab),
     )
+
+
+_CODE = re.compile(r"[A-Za-z][A-Za-z-]*\d[A-Za-z0-9-]*")
+_DECADE = re.compile(r"\d0s$")  # "mid-20s", "mid-1990s": an age or a time, not a code
+
+
+def is_code(text: str) -> bool:
+    """A code of letters and digits that names one thing: "F-16", "SHA-256", "GATA3", "COVID-19" (not "1st", "44-day")."""
+    return _CODE.fullmatch(text) is not None and not text.endswith("-") and _DECADE.search(text) is None
+
+
+def code_key(text: str) -> str:
+    """The form two writings of one code share: "F-16" and "f16"."""
+    return text.lower().replace("-", "")
 
 
 def _span_of_count(tok: Any) -> bool:

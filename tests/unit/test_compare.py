@@ -133,3 +133,12 @@ def test_an_abbreviation_in_brackets_is_its_long_forms_other_name():
     assert cmp(claim, "Women carrying APOE4 have increased risk for dementia.").missing == []
     assert cmp(claim, "Women carrying the E2 allele have increased risk for dementia.").missing == ["the Apolipoprotein E4"]
 
+
+
+def test_a_code_of_letters_and_digits_is_a_name_the_quote_must_state():
+    # "GATA3" is what the claim is about; a quote about replacing the genes with something else lacks it.
+    c = cmp("Replacement of OCT4 and SOX2 with GATA3 can reprogram human cells.",
+            "It is possible to replace OCT4 and SOX2 with other lineage specifiers to reprogram human cells.")
+    assert c.missing == ["GATA3"]
+    assert cmp("Turkish F-16 jets took part.", "Turkish F16 jets took part.").missing == []  # one code, two writings
+    assert cmp("In her mid-20s she began writing.", "In her mid-20s she began writing.").missing == []
