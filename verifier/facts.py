@@ -382,8 +382,9 @@ _DECADE = re.compile(r"\d0s$")  # "mid-20s", "mid-1990s": an age or a time, not 
 
 
 def is_code(text: str) -> bool:
-    """A code of letters and digits that names one thing: "F-16", "SHA-256", "GATA3", "COVID-19" (not "1st", "44-day")."""
-    return _CODE.fullmatch(text) is not None and not text.endswith("-") and _DECADE.search(text) is None
+    """A code of letters and digits, with a capital, that names one thing: "F-16", "SHA-256", "GATA3" (not "1st", "44-day")."""
+    return (_CODE.fullmatch(text) is not None and not text.endswith("-") and _DECADE.search(text) is None
+            and not text.islower())  # "kinesin-8", "glucose-6": a kind of thing, written many ways
 
 
 def code_key(text: str) -> str:
