@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from . import events
+from .aliases import other_names
 from .compare import Comparison, compare
 from .events import EventWords
 from .explain import contradiction_reason, unstated
@@ -185,6 +186,7 @@ def _stated(cand: Quote, claim: Facts,
 def _with_names(facts: Facts, names: list[str]) -> Facts:
     """The facts with these names stated too (their words added), as when a pronoun stands for them."""
     words = {w for n in names for w in normalize(n).split()}
+    words |= {w.replace("-", "") for w in words}  # a code's name is kept without hyphens ("F-16" as "f16")
     return replace(facts, vocab=facts.vocab | words)
 
 
@@ -226,8 +228,12 @@ def assess(
         if first > 0 and refers_back(cand.doc.sentences[first].text):
             before = _normalized(cand.doc.sentences[first - 1].text)
             elsewhere = [m for m in missing_names if m not in lent and _mentions(before, normalize(m))]
-        if lent or elsewhere:
-            cmp = compare(claim, _with_names(facts, lent + elsewhere), sims, context)
+        # ... or under the other name the document gave it in brackets ("A20 (TNFAIP3)").
+        said = _normalized(stated_in)
+        aliased = [m for m in missing_names if m not in lent and m not in elsewhere
+                   and any(_mentions(said, a) for a in other_names(cand.doc.text, m))]
+        if lent or elsewhere or aliased:
+            cmp = compare(claim, _with_names(facts, lent + elsewhere + aliased), sims, context)
             cmp = replace(cmp, named_elsewhere=[m for m in elsewhere if m not in cmp.missing])
         if len(cand.sentences) > 1:
             cmp = _apart(cmp, _normalized(cand.quote), names)
