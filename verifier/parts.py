@@ -62,13 +62,16 @@ class Part:
 
 @lru_cache(maxsize=1)
 def load_parser() -> Any:
-    """spaCy's small English pipeline with its parser: parts need the dependency tree (claims only, so few)."""
+    """spaCy's small English pipeline with its parser: parts need the dependency tree (claims only, so few).
+
+    Whole, lemmatiser included: a bound preposition is found by the verb's lemma ("consisted of").
+    """
     from .facts import SPACY_MODELS, _import_spacy
 
     spacy = _import_spacy()
     for name in SPACY_MODELS:
         try:
-            return spacy.load(name, exclude=["lemmatizer"])
+            return spacy.load(name)
         except OSError:
             continue
     from .errors import ModelError
@@ -263,7 +266,7 @@ def _core_and_modifiers(root: Any) -> tuple[set[int], list[Any]]:
 
 def _bound_preposition(verb: Any, prep: Any) -> bool:
     """Whether the verb needs this preposition to say anything: "take part in", "consist of", "rely on"."""
-    bound = {("take", "in"), ("consist", "of"), ("rely", "on"), ("depend", "on"), ("belong", "to"),
+    bound = {("consist", "of"), ("rely", "on"), ("depend", "on"), ("belong", "to"),
              ("refer", "to"), ("lead", "to"), ("result", "in"), ("participate", "in"), ("look", "at"),
              ("agree", "on"), ("focus", "on"), ("deal", "with"), ("comply", "with")}
     return (verb.lemma_.lower(), prep.lower_) in bound or any(c.dep_ == "dobj" and c.lower_ == "part"

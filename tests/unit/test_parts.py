@@ -134,3 +134,10 @@ def test_a_list_whose_and_the_parser_attached_inside_the_first_member_is_not_spl
     # "and" on "OCT4"; splitting would give "Replacement of OCT4 and is not capable ...".
     parts = split("Replacement of OCT4 and SOX2 genes with GATA3 is not capable of reprogramming human cells.")
     assert [p.kind for p in parts] == ["main"]
+
+
+def test_a_verb_keeps_the_preposition_it_needs():
+    # "consisted of", "depends on": the verb says nothing without it, so the main statement keeps it.
+    assert split("The exercise consisted of tactical drills in Lachin.")[0].text == (
+        "The exercise consisted of tactical drills.")
+    assert split("Success depends on the weather in spring.")[0].text == "Success depends on the weather."
