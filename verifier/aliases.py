@@ -19,6 +19,7 @@ from .sources import normalize
 
 # A word or a few, then one word in brackets.
 _DEFINED = re.compile(r"((?:[\w'-]+ ){0,7}[\w'-]+) \(([\w-]{2,15})\)")
+_TOKEN = re.compile(r"[\w-]+")
 _SMALL = {"of", "and", "the", "for", "in", "on", "to", "a", "an", "de"}
 
 
@@ -27,9 +28,15 @@ def aliases(text: str) -> dict[str, frozenset[str]]:
     """Each name the text defines in brackets, normalised, with its other names (both ways round)."""
     found: dict[str, set[str]] = {}
     plain = normalize(text)
+    codes: set[str] | None = None  # the codes the text writes (lower case), found once and only if needed
     for m in _DEFINED.finditer(plain):
         before, short = m.group(1).split(), m.group(2)
-        long = _spelled(before, short) or _code_pair(before[-1], short, text)
+        long = _spelled(before, short)
+        if not long:
+            if codes is None:
+                codes = {w.lower() for w in _TOKEN.findall(text) if is_code(w)}
+            # "a20 (tnfaip3)": two codes, one word each, for one thing (codes have capitals, so as written)
+            long = before[-1] if before[-1] in codes and short in codes else ""
         if long:
             found.setdefault(short, set()).add(long)
             found.setdefault(long, set()).add(short)
@@ -55,13 +62,6 @@ def _spelled(before: list[str], short: str) -> str:
     if want or initials != letters:
         return ""
     return " ".join(words)
-
-
-def _code_pair(word: str, short: str, text: str) -> str:
-    """ "a20 (tnfaip3)": two codes, one word each, for one thing; checked as written (codes have capitals)."""
-    written = {w for w in re.findall(r"[\w-]+", text) if w.lower() in (word, short)}
-    return word if any(is_code(w) for w in written if w.lower() == word) and \
-        any(is_code(w) for w in written if w.lower() == short) else ""
 
 
 def other_names(text: str, name: str) -> frozenset[str]:
