@@ -18,7 +18,7 @@ from .aliases import other_names
 from .compare import Comparison, compare
 from .events import EventWords
 from .explain import contradiction_reason, unstated
-from .facts import Facts
+from .facts import Facts, code_key
 from .links import refers_back
 from .retrieve import Candidate
 from .sources import Document, Sentence, normalize
@@ -186,7 +186,7 @@ def _stated(cand: Quote, claim: Facts,
 def _with_names(facts: Facts, names: list[str]) -> Facts:
     """The facts with these names stated too (their words added), as when a pronoun stands for them."""
     words = {w for n in names for w in normalize(n).split()}
-    words |= {w.replace("-", "") for w in words}  # a code's name is kept without hyphens ("F-16" as "f16")
+    words |= {code_key(w) for w in words}  # a code's name is kept without hyphens ("F-16" as "f16")
     return replace(facts, vocab=facts.vocab | words)
 
 
@@ -229,9 +229,9 @@ def assess(
             before = _normalized(cand.doc.sentences[first - 1].text)
             elsewhere = [m for m in missing_names if m not in lent and _mentions(before, normalize(m))]
         # ... or under the other name the document gave it in brackets ("A20 (TNFAIP3)").
-        said = _normalized(stated_in)
-        aliased = [m for m in missing_names if m not in lent and m not in elsewhere
-                   and any(_mentions(said, a) for a in other_names(cand.doc.text, m))]
+        left = [m for m in missing_names if m not in lent and m not in elsewhere]
+        said = _normalized(stated_in) if left else ""
+        aliased = [m for m in left if any(_mentions(said, a) for a in other_names(cand.doc.text, m))]
         if lent or elsewhere or aliased:
             cmp = compare(claim, _with_names(facts, lent + elsewhere + aliased), sims, context)
             cmp = replace(cmp, named_elsewhere=[m for m in elsewhere if m not in cmp.missing])
@@ -383,10 +383,10 @@ def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Readi
         best = min((x for x in found if x.probability >= top - th.window_margin),
                    key=lambda x: (x.quote.size, -x.probability, x.quote.doc.path, x.quote.first))
         c, cmp = best.quote, best.comparison
-        fact_reasons = [m for m, k in zip(cmp.conflicts, cmp.conflict_kinds) if k in FACT_CONFLICTS]
+        fact_reasons = [c.message for c in cmp.clashes if c.kind in FACT_CONFLICTS]
         # A negation or direction word on one side only is too often in another clause to contradict by
         # itself, but it is a true account of where the texts differ.
-        worded = [m for m, k in zip(cmp.conflicts, cmp.conflict_kinds) if k in ("polarity", "direction")]
+        worded = [c.message for c in cmp.clashes if c.kind in ("polarity", "direction")]
         reason = ("; ".join(dict.fromkeys(fact_reasons)) if fact_reasons
                   else contradiction_reason(claim_text, c.quote, list(dict.fromkeys(worded))))
         return Verdict(CONTRADICTED, _clip(best.probability), reason, evidence_of(c) + _runners_up(scored, c), cmp)
@@ -400,7 +400,7 @@ def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Readi
         reason = "the closest quote does not state " + "; ".join(dict.fromkeys(cmp.missing))
     elif c.cosine < th.support_cosine:
         reason = f"no quote is close enough to the claim (best similarity {max(x.quote.cosine for x in read):.2f})"
-    elif stated := [m for m, k in zip(cmp.conflicts, cmp.conflict_kinds) if k != "polarity"]:
+    elif stated := [c.message for c in cmp.clashes if c.kind != "polarity"]:
         # A negation of its own in such a quote is most often in another clause ("didn't have a lot
         # of money" beside "was bullied"): no account of why the claim is unsupported.
         reason = "; ".join(dict.fromkeys(stated)) + ", in a quote that is not clearly about the same thing"
