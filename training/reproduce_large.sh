@@ -6,7 +6,8 @@
 # training-side pair among them, premises up to 192 tokens. The first run was
 #   MAX_TRAIN=16000 MAX_LENGTH=128 BENCH_WHOLE=0 RUN_NAME=mpnet training/reproduce_large.sh
 # and one over every pair (about 4.5 hours) is MAX_TRAIN=0 RUN_NAME=mpnet-full. STOP_AT=N ends a run
-# at step N (a checkpoint's step resumes from it and stops there at once).
+# at step N (a checkpoint's step resumes from it and stops there at once). BF16=0 trains in fp32
+# throughout (the runs before mpnet-full did); the default runs the forward pass in bfloat16.
 # A finished run goes on over pairs it did not see (its benchmark pairs read again) with
 #   BASE=training/runs/mpnet-20k/final UNSEEN_BY=mpnet-20k MAX_TRAIN=16000 LR=2e-5 SEED=29 RUN_NAME=mpnet-36k
 set -euo pipefail
@@ -15,6 +16,7 @@ PY=${PYTHON:-.venv/bin/python}
 RUN=training/runs
 NAME=${RUN_NAME:-mpnet-20k}
 BENCH=(); [ "${BENCH_WHOLE:-1}" = 1 ] && BENCH=(--bench-whole)
+HALF=(--bf16); [ "${BF16:-1}" = 0 ] && HALF=()
 UNSEEN=(); [ -n "${UNSEEN_BY:-}" ] && UNSEEN=(--unseen-by "$RUN/$UNSEEN_BY")
 mkdir -p "$RUN/$NAME"
 "$PY" training/get_base.py --out "$RUN/base/all-mpnet-base-v2" --wheels "$RUN/base/wheels"
@@ -23,5 +25,5 @@ nice -n 10 "$PY" training/train_nli.py --pairs "$RUN/pairs.jsonl" --run "$RUN/$N
     --base "${BASE:-$RUN/base/all-mpnet-base-v2}" --max-train "${MAX_TRAIN:-20000}" --kinds-share 0.25 "${BENCH[@]}" "${UNSEEN[@]}" \
     --freeze-embeddings --freeze-layers 4 --validate 1500 \
     --batch-size 16 --lr "${LR:-3e-5}" --seed "${SEED:-13}" --max-length "${MAX_LENGTH:-192}" --epochs 1 --checkpoint-every 100 --log-every 10 \
-    --stop-at "${STOP_AT:-0}" \
+    --stop-at "${STOP_AT:-0}" "${HALF[@]}" \
     >> "$RUN/$NAME.log" 2>&1

@@ -202,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stop-at", type=int, default=0,
                     help="end the run at this step (the schedule stays the full run's): the model as it stands then "
                          "becomes <run>/final, and the log says how far the schedule had gone")
+    ap.add_argument("--bf16", action="store_true",
+                    help="run the forward pass in bfloat16 (autocast; weights, gradients and optimiser stay fp32): "
+                         "about 1.75x faster on a CPU with AVX512-BF16 or AMX, slower on one without (measured in docs)")
     ap.add_argument("--validate", type=int, default=-1,
                     help="validation pairs to score at the end (-1: all; export_nli.py scores them all again)")
     args = ap.parse_args(argv)
@@ -259,6 +262,9 @@ def main(argv: list[str] | None = None) -> int:
         step = state["step"]
         print(f"resumed from {ckpt.name} at step {step}/{total}", flush=True)
 
+    if args.bf16 and not torch.ops.mkldnn._is_mkldnn_bf16_supported():
+        print("--bf16: this CPU has no bfloat16 instructions, so it would be slower; training in fp32", flush=True)
+        args.bf16 = False
     model.train()
     pad = tokenizer.pad_token_id
     t0, seen, loss_sum, loss_n = time.time(), 0, 0.0, 0
@@ -272,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
             if step >= end:
                 break
             a, t, m = collate(ids, types, pick, pad)
-            out = model(**inputs(model, a, t, m), labels=labels[pick])
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+                out = model(**inputs(model, a, t, m), labels=labels[pick])
             out.loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optim.step()
