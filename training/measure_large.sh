@@ -3,9 +3,10 @@
 # Usage: training/measure_large.sh RUN_NAME   (for example mpnet-full, after reproduce_large.sh finished it)
 # Steps, each written to training/runs/RUN_NAME-measure/ and skipped when its output is there (rerun
 # the same command after a stop): the int8 export with its figures against fp32 and on the benchmarks'
-# gold evidence; the thresholds fitted with 5 folds for the small model, the large one alone and the
-# cascade; the probe files read by each at the fitted thresholds; the speed of both models. About
-# two hours on a quiet 2-core machine; run it in the background under nohup like the training.
+# gold evidence; the thresholds fitted with 5 folds for the small model and the cascade; the probe
+# files read by the cascade at its fitted thresholds; the speed of both models; then the same fit and
+# probes for the large model alone (not needed to decide, so last). About two hours on a quiet 2-core
+# machine, the figures the decision needs first; run it in the background under nohup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
@@ -37,13 +38,14 @@ EOF
 [ -f "$MODEL/model.onnx" ] || nice -n 10 "$PY" training/export_nli.py --model "$RUN/$NAME/final" \
     --pairs "$RUN/pairs.jsonl" --out "$MODEL" --base-name all-mpnet-base-v2 --ship int8 --no-bias \
     --validate 2000 --figures "$OUT/export-figures.json" > "$OUT/export.log" 2>&1
+# The ship decision's figures first (the cascade is what would ship); the large model alone after.
 step "$OUT/fit-small.txt" "$PY" benchmarks/fit_thresholds.py --dry-run --jobs 2
-step "$OUT/fit-large.txt" "$PY" benchmarks/fit_thresholds.py --dry-run --jobs 2 --nli-model "$MODEL"
 step "$OUT/fit-cascade.txt" "$PY" benchmarks/fit_thresholds.py --dry-run --jobs 2 --large "$MODEL" --large-leading "$LEADING"
-thresholds "$OUT/fit-large.txt" "$OUT/th-large.json"
 thresholds "$OUT/fit-cascade.txt" "$OUT/th-cascade.json"
-step "$OUT/probes-large.txt" "$PY" benchmarks/probes.py --nli-model "$MODEL" --large-thresholds "$OUT/th-large.json"
 step "$OUT/probes-cascade.txt" "$PY" benchmarks/probes.py --large "$MODEL" --large-leading "$LEADING" \
     --large-thresholds "$OUT/th-cascade.json"
 step "$OUT/speed.txt" "$PY" benchmarks/speed.py --entailment-only --large "$MODEL" --claims 40
+step "$OUT/fit-large.txt" "$PY" benchmarks/fit_thresholds.py --dry-run --jobs 2 --nli-model "$MODEL"
+thresholds "$OUT/fit-large.txt" "$OUT/th-large.json"
+step "$OUT/probes-large.txt" "$PY" benchmarks/probes.py --nli-model "$MODEL" --large-thresholds "$OUT/th-large.json"
 echo "figures in $OUT: export.log (gold evidence), fit-*.txt (folds), probes-*.txt, speed.txt"
