@@ -171,9 +171,9 @@ class Facts:
 def load_nlp() -> Any:
     """spaCy's small English pipeline, whole and loaded once for every stage that reads with it.
 
-    Facts run it without the parser (`FACTS_SKIP`); parts and events need the dependency tree, and the
-    parser's lemmatiser too (a bound preposition is found by the verb's lemma, "consisted of"). One
-    load instead of one per stage saves a cold check about half a second.
+    Facts run it without the parser (`FACTS_SKIP`); parts and events need the dependency tree, and
+    parts the lemmas too (a bound preposition is found by the verb's lemma, "consisted of"). One load
+    instead of one per stage saves a cold check about 0.3 s (docs/speed.md).
     """
     from .errors import ModelError
 
