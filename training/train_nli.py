@@ -38,9 +38,10 @@ def base_model_path() -> str:
 
 def read_pairs(path: Path) -> tuple[list[dict], list[dict]]:
     train, val = [], []
-    for line in path.open(encoding="utf-8"):
-        row = json.loads(line)
-        (val if row["split"] == "validation" else train if row["split"] == "train" else []).append(row)
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            (val if row["split"] == "validation" else train if row["split"] == "train" else []).append(row)
     return train, val
 
 
