@@ -19,6 +19,14 @@ from training import train_nli  # noqa: E402
 WORDS = "the a drills began ended in on june may city town army navy signed left joined not more fewer".split()
 
 
+@pytest.fixture(autouse=True)
+def _torch_threads():
+    # train_nli sets torch's thread count for the process; the tests after these keep theirs.
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
 def _tiny_base(folder: Path) -> Path:
     """A two-layer BERT with a word-level vocabulary: the real model class and tokenizer, a few KiB of weights."""
     folder.mkdir()
