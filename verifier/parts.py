@@ -82,7 +82,7 @@ def split_many(texts: list[str]) -> list[list[Part]]:
 def split_doc(text: str, doc: Any) -> list[Part]:
     whole = Part(_sentence(text), "main", "")
     roots = [t for t in doc if t.dep_ == "ROOT"]
-    if len(roots) != 1 or roots[0].pos_ not in ("VERB", "AUX"):
+    if len(roots) != 1 or roots[0].pos_ not in ("VERB", "AUX") or _misparsed(roots[0]):
         return [whole]
     root = roots[0]
     clauses = [root] + [c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
@@ -128,6 +128,15 @@ def split_doc(text: str, doc: Any) -> list[Part]:
     if len(parts) <= 1:
         return [whole]
     return parts
+
+
+def _misparsed(root: Any) -> bool:
+    """A parse too wrong to split: a finite verb hung on the statement's verb as an unlabelled dependent.
+
+    "the machine a package is installed on no longer needs ...": the small parser makes "installed"
+    the statement and "needs" a loose dependent of it; its parts would drop "on" and "needs" apart.
+    """
+    return any(c.dep_ == "dep" and c.tag_ in ("VBD", "VBZ", "VBP") for c in root.children)
 
 
 def _misread_clause(mod: Any) -> bool:
@@ -189,7 +198,7 @@ def _quoted(tok: Any) -> tuple[int, int] | None:
 
 def _words(doc: Any, keep: set[int]) -> str:
     """The kept tokens as the claim writes them, for reasons ("on liberated lands")."""
-    return _detach(_join(doc, keep)).strip(" ,;:.")
+    return _detach(_join(doc, keep)).strip(" ,;:").rstrip(" ,;:.")
 
 
 def _sentence(text: str) -> str:
@@ -314,7 +323,11 @@ def _relative(doc: Any, clause: Any) -> Part | None:
         phrase = [i for i in phrase if i <= noun.i or i in after]
     if pronoun is None or not phrase:
         return None
+    # "which Alyssa Coghlan had written" -> "Alyssa Coghlan had written the PEP": an object goes after its verb.
+    slot = _object_slot(pronoun) if pronoun.dep_ == "dobj" and pronoun.head.i > pronoun.i else None
     noun_phrase = _join(doc, set(phrase)).strip() if quoted is not None else " ".join(doc[i].text for i in sorted(phrase))
+    if slot is not None and phrase[0] == 0 and doc[0].pos_ != "PROPN":  # "The collection" moved after the verb
+        noun_phrase = noun_phrase[:1].lower() + noun_phrase[1:]
     # "on which the exercises are conducted" -> "the exercises are conducted on the basis".
     fronted = pronoun.head if pronoun.dep_ == "pobj" and pronoun.head.i < pronoun.i else None
     words, tail = [], []
@@ -322,13 +335,21 @@ def _relative(doc: Any, clause: Any) -> Part | None:
         if fronted is not None and t.i == fronted.i:
             tail = [t.text, noun_phrase]
         elif t.i == pronoun.i:
-            if fronted is None:
+            if fronted is None and slot is None:
                 words.append(noun_phrase)
         elif t.dep_ != "punct":
             words.append(t.text)
+        if slot is not None and t.i == slot:
+            words.append(noun_phrase)
     words += tail
     text = _sentence(_detach(" ".join(words)))
     return Part(text[:1].upper() + text[1:], "relative", _words(doc, set(_subtree_indices(clause))))
+
+
+def _object_slot(pronoun: Any) -> int:
+    """The token a fronted object follows once put back: its verb, or the verb's particle ("turned down")."""
+    verb = pronoun.head
+    return max([verb.i] + [c.i for c in verb.children if c.dep_ == "prt" and c.i == verb.i + 1])
 
 
 def _render(doc: Any, keep: set[int]) -> str:
@@ -364,8 +385,11 @@ def _join(doc: Any, keep: set[int]) -> str:
 
 
 def _detach(text: str) -> str:
-    """Spaces before punctuation, and doubled spaces, as a join of tokens leaves them."""
-    text = re.sub(r"\s+([,.;:!?%)\]])", r"\1", text)
+    """Spaces before punctuation, and doubled spaces, as a join of tokens leaves them.
+
+    A mark that begins a word (".dist-info", ".5") keeps its space.
+    """
+    text = re.sub(r"\s+([,.;:!?%)\]])(?!\w)", r"\1", text)
     text = re.sub(r"([(\[])\s+", r"\1", text)
     return re.sub(r"\s{2,}", " ", text).strip()
 

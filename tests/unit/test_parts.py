@@ -141,3 +141,27 @@ def test_a_verb_keeps_the_preposition_it_needs():
     assert split("The exercise consisted of tactical drills in Lachin.")[0].text == (
         "The exercise consisted of tactical drills.")
     assert split("Success depends on the weather in spring.")[0].text == "Success depends on the weather."
+
+
+def test_a_word_that_begins_with_a_mark_keeps_its_space():
+    # ".dist-info", ".5": the mark is the word's own, not punctuation that a join of tokens left apart.
+    assert texts("Eggs use .dist-info directories, whereas wheels use .egg-info.") == [
+        "Eggs use .dist-info directories.", "Eggs use .dist-info directories, whereas wheels use .egg-info."]
+    assert texts("The fund grew by .5 percent in 2019, and its assets reached $3 billion.")[0] == \
+        "The fund grew by .5 percent in 2019."
+
+
+def test_a_relative_clauses_object_goes_back_after_its_verb():
+    # "which Alyssa Coghlan had written": the pronoun is the verb's object, so the noun follows the verb.
+    assert texts("Daniel Holth accepted the PEP, which Alyssa Coghlan had written.") == [
+        "Daniel Holth accepted the PEP.", "Alyssa Coghlan had written the PEP."]
+    assert texts("The minister praised the plan, which parliament turned down in May.")[-1] == \
+        "Parliament turned down the plan in May."
+    assert texts("The collection that Petiver amassed was the largest natural history collection in his time.")[-1] == \
+        "Petiver amassed the collection."
+
+
+def test_a_finite_verb_the_parse_left_unlabelled_keeps_the_claim_whole():
+    # The small parser makes "installed" the statement and "needs" a loose dependent; parts would drop "on".
+    claim = "With wheels, the machine a package is installed on no longer needs to have a build system."
+    assert texts(claim) == [claim]
