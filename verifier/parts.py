@@ -255,13 +255,24 @@ def _core_and_modifiers(root: Any) -> tuple[set[int], list[Any]]:
     return core, modifiers
 
 
+_BOUND = {("consist", "of"), ("rely", "on"), ("depend", "on"), ("belong", "to"), ("refer", "to"),
+          ("lead", "to"), ("result", "in"), ("participate", "in"), ("look", "at"), ("agree", "on"),
+          ("focus", "on"), ("deal", "with"), ("comply", "with"), ("commit", "to"), ("place", "on"),
+          ("base", "on"), ("amount", "to"), ("account", "for"), ("stem", "from")}
+# What "be" can say besides a place or state after a preposition ("was under occupation").
+_COMPLEMENTS = {"attr", "acomp", "oprd", "ccomp", "xcomp", "dobj"}
+
+
 def _bound_preposition(verb: Any, prep: Any) -> bool:
-    """Whether the verb needs this preposition to say anything: "take part in", "consist of", "rely on"."""
-    bound = {("consist", "of"), ("rely", "on"), ("depend", "on"), ("belong", "to"),
-             ("refer", "to"), ("lead", "to"), ("result", "in"), ("participate", "in"), ("look", "at"),
-             ("agree", "on"), ("focus", "on"), ("deal", "with"), ("comply", "with")}
-    return (verb.lemma_.lower(), prep.lower_) in bound or any(c.dep_ == "dobj" and c.lower_ == "part"
-                                                               for c in verb.children) and prep.lower_ == "in"
+    """Whether the verb needs this preposition to say anything: "take part in", "consist of", "rely on".
+
+    "Be" with nothing else to say needs its first one: "the region was under Georgian occupation".
+    """
+    lemma = verb.lemma_.lower()
+    if lemma == "be" and prep.i > verb.i and not any(c.dep_ in _COMPLEMENTS for c in verb.children):
+        return prep.i == min(c.i for c in verb.children if c.dep_ == "prep" and c.i > verb.i)
+    return (lemma, prep.lower_) in _BOUND or any(c.dep_ == "dobj" and c.lower_ == "part"
+                                                 for c in verb.children) and prep.lower_ == "in"
 
 
 def _coordinations(root: Any) -> list[tuple[Any, list[Any]]]:
@@ -391,6 +402,7 @@ def _detach(text: str) -> str:
     """
     text = re.sub(r"\s+([,.;:!?%)\]])(?!\w)", r"\1", text)
     text = re.sub(r"([(\[])\s+", r"\1", text)
+    text = re.sub(r"\s+(['\u2019](?:s|re|ve|ll|d|m)|n['\u2019]t)\b", r"\1", text)  # "Onizuka 's" as tokens leave it
     return re.sub(r"\s{2,}", " ", text).strip()
 
 

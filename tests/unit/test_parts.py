@@ -165,3 +165,22 @@ def test_a_finite_verb_the_parse_left_unlabelled_keeps_the_claim_whole():
     # The small parser makes "installed" the statement and "needs" a loose dependent; parts would drop "on".
     claim = "With wheels, the machine a package is installed on no longer needs to have a build system."
     assert texts(claim) == [claim]
+
+
+def test_be_keeps_the_preposition_that_is_all_it_says():
+    # "The Lachin region was." says nothing: with no other complement, "be" keeps its first preposition.
+    assert texts("Before its liberation, the Lachin region was under Georgian occupation.") == [
+        "The Lachin region was under Georgian occupation.",
+        "Before its liberation, the Lachin region was under Georgian occupation."]
+
+
+def test_a_verb_that_commits_or_places_keeps_its_preposition():
+    assert split("Under the declaration, the two countries commit to working together.")[0].text == (
+        "The two countries commit to working together.")
+    assert texts("Particular emphasis has been placed on training soldiers.") == [
+        "Particular emphasis has been placed on training soldiers."]
+
+
+def test_a_possessive_keeps_to_its_noun_in_a_relative_clause():
+    assert texts("It is on display at Clear Lake High School, which was attended by Onizuka's children.")[-1] == \
+        "Clear Lake High School was attended by Onizuka's children."
