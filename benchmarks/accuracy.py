@@ -168,12 +168,15 @@ def add_cascade_options(ap: argparse.ArgumentParser) -> None:
                     help="the large model's share in a deciding quote's reading (1: it replaces the small one's)")
     ap.add_argument("--large-leading", type=int, default=0,
                     help="each claim's first quotes (the retrieval's best) the large model reads too")
+    ap.add_argument("--large-gate", type=float, default=0.0,
+                    help="a deciding quote is read again only where the small model's entailment or "
+                         "contradiction probability is at least this")
 
 
 def reader_settings(args: argparse.Namespace, **more) -> Settings:
     """The settings that read with the model add_cascade_options named (the shipped one if none)."""
     return Settings(nli_model_path=args.nli_model, nli_large_path=args.large, nli_large_weight=args.large_weight,
-                    nli_large_leading=args.large_leading, **more)
+                    nli_large_leading=args.large_leading, nli_large_gate=args.large_gate, **more)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -57,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         readers["the given model alone"] = Settings(nli_model_path=args.nli_model, thresholds=fitted)
     if args.large:
         readers["cascade"] = Settings(nli_large_path=args.large, nli_large_weight=args.large_weight,
-                                      nli_large_leading=args.large_leading, thresholds=fitted)
+                                      nli_large_leading=args.large_leading, nli_large_gate=args.large_gate,
+                                      thresholds=fitted)
     out: dict = {}
     for path in args.files:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

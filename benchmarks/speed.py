@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # measure this checkout, not whatever verifier is installed
@@ -162,10 +163,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write every figure here")
     ap.add_argument("--claims", type=int, default=40, help="benchmark claims timed for the model time per claim")
     ap.add_argument("--large", type=Path, help="an exported large entailment model, timed alone and in the cascade")
+    ap.add_argument("--cascade", type=cascade_policy, action="append", metavar="LEADING:GATE",
+                    help="a cascade to time with --large: the first quotes of each claim its large model reads "
+                         "whatever the small one made of them, and how far the small one must lean for a deciding "
+                         "quote to be read again (the benchmarks' --large-leading and --large-gate; repeatable; "
+                         "default 0:0)")
     ap.add_argument("--entailment-only", action="store_true", help="only (e), the entailment models")
     args = ap.parse_args(argv)
+    cascades = args.cascade or [(0, 0.0)]
     if args.entailment_only:
-        e = entail_speed(args.data, args.claims, args.large)
+        e = entail_speed(args.data, args.claims, args.large, cascades)
         print_table({"entailment": e}, only_entailment=True)
         if args.json:
             args.json.write_text(json.dumps({"entailment": e}, indent=2) + "\n", encoding="utf-8")
@@ -256,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
             "cosine_to_fp32_embedder": {"mean": float(cos_ours.mean()), "min": float(cos_ours.min())},
         }
 
-    figures["entailment"] = entail_speed(args.data, args.claims, args.large)
+    figures["entailment"] = entail_speed(args.data, args.claims, args.large, cascades)
     print_table(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
@@ -307,16 +314,26 @@ class Counted:
         return self.inner.probabilities(pairs)
 
 
-def entail_speed(data: Path, n_claims: int, large: Path | None = None) -> dict:
+def cascade_policy(text: str) -> tuple[int, float]:
+    """"2:0.5" -> (2, 0.5): a cascade's leading quotes and gate."""
+    leading, _, gate = text.partition(":")
+    try:
+        return int(leading), float(gate or 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not LEADING:GATE, for example 2:0 or 0:0.5") from None
+
+
+def entail_speed(data: Path, n_claims: int, large: Path | None = None,
+                 cascades: Sequence[tuple[int, float]] = ((0, 0.0),)) -> dict:
     """(e): each entailment model's raw rate beside verifier's, and the model time a new claim adds.
 
     The time per claim is the pipeline's whole reading of it (its quotes, then its parts'), with
-    nothing cached: the small model alone, and with ``large`` the cascade of both.
+    nothing cached: the small model alone, and with ``large`` each cascade of both, (leading, gate).
     """
     from verifier.claims import Claim
     from verifier.components import Components, build
     from verifier.judge import to_read
-    from verifier.models.cascade import Cascade
+    from verifier.models.cascade import DECIDING, Cascade
     from verifier.models.entail import OnnxEntailment, shipped_folder
     from verifier.pipeline import Prepared, prepare, read_claims
     from verifier.settings import Settings
@@ -335,15 +352,14 @@ def entail_speed(data: Path, n_claims: int, large: Path | None = None) -> dict:
         prep = prepare(claims, build(Settings(cache_dir=Path(tmp) / "cache")))
     pairs = [(q.quote, case.text) for case in prep.cases for q in to_read(case.candidates)]
 
-    def pipeline_times(model) -> tuple[list[float], int]:
-        counted = Counted(model)
-        built = build(Settings(cache_dir=None), Components(entailment=counted))
+    def pipeline_times(model) -> list[float]:
+        built = build(Settings(cache_dir=None), Components(entailment=model))
         times = []
         for case in prep.cases:
             t = time.perf_counter()
             read_claims(Prepared([case]), built)
             times.append(time.perf_counter() - t)
-        return times, counted.pairs
+        return times
 
     out: dict = {"claims": len(prep.cases), "pairs_whole": len(pairs)}
     for name, folder in folders.items():
@@ -358,14 +374,22 @@ def entail_speed(data: Path, n_claims: int, large: Path | None = None) -> dict:
         out[name] = {"raw_pairs_per_s_one_a_call": raw1, "raw_pairs_per_s_sorted_batch16": raw16,
                      "raw_pairs_per_s_side_by_side": raw_side, "side_by_side": cores,
                      "verifier_pairs_per_s": ours_rate, "ratio_verifier_to_raw_one_a_call": ours_rate / raw1}
-    readers = {"small model alone": OnnxEntailment(folders["small"])}
+    small = Counted(OnnxEntailment(folders["small"]))
+    readers: dict[str, tuple[Any, Counted | None]] = {"small model alone": (small, None)}
     if large:
-        readers["cascade (small reads all, large the deciding 2)"] = Cascade(OnnxEntailment(folders["small"]),
-                                                                            OnnxEntailment(large))
+        big = Counted(OnnxEntailment(large))
+        for leading, gate in cascades:
+            label = (f"cascade, large reads the deciding {DECIDING}" + (f" + leading {leading}" if leading else "")
+                     + (f", gate {gate:g}" if gate else ""))
+            readers[label] = (Cascade(small, big, leading=leading, gate=gate), big)
     out["per_claim"] = {}
-    for label, model in readers.items():
-        times, n = pipeline_times(model)
-        out["per_claim"][label] = {"pairs_per_claim": n / len(times),
+    for label, (model, big_counted) in readers.items():
+        small.pairs = 0
+        if big_counted is not None:
+            big_counted.pairs = 0
+        times = pipeline_times(model)
+        out["per_claim"][label] = {"pairs_per_claim": small.pairs / len(times),
+                                   "large_pairs_per_claim": big_counted.pairs / len(times) if big_counted else 0.0,
                                    "model_ms_median": 1000 * statistics.median(times),
                                    "model_ms_p90": 1000 * sorted(times)[int(0.9 * (len(times) - 1))]}
     return out
@@ -421,7 +445,8 @@ def print_entailment(e: dict) -> None:
               f"{m['ratio_verifier_to_raw_one_a_call']:12.2f}")
     print("  model time a new claim adds (its quotes and its parts', nothing cached):")
     for label, t in e["per_claim"].items():
-        print(f"    {label:48} {t['pairs_per_claim']:5.1f} pairs, median {t['model_ms_median']:.0f} ms, "
+        large = f" (large {t['large_pairs_per_claim']:.1f})" if t.get("large_pairs_per_claim") else ""
+        print(f"    {label:48} {t['pairs_per_claim']:5.1f} pairs{large}, median {t['model_ms_median']:.0f} ms, "
               f"p90 {t['model_ms_p90']:.0f} ms")
 
 if __name__ == "__main__":

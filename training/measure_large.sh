@@ -4,9 +4,11 @@
 # Steps, each written to training/runs/RUN_NAME-measure/ and skipped when its output is there (rerun
 # the same command after a stop): the int8 export with its figures against fp32 and on the benchmarks'
 # gold evidence; the thresholds fitted with 5 folds for the small model and the cascade; the probe
-# files read by the cascade at its fitted thresholds; the speed of both models; then the same fit and
-# probes for the large model alone (not needed to decide, so last). About two hours on a quiet 2-core
-# machine, the figures the decision needs first; run it in the background under nohup.
+# files read by the cascade at its fitted thresholds; the speed of both models; the same fit and
+# probes for the gated cascade (GATE: the large model reads a deciding quote only where the small one
+# leans that far, and no leading quotes; its readings are a subset of the first cascade's, so they
+# come from the cache); then the large model alone (not needed to decide, so last). About two hours
+# on a quiet 2-core machine, the figures the decision needs first; run it in the background under nohup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
@@ -15,6 +17,7 @@ RUN=training/runs
 OUT="$RUN/$NAME-measure"
 MODEL="$OUT/entail-large"
 LEADING=${LEADING:-2}
+GATE=${GATE:-0.5}
 mkdir -p "$OUT"
 [ -f "$RUN/$NAME/final/config.json" ] || { echo "$RUN/$NAME/final is not a finished run: resume its training first" >&2; exit 2; }
 
@@ -44,7 +47,12 @@ step "$OUT/fit-cascade.txt" "$PY" benchmarks/fit_thresholds.py --dry-run --jobs 
 thresholds "$OUT/fit-cascade.txt" "$OUT/th-cascade.json"
 step "$OUT/probes-cascade.txt" "$PY" benchmarks/probes.py --large "$MODEL" --large-leading "$LEADING" \
     --large-thresholds "$OUT/th-cascade.json"
-step "$OUT/speed.txt" "$PY" benchmarks/speed.py --entailment-only --large "$MODEL" --claims 40
+step "$OUT/speed.txt" "$PY" benchmarks/speed.py --entailment-only --large "$MODEL" --claims 40 \
+    --cascade "$LEADING:0" --cascade "0:$GATE"
+step "$OUT/fit-cascade-gate.txt" "$PY" benchmarks/fit_thresholds.py --dry-run --jobs 2 --large "$MODEL" --large-gate "$GATE"
+thresholds "$OUT/fit-cascade-gate.txt" "$OUT/th-cascade-gate.json"
+step "$OUT/probes-cascade-gate.txt" "$PY" benchmarks/probes.py --large "$MODEL" --large-gate "$GATE" \
+    --large-thresholds "$OUT/th-cascade-gate.json"
 step "$OUT/fit-large.txt" "$PY" benchmarks/fit_thresholds.py --dry-run --jobs 2 --nli-model "$MODEL"
 thresholds "$OUT/fit-large.txt" "$OUT/th-large.json"
 step "$OUT/probes-large.txt" "$PY" benchmarks/probes.py --nli-model "$MODEL" --large-thresholds "$OUT/th-large.json"

@@ -90,7 +90,7 @@ def entailment_model(settings: Settings, given: EntailmentModel | None = None,
     from .models.cascade import Cascade
 
     return Cascade(small, CachedEntailment(ReadingProgress(large, progress or Silent()), settings.cache_dir),
-                   weight=settings.nli_large_weight, leading=settings.nli_large_leading)
+                   weight=settings.nli_large_weight, leading=settings.nli_large_leading, gate=settings.nli_large_gate)
 
 
 def _large_model(settings: Settings, given: EntailmentModel | None) -> EntailmentModel | None:

@@ -62,6 +62,23 @@ def test_leading_quotes_are_read_by_the_large_model_even_where_the_small_one_fou
     assert cascade.model_id == "s+l/1+1" != Cascade(small, large, deciding=1).model_id
 
 
+def test_a_gate_leaves_the_large_model_the_quotes_the_small_one_leans_on_and_names_itself():
+    pairs = [("q1", "A"), ("q2", "A"), ("q1", "B"), ("q2", "B")]
+    small = Table("s", {("q1", "A"): (0.45, 0.5, 0.05), ("q2", "A"): (0.1, 0.8, 0.1),
+                        ("q1", "B"): (0.2, 0.7, 0.1), ("q2", "B"): (0.1, 0.85, 0.05)})
+    large = Table("l", {("q1", "A"): (0.9, 0.05, 0.05), ("q2", "A"): (0.1, 0.1, 0.8), ("q1", "B"): (0.9, 0.05, 0.05)})
+    got = Cascade(small, large, deciding=2, gate=0.4).probabilities(pairs)
+    assert large.asked == [("q1", "A")]  # B's quotes and A's second are beside the point to the small model
+    assert got[0]["entail"] == 0.9 and got[1] == {"entail": 0.1, "neutral": 0.8, "contradict": 0.1}
+    # Leading quotes are read whatever the gate: they are there for the small model's misses.
+    large.asked = []
+    Cascade(small, large, deciding=2, gate=0.4, leading=1).probabilities(pairs)
+    assert large.asked == [("q1", "A"), ("q1", "B")]
+    assert Cascade(small, large, gate=0.4).model_id == "s+l/2g0.4" != Cascade(small, large).model_id
+    with pytest.raises(ValueError, match="gate"):
+        Cascade(small, large, gate=1.0)
+
+
 def test_the_run_reads_through_the_cascade_where_a_large_model_is_named(tmp_path):
     from verifier.components import entailment_model
     from verifier.models.entail import CachedEntailment, shipped_folder, shipped_large_folder
