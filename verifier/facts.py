@@ -140,7 +140,7 @@ class Facts:
     text: str
     quantities: tuple[Quantity, ...] = ()
     dates: tuple[DateFact, ...] = ()
-    ordinals: tuple[tuple[int, str], ...] = ()
+    ordinals: tuple[tuple[int, str, str], ...] = ()  # (place, word, the noun it orders: "season", or "")
     entities: tuple[Entity, ...] = ()
     negations: tuple[str, ...] = ()
     directions: tuple[tuple[int, int, str], ...] = ()
@@ -324,7 +324,7 @@ def _facts_from_doc(text: str, doc: Any) -> Facts:
         quantities.append(Quantity(value=value, unit=unit, text=doc[i:end].text))
         i += used
 
-    ordinals: list[tuple[int, str]] = []
+    ordinals: list[tuple[int, str, str]] = []
     negations: list[str] = []
     directions: list[tuple[int, int, str]] = []
     words: list[Word] = []
@@ -337,9 +337,9 @@ def _facts_from_doc(text: str, doc: Any) -> Facts:
             codes.append(tok)
             vocab.add(code_key(tok.text))  # "F-16" is also found as "F16"
         if low in ORDINALS and not _span_of_count(tok):
-            ordinals.append((ORDINALS[low], tok.text))
+            ordinals.append((ORDINALS[low], tok.text, _ordered_noun(tok)))
         elif m := _ORDINAL_DIGITS.match(low):
-            ordinals.append((int(m.group(1)), tok.text))
+            ordinals.append((int(m.group(1)), tok.text, _ordered_noun(tok)))
         if (low in NEGATION_CUES or lemma in NEGATION_CUES) and not _is_numero(tok):
             # "n't" is shown with its verb, as written: "didn't".
             negations.append(tok.nbor(-1).text + tok.text if low in ("n't", "n’t") and tok.i > 0 else tok.text)
@@ -407,6 +407,21 @@ def _span_of_count(tok: Any) -> bool:
     """ "his first five seasons": a stretch of a count, not a place in an order ("the second time")."""
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     return nxt is not None and (nxt.like_num or nxt.lower_ in NUMBER_WORDS) and nxt.lower_ not in ORDINALS
+
+
+def _ordered_noun(tok: Any) -> str:
+    """The lemma of the noun an ordinal puts in order ("the fourth season", "first joint drills"), or "".
+
+    Found by the tags alone (facts skip the parser): the last noun of the run of adjectives and
+    nouns right after the ordinal.
+    """
+    noun = ""
+    for nxt in tok.doc[tok.i + 1: tok.i + 5]:
+        if nxt.pos_ in ("NOUN", "PROPN") and nxt.is_alpha:
+            noun = nxt.lemma_.lower()
+        elif noun or nxt.pos_ != "ADJ":
+            break
+    return noun
 
 
 def _is_numero(tok: Any) -> bool:

@@ -73,7 +73,7 @@ def to_json(f: Facts) -> dict[str, Any]:
         "text": f.text,
         "quantities": [[q.value, q.unit, q.text] for q in f.quantities],
         "dates": [[d.year, d.month, d.day, d.text] for d in f.dates],
-        "ordinals": [[v, w] for v, w in f.ordinals],
+        "ordinals": [[v, w, n] for v, w, n in f.ordinals],
         "entities": [_entity(e) for e in f.entities],
         "negations": list(f.negations),
         "directions": [[p, s, w] for p, s, w in f.directions],
@@ -90,7 +90,7 @@ def from_json(d: dict[str, Any]) -> Facts:
         quantities=tuple(Quantity(value=float(v), unit=_str(u), text=_str(t)) for v, u, t in d["quantities"]),
         dates=tuple(DateFact(year=_opt_int(y), month=_opt_int(m), day=_opt_int(dd), text=_str(t))
                     for y, m, dd, t in d["dates"]),
-        ordinals=tuple((_int(v), _str(w)) for v, w in d["ordinals"]),
+        ordinals=tuple((_int(v), _str(w), _str(n)) for v, w, n in d["ordinals"]),
         entities=tuple(_entity_from(e) for e in d["entities"]),
         negations=tuple(_str(w) for w in d["negations"]),
         directions=tuple((_int(p), _int(s), _str(w)) for p, s, w in d["directions"]),

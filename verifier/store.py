@@ -46,7 +46,7 @@ VERSIONS: dict[str, str] = {
     # What the format readers produce: bump it whenever any extractor's output changes. It is in every
     # parsed source's content key too, so index entries and shared index rows are not reused either.
     "extracted": "2",
-    "facts": "3",  # Facts and its JSON form, and what counts as a fact
+    "facts": "4",  # Facts and its JSON form, and what counts as a fact
     "parts": "1",  # a claim's parts (verifier.parts_cache) and their JSON form
     "events": "1",  # what each date of a text is said of (verifier.events_cache) and its JSON form
     "language": "1",  # a text's language code ("" for English or unsure), by verifier.language

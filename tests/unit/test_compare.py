@@ -42,6 +42,12 @@ def test_negation_flip_is_a_conflict():
         "the source says 'weren't' where the claim affirms it"]
 
 
+def test_a_number_the_claim_states_too_is_no_rival():
+    c = cmp("Watt received the award three times in his five seasons.", "He has won it in three seasons.")
+    assert c.conflict_kinds == [] and "the number five seasons" in c.missing
+    assert cmp("Watt received the award in five seasons.", "He won it in three seasons.").conflict_kinds == ["number"]
+
+
 def test_ordinals_conflict():
     c = cmp("It was the second official visit.", "It was the first official visit.")
     assert c.conflicts == ["the source says first; the claim says second"]
@@ -49,6 +55,18 @@ def test_ordinals_conflict():
     # "his first five seasons" is a stretch of a count, no place in an order against "the second time".
     span = cmp("He won it three times in his first five seasons.", "He won it for the second time in 2019.")
     assert span.conflict_kinds == []
+
+    # An ordinal rivals another only when they put the same thing in order.
+    other = cmp("The series was renewed for a fifth season.",
+                "It was renewed ahead of the premiere of the second half of its fourth season.")
+    assert other.conflicts == ["the source says fourth; the claim says fifth"]
+    apart = cmp("The series was renewed for a fifth season.", "It was renewed ahead of the second half.")
+    assert apart.conflict_kinds == [] and apart.missing == ["'fifth'"]
+    assert cmp("She finished second.", "She finished third in the final.").conflict_kinds == ["ordinal"]
+    # The claim's own "fourth season" is no rival of its "fifth".
+    both = cmp("The series was renewed for a fifth season, just before the fourth season aired.",
+               "It was renewed ahead of the premiere of the second half of its fourth season.")
+    assert both.conflict_kinds == [] and both.missing == ["'fifth'"]
 
 
 def test_direction_words_conflict():

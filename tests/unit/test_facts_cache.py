@@ -48,7 +48,7 @@ FACTS = st.builds(
     quantities=st.lists(st.builds(Quantity, value=st.floats(allow_nan=False), unit=S, text=S), max_size=3).map(tuple),
     dates=st.lists(st.builds(DateFact, year=st.none() | INT, month=st.none() | INT, day=st.none() | INT, text=S),
                    max_size=3).map(tuple),
-    ordinals=st.lists(st.tuples(INT, S), max_size=3).map(tuple),
+    ordinals=st.lists(st.tuples(INT, S, S), max_size=3).map(tuple),
     entities=st.lists(ENTITY, max_size=3).map(tuple),
     negations=st.lists(S, max_size=3).map(tuple),
     directions=st.lists(st.tuples(INT, INT, S), max_size=3).map(tuple),
