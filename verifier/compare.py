@@ -146,10 +146,7 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
                 or (not q.unit and q.value in ev_years):
             out.facts_matched += 1
             continue
-        # A value the claim states too is no rival ("three times in his first five seasons" against
-        # "three seasons").
-        same_unit = [e for e in ev.quantities if q.unit and e.unit == q.unit
-                     and not any(abs(e.value - c.value) < 1e-9 for c in claim.quantities)]
+        same_unit = [e for e in ev.quantities if q.unit and e.unit == q.unit]
         if same_unit:
             out.conflict("number", f"the source says {same_unit[0].text}; the claim says {q.text}")
         else:
@@ -157,14 +154,15 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
 
     # Ordinals: "first" against "second", when they put the same thing in order ("the fifth season"
     # is no rival of "the second half"); an ordinal of nothing named ("finished second") rivals any.
-    # One the claim states too is no rival ("renewed for a fifth season before the fourth aired").
+    # One the claim states of the same thing is no rival ("renewed for a fifth season before the
+    # fourth season aired").
     ev_ords = {v for v, _, _ in ev.ordinals}
-    claim_ords = {v for v, _, _ in claim.ordinals}
+    claim_ords = {(v, n) for v, _, n in claim.ordinals}
     for v, word, noun in claim.ordinals:
         if v in ev_ords:
             out.facts_matched += 1
-        elif rival_ords := [w for ov, w, n in ev.ordinals if ov not in claim_ords
-                        and (not noun or not n or n == noun or n in (similar_words or {}).get(noun, ()))]:
+        elif rival_ords := [w for ov, w, n in ev.ordinals
+                            if (ov, n) not in claim_ords and (not noun or not n or n == noun)]:
             out.conflict("ordinal", f"the source says {rival_ords[0].lower()}; the claim says {word.lower()}")
         else:
             out.missing.append(f"'{word.lower()}'")

@@ -336,25 +336,47 @@ def _relative(doc: Any, clause: Any) -> Part | None:
         return None
     # "which Alyssa Coghlan had written" -> "Alyssa Coghlan had written the PEP": an object goes after its verb.
     slot = _object_slot(pronoun) if pronoun.dep_ == "dobj" and pronoun.head.i > pronoun.i else None
-    noun_phrase = _join(doc, set(phrase)).strip() if quoted is not None else " ".join(doc[i].text for i in sorted(phrase))
-    if slot is not None and phrase[0] == 0 and doc[0].pos_ != "PROPN":  # "The collection" moved after the verb
-        noun_phrase = noun_phrase[:1].lower() + noun_phrase[1:]
     # "on which the exercises are conducted" -> "the exercises are conducted on the basis".
     fronted = pronoun.head if pronoun.dep_ == "pobj" and pronoun.head.i < pronoun.i else None
-    words, tail = [], []
+    noun_phrase = _join(doc, set(phrase)).strip()
+    if (slot is not None or fronted is not None) and phrase[0] == 0 and doc[0].pos_ != "PROPN":
+        noun_phrase = noun_phrase[:1].lower() + noun_phrase[1:]  # "The collection" moved after the verb
+    # Tokens of the claim (by index) and the noun phrase (a string), in the statement's order.
+    pieces: list[int | str] = []
+    tail: list[int | str] = []
     for t in clause.subtree:
         if fronted is not None and t.i == fronted.i:
-            tail = [t.text, noun_phrase]
+            tail = [t.i, noun_phrase]
         elif t.i == pronoun.i:
             if fronted is None and slot is None:
-                words.append(noun_phrase)
-        elif t.dep_ != "punct":
-            words.append(t.text)
+                pieces.append(noun_phrase)
+        elif t.dep_ != "punct" or t.text not in _CLAUSE_MARKS or _inside_word(t):
+            pieces.append(t.i)
         if slot is not None and t.i == slot:
-            words.append(noun_phrase)
-    words += tail
-    text = _sentence(_detach(" ".join(words)))
+            pieces.append(noun_phrase)
+    text = _sentence(_detach(_spell(doc, pieces + tail)))
     return Part(text[:1].upper() + text[1:], "relative", _words(doc, set(_subtree_indices(clause))))
+
+
+# Marks that set a clause off; a relative clause made a statement drops them (brackets and quotes stay).
+_CLAUSE_MARKS = {",", ";", ":", ".", "!", "?", "\u2014", "\u2013", "-", "--"}
+
+
+def _inside_word(tok: Any) -> bool:
+    """A mark written inside a word, no space on either side: the hyphen of "well-known"."""
+    return tok.i > 0 and not tok.doc[tok.i - 1].whitespace_ and not tok.whitespace_ and tok.i + 1 < len(tok.doc)
+
+
+def _spell(doc: Any, pieces: list[int | str]) -> str:
+    """Tokens (by index) with the claim's spacing where they were neighbours, and strings, as one text."""
+    out = []
+    for k, p in enumerate(pieces):
+        if isinstance(p, str):
+            out.append(p + " ")
+            continue
+        nxt = pieces[k + 1] if k + 1 < len(pieces) else None
+        out.append(doc[p].text + (doc[p].whitespace_ if nxt == p + 1 else " "))
+    return "".join(out)
 
 
 def _object_slot(pronoun: Any) -> int:
@@ -396,14 +418,31 @@ def _join(doc: Any, keep: set[int]) -> str:
 
 
 def _detach(text: str) -> str:
-    """Spaces before punctuation, and doubled spaces, as a join of tokens leaves them.
+    """Spaces before punctuation, doubled spaces and lone brackets, as a join of tokens leaves them.
 
     A mark that begins a word (".dist-info", ".5") keeps its space.
     """
+    text = _balanced(text)
     text = re.sub(r"\s+([,.;:!?%)\]])(?!\w)", r"\1", text)
     text = re.sub(r"([(\[])\s+", r"\1", text)
-    text = re.sub(r"\s+(['\u2019](?:s|re|ve|ll|d|m)|n['\u2019]t)\b", r"\1", text)  # "Onizuka 's" as tokens leave it
     return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def _balanced(text: str) -> str:
+    """The text without the brackets whose partner was left out ("She joined the firm,)")."""
+    drop: set[int] = set()
+    for opening, closing in ("()", "[]"):
+        open_at: list[int] = []
+        for i, ch in enumerate(text):
+            if ch == opening:
+                open_at.append(i)
+            elif ch == closing:
+                if open_at:
+                    open_at.pop()
+                else:
+                    drop.add(i)
+        drop.update(open_at)
+    return "".join(ch for i, ch in enumerate(text) if i not in drop)
 
 
 def _distinct(parts: list[Part]) -> list[Part]:

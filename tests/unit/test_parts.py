@@ -184,3 +184,18 @@ def test_a_verb_that_commits_or_places_keeps_its_preposition():
 def test_a_possessive_keeps_to_its_noun_in_a_relative_clause():
     assert texts("It is on display at Clear Lake High School, which was attended by Onizuka's children.")[-1] == \
         "Clear Lake High School was attended by Onizuka's children."
+
+
+def test_a_relative_clause_made_a_statement_keeps_the_claims_spelling():
+    assert texts("The firm, which raised $3 million for a well-known museum, grew.")[-1] == \
+        "The firm raised $3 million for a well-known museum."
+    assert texts("The trilateral peace agreement that ended the war in Nagorno-Karabakh was signed.")[-1] == \
+        "The trilateral peace agreement ended the war in Nagorno-Karabakh."
+    # A fronted noun phrase moved after the verb is no longer the sentence's start.
+    assert texts("The basis on which the exercises are conducted was agreed in May.")[-1] == \
+        "The exercises are conducted on the basis."
+
+
+def test_a_bracket_whose_partner_was_left_out_goes_too():
+    assert texts("She joined the firm, which employs 5,000 people (mostly engineers).")[0] == "She joined the firm."
+    assert "The drill (a joint one) began." in texts("The drill (a joint one) began in Lachin on Monday.")
