@@ -169,12 +169,14 @@ def add_cascade_options(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--large-leading", type=int, default=0,
                     help="each claim's first quotes (the retrieval's best) the large model reads too")
     ap.add_argument("--large-gate", type=float, default=0.0,
-                    help="a deciding quote is read again only where the small model's entailment or "
-                         "contradiction probability is at least this")
+                    help="a deciding quote is read again only where the small model's neutral probability "
+                         "is at most 1 - this (0: every deciding quote)")
 
 
 def reader_settings(args: argparse.Namespace, **more) -> Settings:
     """The settings that read with the model add_cascade_options named (the shipped one if none)."""
+    if args.large is None and (args.large_weight != 1.0 or args.large_leading or args.large_gate):
+        raise SystemExit("--large-weight, --large-leading and --large-gate set the cascade: give --large DIR too")
     return Settings(nli_model_path=args.nli_model, nli_large_path=args.large, nli_large_weight=args.large_weight,
                     nli_large_leading=args.large_leading, nli_large_gate=args.large_gate, **more)
 

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from accuracy import add_cascade_options  # noqa: E402
+from accuracy import add_cascade_options, reader_settings  # noqa: E402
 
 from verifier.claims import load_claims_file
 from verifier.pipeline import verify
@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     th = args.large_thresholds
     fitted = thresholds_from_json(th.read_text(encoding="utf-8"), str(th)) if th else None
+    reader_settings(args)  # the cascade's options without --large are an error, not ignored
     readers = {"small model alone": Settings()}
     if args.nli_model:
         readers["the given model alone"] = Settings(nli_model_path=args.nli_model, thresholds=fitted)

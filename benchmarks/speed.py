@@ -170,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
                          "default 0:0)")
     ap.add_argument("--entailment-only", action="store_true", help="only (e), the entailment models")
     args = ap.parse_args(argv)
+    if args.cascade and not args.large:
+        ap.error("--cascade times a cascade: give --large DIR too")
     cascades = args.cascade or [(0, 0.0)]
     if args.entailment_only:
         e = entail_speed(args.data, args.claims, args.large, cascades)
@@ -318,9 +320,13 @@ def cascade_policy(text: str) -> tuple[int, float]:
     """"2:0.5" -> (2, 0.5): a cascade's leading quotes and gate."""
     leading, _, gate = text.partition(":")
     try:
-        return int(leading), float(gate or 0)
+        policy = int(leading), float(gate or 0)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not LEADING:GATE, for example 2:0 or 0:0.5") from None
+        policy = (-1, 0.0)
+    if policy[0] < 0 or not 0.0 <= policy[1] < 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not LEADING:GATE (LEADING 0 or more, GATE in [0, 1)), "
+                                         "for example 2:0 or 0:0.5")
+    return policy
 
 
 def entail_speed(data: Path, n_claims: int, large: Path | None = None,
@@ -445,8 +451,8 @@ def print_entailment(e: dict) -> None:
               f"{m['ratio_verifier_to_raw_one_a_call']:12.2f}")
     print("  model time a new claim adds (its quotes and its parts', nothing cached):")
     for label, t in e["per_claim"].items():
-        large = f" (large {t['large_pairs_per_claim']:.1f})" if t.get("large_pairs_per_claim") else ""
-        print(f"    {label:48} {t['pairs_per_claim']:5.1f} pairs{large}, median {t['model_ms_median']:.0f} ms, "
+        large = f" (large {t['large_pairs_per_claim']:.1f})" if label != "small model alone" else ""
+        print(f"    {label:58} {t['pairs_per_claim']:5.1f} pairs{large}, median {t['model_ms_median']:.0f} ms, "
               f"p90 {t['model_ms_p90']:.0f} ms")
 
 if __name__ == "__main__":

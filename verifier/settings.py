@@ -21,7 +21,7 @@ class Settings:
     nli_large_path: Path | None = None    # an exported large entailment model for the cascade (models/cascade.py)
     nli_large_weight: float = 1.0         # its share in a deciding quote's reading (1: it replaces the small one's)
     nli_large_leading: int = 0            # each claim's first quotes it reads too, whatever the small model made of them
-    nli_large_gate: float = 0.0           # a deciding quote is read again only where the small model leans this far
+    nli_large_gate: float = 0.0           # a deciding quote is read again only where the small model's neutral <= 1 - gate
     thresholds: Thresholds | None = None  # None: those calibrated beside each claims file, else the shipped ones
     exact_limit: int = EXACT_LIMIT        # sentences per source list above which the short-list path runs
     ann_limit: int = ANN_LIMIT            # sentences above which that path searches an HNSW graph

@@ -7,9 +7,11 @@ model (12 layers), whose reading replaces the small one's, or with ``weight`` be
 (weight the large model's share). With ``leading`` the large model also reads each claim's first
 quotes in the pipeline's order (the retrieval's best), which the small model may have misread as
 beside the point. With ``gate`` above 0 a deciding quote is read again only where the small model
-leans one way (its entailment or contradiction probability at least ``gate``): a claim whose quotes
-it reads as beside the point costs the large model nothing. The rest keep the small model's reading,
-which only ever ranks them out of the decision. A claim is every pair of one batch with the same
+does not read it as beside the point (its neutral probability at most 1 - ``gate``, which is also
+what lets a conflicting value decide a contradiction, judge.py's ``conflict_neutral``): without
+leading quotes, a claim whose quotes it reads as beside the point costs the large model nothing.
+The rest keep the small model's reading, which ranks them below the deciding quotes but, with a
+gate, can still decide the claim. A claim is every pair of one batch with the same
 hypothesis (the pipeline reads a claim's quotes in one batch, and each part's), so the choice is
 the same on every run; each model keeps its own score cache, so a warm run loads neither.
 """
@@ -46,7 +48,7 @@ class Cascade:
         for rows in by_claim.values():
             # Ties go to the earlier quote: the pipeline lists a claim's quotes best first.
             ranked = sorted(rows, key=lambda i: (-_lean(first[i]), i))
-            deciding = [i for i in ranked[: self.deciding] if _lean(first[i]) >= self.gate]
+            deciding = [i for i in ranked[: self.deciding] if 1.0 - first[i]["neutral"] >= self.gate]
             again += sorted(set(deciding) | set(rows[: self.leading]))
         out = list(first)
         w = self.weight
