@@ -297,6 +297,14 @@ def _runners_up(scored: Sequence[Assessed], chosen: Quote, n: int = 2) -> tuple[
     return tuple(out)
 
 
+def _lines(c: Combined) -> str:
+    """Where a combined premise's sentences are: "lines 17 and 21", or "all on line 1" (an abstract)."""
+    lines = sorted({part.sentences[0].line for part in c.parts})
+    if len(lines) == 1:
+        return f"all on line {lines[0]}"
+    return "lines " + ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
+
+
 def _facts_text(n: int) -> str:
     if n == 1:
         return " and matches its one name, number or date"
@@ -359,8 +367,7 @@ def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Readi
         if cmp.named_elsewhere:
             why += "; the sentence before the quote names " + ", ".join(cmp.named_elsewhere) + ", which the quote refers back to"
         if isinstance(c, Combined):
-            lines = ", ".join(str(part.sentences[0].line) for part in c.parts)
-            why += f", read together across {len(c.parts)} sentences of the same source (lines {lines})"
+            why += f", read together across {len(c.parts)} sentences of the same source ({_lines(c)})"
         elif c.size > 1:
             why += f", across {c.size} adjacent sentences"
         ev = evidence_of(c)

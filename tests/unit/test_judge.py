@@ -6,7 +6,7 @@ import pytest
 from verifier.compare import Comparison
 from verifier.judge import Assessed, Combined, combined_candidates, decide, to_read
 from verifier.retrieve import Candidate
-from verifier.sources import segment
+from verifier.sources import Document, segment
 from verifier.thresholds import Thresholds, default_thresholds
 from verifier.verdicts import Reading
 
@@ -93,6 +93,14 @@ def test_far_apart_sentences_are_read_together_and_both_cited(doc):
                [probs(0.3, 0.6, 0.1), probs(0.3, 0.6, 0.1), probs(0.9, 0.05, 0.05)], TH)
     assert v.verdict == "supported" and v.cited == len(combined.parts)
     assert v.evidence[: v.cited] == combined.parts and "together" in v.reason
+    assert v.reason.endswith("(all on line 1)")  # an abstract: one line, three sentences
+    lined = Document(path="seeds/b.txt", text=TEXT.replace(". ", ".\n"),
+                     sentences=segment(TEXT.replace(". ", ".\n"), "seeds/b.txt"))
+    quotes = [cand(lined, 0, cosine=0.7), cand(lined, 3, cosine=0.6)]
+    (combined,) = combined_candidates(quotes)
+    v = decide("The drills in Lachin involved 300 servicemen.", [Assessed(combined, Comparison())],
+               [probs(0.9, 0.05, 0.05)], TH)
+    assert v.reason.endswith("(lines 1 and 4)")
 
 
 def test_adjacent_sentences_are_left_to_windows(doc):
