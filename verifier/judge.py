@@ -398,9 +398,11 @@ def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Readi
                   else contradiction_reason(claim_text, c.quote, list(dict.fromkeys(worded))))
         return Verdict(CONTRADICTED, _clip(best.probability), reason, evidence_of(c) + _runners_up(scored, c), cmp)
 
-    # Unsupported: show the quote that came closest to supporting the claim.
+    # Unsupported: show the quote that came closest to supporting the claim, of those about it if any
+    # is (a quote the model half-reads as entailing but that is about something else explains nothing).
     # A combined premise is never shown as the closest quote: its sentences stand apart.
     shown = [x for x in read if not isinstance(x.quote, Combined)] or read
+    shown = [x for x in shown if x.quote.cosine >= th.support_cosine] or shown
     closest = max(shown, key=lambda x: (x.reading.entail, -x.quote.size, x.quote.score))
     c, cmp = closest.quote, closest.comparison
     if cmp.missing:

@@ -201,3 +201,16 @@ def test_an_unsupported_claims_reason_names_no_negation_of_another_clause(doc):
     cmp.conflict("direction", "the source says 'after'; the claim says 'before'")
     v = decide("The drills began in Lachin.", [Assessed(cand(doc, 0), cmp)], [probs(0.2, 0.7, 0.1)], TH)
     assert "the source says 'after'; the claim says 'before'" in v.reason and "affirms" not in v.reason
+
+
+def test_an_unsupported_claims_closest_quote_is_one_about_it_when_there_is_one(doc):
+    # The model half-reads the unrelated quote as entailing; the reason must not say that no quote is close.
+    far, near = cand(doc, 2, cosine=0.2), cand(doc, 0, cosine=0.7)
+    v = decide("The drills began in Lachin on September 6.", [Assessed(far, Comparison(coverage=0.9)),
+                                                             Assessed(near, Comparison(coverage=0.3))],
+               [probs(0.5, 0.45, 0.05), probs(0.3, 0.6, 0.1)], TH)
+    assert v.verdict == "unsupported" and v.evidence[0] == near
+    assert "close enough" not in v.reason
+    alone = decide("The drills began in Lachin on September 6.", [Assessed(far, Comparison(coverage=0.9))],
+                   [probs(0.5, 0.45, 0.05)], TH)
+    assert alone.reason == "no quote is close enough to the claim (best similarity 0.20)"
