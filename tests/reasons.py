@@ -67,9 +67,9 @@ def reason_problems(result: dict[str, Any]) -> list[str]:
         in_source(m.group(1))
         in_claim(m.group(2))
         not_in_source(m.group(2))
-    for m in re.finditer(r"the source says '([^']+)' where the claim affirms it", reason):
+    for m in re.finditer(r"the source says '([^']+)', the claim has no negation to match it", reason):
         in_source(m.group(1))
-    for m in re.finditer(r"the claim says '([^']+)' where the source affirms it", reason):
+    for m in re.finditer(r"the claim says '([^']+)', the quote has no negation to match it", reason):
         in_claim(m.group(1))
     for m in re.finditer(r"the source says '([^']+)'; the claim says '([^']+)'", reason):
         in_source(m.group(1))

@@ -193,9 +193,9 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
     if len(claim.negations) % 2 != len(ev.negations) % 2:
         out.polarity_flipped = True
         if claim.negations:
-            out.conflict("polarity", f"the claim says '{claim.negations[0]}' where the source affirms it")
+            out.conflict("polarity", f"the claim says '{claim.negations[0]}', the quote has no negation to match it")
         else:
-            out.conflict("polarity", f"the source says '{ev.negations[0]}' where the claim affirms it")
+            out.conflict("polarity", f"the source says '{ev.negations[0]}', the claim has no negation to match it")
 
     # Direction words: "increase" against "decrease".
     ev_dirs = {(p, s) for p, s, _ in ev.directions}

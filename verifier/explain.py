@@ -104,7 +104,7 @@ def contradiction_reason(claim: str, quote: str, worded: Sequence[str] = ()) -> 
     diffs = differences(claim, quote)
     if not diffs:
         # Only the model's reading says so: no invented word difference.
-        return "the quote reads as contradicting the claim"
+        return "the model reads the quote as contradicting the claim"
     return "; ".join(f"the source says \u201c{s}\u201d, the claim says \u201c{c}\u201d" for s, c in diffs)
 
 

@@ -415,11 +415,15 @@ def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Readi
         reason = "; ".join(dict.fromkeys(stated)) + ", in a quote that is not clearly about the same thing"
     # The words compare found missing (no form, synonym or demonym of them in the quote) that are
     # not in the quote's text either: a word the reason names must be absent where it says.
+    elif closest.reading.contradict >= 0.5:
+        # Missing words would mislead here: the quote may say the opposite in words of its own.
+        reason = ("the closest quote is about the claim, and the model reads it as more likely contradicting the "
+                  "claim than not, though not surely enough to say so")
     elif words := [w for w in unstated(claim_text, c.quote, most=12) if w in cmp.missing_words][:3]:
-        reason = ("the closest quote is about the claim but does not state all of it (nothing for "
-                  + ", ".join(f"\u2018{w}\u2019" for w in words) + ")")
+        reason = ("the closest quote is about the claim but the model does not read it as stating all of it "
+                  "(nothing for " + ", ".join(f"\u2018{w}\u2019" for w in words) + ")")
     else:
-        reason = "the closest quote is about the claim but does not state all of it"
+        reason = "the closest quote is about the claim but the model does not read it as stating all of it"
     likeliest = max([x.reading.entail for x in about if not x.comparison.conflicts and not x.comparison.missing]
                     + [x.reading.contradict for x in related], default=0.0)
     ev = evidence_of(c) + _runners_up(scored, c)

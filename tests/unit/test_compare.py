@@ -39,7 +39,7 @@ def test_negation_flip_is_a_conflict():
     assert not cmp("Drills are held for the first time.", "The drills are held for the first time.").conflicts
     # "n't" is named with its verb, as the source writes it.
     assert cmp("The drills were held.", "The drills weren't held.").conflicts == [
-        "the source says 'weren't' where the claim affirms it"]
+        "the source says 'weren't', the claim has no negation to match it"]
 
 
 def test_ordinals_conflict():

@@ -62,7 +62,7 @@ def test_several_differences_are_joined_and_none_gives_a_plain_sentence():
     assert contradiction_reason("The drills ended in Shusha.", "The drills began in Lachin.") == (
         "the source says \u201cbegan\u201d, the claim says \u201cended\u201d; "
         "the source says \u201cLachin\u201d, the claim says \u201cShusha\u201d")
-    assert contradiction_reason("The drills began.", "The drills began.") == "the quote reads as contradicting the claim"
+    assert contradiction_reason("The drills began.", "The drills began.") == "the model reads the quote as contradicting the claim"
 
 
 def test_unstated_gives_the_claims_content_words_the_quote_lacks_in_order():
@@ -82,7 +82,7 @@ def test_a_stretch_far_from_any_shared_word_of_substance_is_no_difference():
     claim = "Surah Ya Sin is inscribed across the tile work and was commissioned by Suleiman."
     quote = "When the Crusaders took over Jerusalem, the Dome of the Rock mosque was renamed Templum Domini."
     assert differences(claim, quote) == []
-    assert contradiction_reason(claim, quote) == "the quote reads as contradicting the claim"
+    assert contradiction_reason(claim, quote) == "the model reads the quote as contradicting the claim"
     # A shared word of substance a few words away anchors the difference.
     assert differences("In 1992 the drills ended in Shusha.", "In 1992 the drills began in Lachin.") == [
         ("began", "ended"), ("Lachin", "Shusha")]
@@ -99,7 +99,7 @@ def test_a_stretch_of_words_the_other_text_has_elsewhere_is_no_difference():
 
 
 def test_a_negation_or_direction_found_by_the_fact_check_comes_after_comparatives_only():
-    negated = "the claim says 'not' where the source affirms it"
+    negated = "the claim says 'not', the quote has no negation to match it"
     assert contradiction_reason("This is not the first time.", "It is the first time.", [negated]) == negated
     assert contradiction_reason("Turkey does not have fewer troops.", "Turkey has an equal number of troops.",
                                 [negated]) == "the source says \u201can equal number\u201d, the claim says \u201cfewer\u201d"

@@ -194,7 +194,7 @@ def test_a_name_the_window_shows_only_apart_from_the_statement_is_missing_there_
 def test_an_unsupported_claims_reason_names_no_negation_of_another_clause(doc):
     # "didn't have a lot of money" beside "was bullied": the negation is no account of what is missing.
     cmp = Comparison(coverage=0.6, missing_words=["bullied"])
-    cmp.conflict("polarity", "the source says 'n't' where the claim affirms it")
+    cmp.conflict("polarity", "the source says 'n't', the claim has no negation to match it")
     v = decide("The drills began in Lachin.", [Assessed(cand(doc, 0), cmp)], [probs(0.2, 0.7, 0.1)], TH)
     assert v.verdict == "unsupported" and "affirms" not in v.reason
     # A direction word that differs is kept: it says why.
@@ -214,3 +214,10 @@ def test_an_unsupported_claims_closest_quote_is_one_about_it_when_there_is_one(d
     alone = decide("The drills began in Lachin on September 6.", [Assessed(far, Comparison(coverage=0.9))],
                    [probs(0.5, 0.45, 0.05)], TH)
     assert alone.reason == "no quote is close enough to the claim (best similarity 0.20)"
+
+
+def test_an_unsupported_claims_reason_says_where_the_model_leans_to_the_opposite(doc):
+    # Words the quote lacks would mislead: it may say the opposite in words of its own.
+    v = decide("The drills ended in Lachin.", [Assessed(cand(doc, 0, cosine=0.7), Comparison(coverage=0.5))],
+               [probs(0.1, 0.3, 0.6)], Thresholds(**{**TH.__dict__, "nli_contradict": 0.9}))
+    assert v.verdict == "unsupported" and "more likely contradicting the claim than not" in v.reason

@@ -18,7 +18,7 @@ def test_true_reasons_pass():
     assert reason_problems(result("The accord was signed in Baku.", "the source says \u201cpeace agreement\u201d, "
                                   "the claim says \u201caccord\u201d", QUOTE)) == []
     assert reason_problems(result("The agreement was signed by Turkey with F-16 jets.",
-                                  "the closest quote is about the claim but does not state all of it "
+                                  "the closest quote is about the claim but the model does not read it as stating all of it "
                                   "(nothing for \u2018F-16\u2019, \u2018jets\u2019)", QUOTE, "unsupported")) == []
     assert reason_problems(result("Turkey signed it in 1992.", "the closest quote does not state the date 1992; Turkey",
                                   QUOTE, "unsupported")) == []
@@ -37,4 +37,4 @@ def test_the_reasons_seen_wrong_are_caught():
                                   QUOTE, "unsupported")) == ["says the claim has 'The drills ended', the claim does not"]
     # A word said to be missing from the quote that the quote has.
     assert reason_problems(result("The agreement was signed by Russia.", "the closest quote is about the claim but "
-                                  "does not state all of it (nothing for \u2018Russia\u2019)", QUOTE, "unsupported"))
+                                  "the model does not read it as stating all of it (nothing for \u2018Russia\u2019)", QUOTE, "unsupported"))
