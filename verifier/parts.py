@@ -82,7 +82,11 @@ def split_many(texts: list[str]) -> list[list[Part]]:
 def split_doc(text: str, doc: Any) -> list[Part]:
     whole = Part(_sentence(text), "main", "")
     roots = [t for t in doc if t.dep_ == "ROOT"]
-    if len(roots) != 1 or roots[0].pos_ not in ("VERB", "AUX") or _misparsed(roots[0]):
+    if len(roots) != 1 or roots[0].pos_ not in ("VERB", "AUX"):
+        return [whole]
+    # A claim the model can read whole loses nothing kept whole; a longer one would be cut to its
+    # first words, so its parts, imperfect as they may be, still check more of it.
+    if _misparsed(roots[0]) and len(text.split()) <= LONG_CLAIM_WORDS:
         return [whole]
     root = roots[0]
     clauses = [root] + [c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
