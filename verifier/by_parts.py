@@ -102,7 +102,7 @@ def _supported(whole: Verdict | None, decided: Sequence[Verdict], parts: Sequenc
     """Every part is stated: cite the fewest quotes that state them all, the whole claim's own quote first."""
     whole_quote = _quote_of(whole, parts) if whole is not None and whole.verdict == SUPPORTED else None
     chosen: list[Quote] = []
-    per_part: list[tuple[Candidate, ...]] = []
+    per_part: list[Quote | tuple[Candidate, ...]] = []  # the quote that states each part, else its own evidence
     for p, v in zip(parts, decided):
         states = supporting_quotes(p.assessed, p.readings, th)
         prefer = ([whole_quote] if whole_quote is not None else []) + chosen
@@ -111,7 +111,11 @@ def _supported(whole: Verdict | None, decided: Sequence[Verdict], parts: Sequenc
             mine = next((q for q in states if evidence_of(q) == v.evidence[:v.cited]), states[0] if states else None)
         if mine is not None and mine not in chosen:
             chosen.append(mine)
-        per_part.append(evidence_of(mine) if mine is not None else v.evidence[:v.cited])
+        per_part.append(mine if mine is not None else v.evidence[:v.cited])
+    # A quote inside another chosen one adds nothing to the citation: the larger one is cited for it.
+    inner = {q: o for q in chosen for o in chosen if _within(q, o)}
+    chosen = [q for q in chosen if q not in inner]
+    stated = [ev if isinstance(ev, tuple) else evidence_of(_outermost(ev, inner)) for ev in per_part]
     cited = tuple(dict.fromkeys(c for q in chosen for c in evidence_of(q)))
     if not cited:
         cited = tuple(dict.fromkeys(c for v in decided for c in v.evidence[:v.cited]))
@@ -126,7 +130,18 @@ def _supported(whole: Verdict | None, decided: Sequence[Verdict], parts: Sequenc
     runners = whole.evidence[whole.cited:] if whole is not None else ()
     runners = tuple(c for c in runners if c not in cited)[:2]
     return Verdict(SUPPORTED, confidence, reason, cited + runners, whole.comparison if whole else None,
-                   len(cited), part_verdicts(per_part))
+                   len(cited), part_verdicts(stated))
+
+
+def _within(q: Quote, o: Quote) -> bool:
+    """Whether quote ``q``'s sentences are some of quote ``o``'s (a sentence inside a window)."""
+    return q.doc.path == o.doc.path and set(q.sentences) < set(o.sentences)
+
+
+def _outermost(q: Quote, inner: dict[Quote, Quote]) -> Quote:
+    while q in inner:
+        q = inner[q]
+    return q
 
 
 def _quote_of(whole: Verdict, parts: Sequence[PartCase]) -> Quote | None:

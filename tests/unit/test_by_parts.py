@@ -120,3 +120,18 @@ def test_the_main_statement_is_stated_where_a_part_that_contains_it_is(quotes):
     parts = [part(MAIN, quotes, (0.9, 0.05, 0.05), None, None), part(PLACE, quotes, (0.3, 0.6, 0.1), None, None)]
     v = decide_claim("Azerbaijan and Turkey began joint drills in Lachin.", assessed, readings, parts, TH)
     assert v.verdict == "unsupported" and "in Lachin" in v.reason
+
+
+def test_a_quote_inside_another_cited_one_is_not_cited_again(quotes):
+    # One part is stated by the window of the first two sentences, the other by its first sentence
+    # alone: the window is the citation, not "the 2 quotes together".
+    window = Candidate(quotes[0].doc, 0, 1, 0.8, 0.6)
+    both = [window, quotes[0]]
+    v = decide_claim("Azerbaijan and Turkey began joint drills in Lachin, which last five days.",
+                     *read(both, (0.3, 0.6, 0.1), (0.3, 0.6, 0.1)),
+                     [part(MAIN, both, (0.2, 0.7, 0.1), (0.9, 0.05, 0.05)),
+                      part(Part("The drills last five days.", "relative", "which last five days"), both,
+                           (0.9, 0.05, 0.05), (0.1, 0.8, 0.1))], TH)
+    assert v.verdict == "supported" and v.evidence[:v.cited] == (window,)
+    assert v.reason == "the quote states each of the claim's 2 parts"
+    assert [p.quotes for p in v.parts] == [(window,), (window,)]
