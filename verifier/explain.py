@@ -66,6 +66,10 @@ def differences(claim: str, quote: str, most: int = 2) -> list[tuple[str, str]]:
         # says "impaired vision" later); a single word found elsewhere is a swap of roles, and is named.
         if _misaligned(a[i1:i2], b[:j1] + b[j2:], src) or _misaligned(b[j1:j2], a[:i1] + a[i2:], clm):
             continue
+        # A value on one side only is something one text adds, not words the other says differently
+        # ("have partnered" against "in 2018").
+        if any(ch.isdigit() for w in src for ch in w) != any(ch.isdigit() for w in clm for ch in w):
+            continue
         out.append((_phrase(src), _phrase(clm)))
         if len(out) >= most:
             break

@@ -111,3 +111,11 @@ def test_a_quote_with_few_of_the_claims_words_in_order_gets_no_word_differences(
     claim = "Increased flux of microbial products suppresses immune responses."
     quote = "To investigate the contribution of adaptive immune compensation in response to increased permeability."
     assert differences(claim, quote) == []
+
+
+def test_a_value_on_one_side_only_is_no_word_difference():
+    claim = ("Winslet teamed with Lancôme and the National Literacy Trust in 2018 to launch a programme that aims "
+             "to educate underprivileged women in the UK.")
+    quote = ("Lancôme and The National Literacy Trust have partnered to launch a global programme to help "
+             "disadvantaged young women in the UK develop their literacy skills.")
+    assert differences(claim, quote) == [("help disadvantaged young", "educate underprivileged")]
