@@ -173,12 +173,17 @@ def add_cascade_options(ap: argparse.ArgumentParser) -> None:
                          "is at most 1 - this (0: every deciding quote)")
 
 
-def reader_settings(args: argparse.Namespace, **more) -> Settings:
-    """The settings that read with the model add_cascade_options named (the shipped one if none)."""
+def cascade_settings(args: argparse.Namespace) -> dict:
+    """The Settings fields of the cascade add_cascade_options named; its options without --large are an error."""
     if args.large is None and (args.large_weight != 1.0 or args.large_leading or args.large_gate):
         raise SystemExit("--large-weight, --large-leading and --large-gate set the cascade: give --large DIR too")
-    return Settings(nli_model_path=args.nli_model, nli_large_path=args.large, nli_large_weight=args.large_weight,
-                    nli_large_leading=args.large_leading, nli_large_gate=args.large_gate, **more)
+    return {"nli_large_path": args.large, "nli_large_weight": args.large_weight,
+            "nli_large_leading": args.large_leading, "nli_large_gate": args.large_gate}
+
+
+def reader_settings(args: argparse.Namespace, **more) -> Settings:
+    """The settings that read with the model add_cascade_options named (the shipped one if none)."""
+    return Settings(nli_model_path=args.nli_model, **cascade_settings(args), **more)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from accuracy import add_cascade_options, reader_settings  # noqa: E402
+from accuracy import add_cascade_options, cascade_settings  # noqa: E402
 
 from verifier.claims import load_claims_file
 from verifier.pipeline import verify
@@ -52,14 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     th = args.large_thresholds
     fitted = thresholds_from_json(th.read_text(encoding="utf-8"), str(th)) if th else None
-    reader_settings(args)  # the cascade's options without --large are an error, not ignored
+    cascade = cascade_settings(args)
     readers = {"small model alone": Settings()}
     if args.nli_model:
         readers["the given model alone"] = Settings(nli_model_path=args.nli_model, thresholds=fitted)
     if args.large:
-        readers["cascade"] = Settings(nli_large_path=args.large, nli_large_weight=args.large_weight,
-                                      nli_large_leading=args.large_leading, nli_large_gate=args.large_gate,
-                                      thresholds=fitted)
+        readers["cascade"] = Settings(**cascade, thresholds=fitted)
     out: dict = {}
     for path in args.files:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

@@ -395,9 +395,10 @@ def entail_speed(data: Path, n_claims: int, large: Path | None = None,
             big_counted.pairs = 0
         times = pipeline_times(model)
         out["per_claim"][label] = {"pairs_per_claim": small.pairs / len(times),
-                                   "large_pairs_per_claim": big_counted.pairs / len(times) if big_counted else 0.0,
                                    "model_ms_median": 1000 * statistics.median(times),
                                    "model_ms_p90": 1000 * sorted(times)[int(0.9 * (len(times) - 1))]}
+        if big_counted is not None:
+            out["per_claim"][label]["large_pairs_per_claim"] = big_counted.pairs / len(times)
     return out
 
 
@@ -451,7 +452,7 @@ def print_entailment(e: dict) -> None:
               f"{m['ratio_verifier_to_raw_one_a_call']:12.2f}")
     print("  model time a new claim adds (its quotes and its parts', nothing cached):")
     for label, t in e["per_claim"].items():
-        large = f" (large {t['large_pairs_per_claim']:.1f})" if label != "small model alone" else ""
+        large = f" (large {t['large_pairs_per_claim']:.1f})" if "large_pairs_per_claim" in t else ""
         print(f"    {label:58} {t['pairs_per_claim']:5.1f} pairs{large}, median {t['model_ms_median']:.0f} ms, "
               f"p90 {t['model_ms_p90']:.0f} ms")
 

@@ -413,12 +413,12 @@ def decide(claim_text: str, scored: Sequence[Assessed], readings: Sequence[Readi
         # A negation of its own in such a quote is most often in another clause ("didn't have a lot
         # of money" beside "was bullied"): no account of why the claim is unsupported.
         reason = "; ".join(dict.fromkeys(stated)) + ", in a quote that is not clearly about the same thing"
-    # The words compare found missing (no form, synonym or demonym of them in the quote) that are
-    # not in the quote's text either: a word the reason names must be absent where it says.
     elif closest.reading.contradict >= 0.5:
         # Missing words would mislead here: the quote may say the opposite in words of its own.
         reason = ("the closest quote is about the claim, and the model reads it as more likely contradicting the "
                   "claim than not, though not surely enough to say so")
+    # The words compare found missing (no form, synonym or demonym of them in the quote) that are
+    # not in the quote's text either: a word the reason names must be absent where it says.
     elif words := [w for w in unstated(claim_text, c.quote, most=12) if w in cmp.missing_words][:3]:
         reason = ("the closest quote is about the claim but the model does not read it as stating all of it "
                   "(nothing for " + ", ".join(f"\u2018{w}\u2019" for w in words) + ")")

@@ -416,9 +416,7 @@ def _render(doc: Any, keep: set[int]) -> str:
 
 def _join(doc: Any, keep: set[int]) -> str:
     """The kept tokens with the claim's spacing, and a space where words that were apart now meet."""
-    order = sorted(keep)
-    return "".join(doc[i].text + (doc[i].whitespace_ if k + 1 < len(order) and order[k + 1] == i + 1 else " ")
-                   for k, i in enumerate(order))
+    return _spell(doc, sorted(keep))
 
 
 def _detach(text: str) -> str:
