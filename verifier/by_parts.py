@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from .judge import Assessed, PartVerdict, Quote, Verdict, decide, evidence_of, supporting_quotes
-from .parts import WITH_MAIN, Part
+from .parts import MEMBER_KINDS, WITH_MAIN, Part
 from .retrieve import Candidate
 from .thresholds import Thresholds
 from .verdicts import CONTRADICTED, SUPPORTED, UNSUPPORTED, Reading
@@ -51,7 +51,7 @@ def decide_claim(claim_text: str, scored: Sequence[Assessed], readings: Sequence
         assert whole is not None
         return whole
     decided = [decide(p.part.text, p.assessed, p.readings, th) for p in parts]
-    decided = _main_from_modifiers(parts, decided)
+    decided = _members_from_main(parts, _main_from_modifiers(parts, decided))
 
     def part_verdicts(quotes_of: Sequence[tuple[Candidate, ...]]) -> tuple[PartVerdict, ...]:
         return tuple(PartVerdict(p.part.text, p.part.kind, v.verdict, q)
@@ -92,6 +92,21 @@ def _main_from_modifiers(parts: Sequence[PartCase], decided: list[Verdict]) -> l
         return decided
     best = max(fuller, key=lambda v: v.confidence)
     return [replace(best, reason=best.reason + ", with the detail the main statement leaves out")] + decided[1:]
+
+
+def _members_from_main(parts: Sequence[PartCase], decided: list[Verdict]) -> list[Verdict]:
+    """Each member of a list is stated wherever the main statement, which holds the whole list, is.
+
+    "Azerbaijan, Russia and Armenia concluded their peace deal" states "Russia concluded their peace
+    deal", which the model may read as unsupported alone (whose deal?). Lists of alternatives are
+    never split (parts.py), so the main statement implies each member.
+    """
+    if parts[0].part.kind != "main" or decided[0].verdict != SUPPORTED:
+        return decided
+    main = decided[0]
+    return [replace(main, reason=main.reason + ", with the rest of its list")
+            if p.part.kind in MEMBER_KINDS and v.verdict == UNSUPPORTED else v
+            for p, v in zip(parts, decided)]
 
 
 PartVerdicts = Callable[[Sequence[tuple[Candidate, ...]]], tuple[PartVerdict, ...]]

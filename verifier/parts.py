@@ -38,6 +38,8 @@ _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _TIME_LABELS = {"DATE", "TIME"}
 _QUANTITY_LABELS = {"CARDINAL", "QUANTITY", "PERCENT", "MONEY", "ORDINAL"}
 _PARTY_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
+# Conjunctions of a choice: the members of "A or B" are not each stated.
+_CHOICE = {"or", "nor", "either", "neither", "whether"}
 _CAUSE = re.compile(r"^(?:because|due|owing|thanks|as a result|for fear)\b", re.I)
 _PURPOSE = re.compile(r"^(?:to|in order to|so as to|so that|for the purpose)\b", re.I)
 # Longer than this many words, a claim is read part by part only: no model reads it whole.
@@ -49,6 +51,8 @@ MAX_CHECKED_WORDS = 400
 
 # Kinds of part made of the main statement and one modifier: each states the main statement too.
 WITH_MAIN = {"time", "place", "quantity", "ordinal", "participant", "instrument", "cause", "purpose", "modifier"}
+# Kinds of part made of the main statement with one member of its coordinated subject or object in place of them all.
+MEMBER_KINDS = {"subject", "object"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ def split_doc(text: str, doc: Any) -> list[Part]:
         return [whole]
     root = roots[0]
     clauses = [root] + [c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+    if len(clauses) > 1 and _alternatives(clauses):
+        return [whole]
     parts: list[Part] = []
     if len(clauses) > 1:
         subject = _subject(root)
@@ -174,13 +180,20 @@ def _members(first: Any) -> list[Any]:
 
     Members of one list are the same kind of word, all names or all common nouns: "appointed as
     the new manager and Ireland" is a misread clause ("Ireland continued ..."), not two roles. And
-    words inside quotation marks are one title: "The Simpsons and Philosophy" is one book.
+    words inside quotation marks are one title: "The Simpsons and Philosophy" is one book. A
+    choice is no list either: "Turkey or Russia sent troops" states neither "Turkey sent troops"
+    nor "Russia sent troops", and "neither A nor B" denies both.
     """
     members = [first] + [t for t in first.conjuncts if t.i > first.i]
     if len(members) > 1 and (len({m.pos_ == "PROPN" for m in members}) > 1 or _quoted(first)
-                             or _stray_conjunction(first)):
+                             or _stray_conjunction(first) or _alternatives(members)):
         return [first]
     return members
+
+
+def _alternatives(members: list[Any]) -> bool:
+    """Whether coordinated words are alternatives ("or", "nor", "either", "neither"), not a list."""
+    return any(t.dep_ in ("cc", "preconj") and t.lower_ in _CHOICE for m in members for t in m.children)
 
 
 def _stray_conjunction(first: Any) -> bool:

@@ -122,6 +122,24 @@ def test_the_main_statement_is_stated_where_a_part_that_contains_it_is(quotes):
     assert v.verdict == "unsupported" and "in Lachin" in v.reason
 
 
+def test_each_member_of_a_list_is_stated_where_the_main_statement_is(quotes):
+    claim = "Azerbaijan and Turkey began joint drills."
+    members = [Part("Azerbaijan began joint drills.", "subject", "Azerbaijan"),
+               Part("Turkey began joint drills.", "subject", "Turkey")]
+    assessed, readings = read(quotes, (0.9, 0.05, 0.05), None, None)
+    # The model reads the main statement as entailed, one member alone as neutral.
+    parts = [part(MAIN, quotes, (0.9, 0.05, 0.05), None, None), part(members[0], quotes, (0.9, 0.05, 0.05), None, None),
+             part(members[1], quotes, (0.3, 0.6, 0.1), None, None)]
+    v = decide_claim(claim, assessed, readings, parts, TH)
+    assert v.verdict == "supported" and [p.verdict for p in v.parts] == ["supported"] * 3
+    assert reason_problems(as_report(v, claim)) == []
+    # Never the other way round: members stated apart do not make the main statement's reading.
+    parts = [part(MAIN, quotes, (0.3, 0.6, 0.1), None, None), part(members[0], quotes, (0.9, 0.05, 0.05), None, None),
+             part(members[1], quotes, (0.3, 0.6, 0.1), None, None)]
+    v = decide_claim(claim, assessed, readings, parts, TH)
+    assert v.verdict == "unsupported"
+
+
 def test_a_quote_inside_another_cited_one_is_not_cited_again(quotes):
     # One part is stated by the window of the first two sentences, the other by its first sentence
     # alone: the window is the citation, not "the 2 quotes together".

@@ -199,3 +199,14 @@ def test_a_relative_clause_made_a_statement_keeps_the_claims_spelling():
 def test_a_bracket_whose_partner_was_left_out_goes_too():
     assert texts("She joined the firm, which employs 5,000 people (mostly engineers).")[0] == "She joined the firm."
     assert "The drill (a joint one) began." in texts("The drill (a joint one) began in Lachin on Monday.")
+
+
+def test_alternatives_are_no_list_of_things_each_stated():
+    # "Turkey or Russia sent troops" states neither "Turkey sent troops" nor "Russia sent troops".
+    assert texts("Turkey or Russia sent troops.") == ["Turkey or Russia sent troops."]
+    assert "The drills were held by Turkey or Azerbaijan." in texts("The drills were held by Turkey or Azerbaijan in Lachin.")
+    assert texts("Neither Turkey nor Russia sent troops.") == ["Neither Turkey nor Russia sent troops."]
+    assert texts("The drills began in Lachin or they ended in Shusha.") == \
+        ["The drills began in Lachin or they ended in Shusha."]
+    # A list joined by "and" is still split.
+    assert "Russia sent troops." in texts("Turkey and Russia sent troops.")
