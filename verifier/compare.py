@@ -206,6 +206,19 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
             said = next(w for pp, ss, w in ev.directions if pp == p and ss == 1 - s)
             out.conflict("direction", f"the source says '{said}'; the claim says '{word}'")
 
+    # Comparisons of amount: "more servicemen than Russia" against "an equal number of servicemen".
+    # A text that says both ("twice as many ... as") says they differ.
+    said_unequal, claimed_unequal = _inequality(ev.text), _inequality(claim.text)
+    said_equal = "" if said_unequal else _equality(ev.text)
+    claimed_equal = "" if claimed_unequal else _equality(claim.text)
+    # "does not have fewer ... than" is true of an equal number: a negation leaves it to the model.
+    if claim.negations or ev.negations:
+        pass
+    elif claimed_unequal and said_equal:
+        out.conflict("comparison", f"the source says '{said_equal}'; the claim says '{claimed_unequal}'")
+    elif claimed_equal and said_unequal:
+        out.conflict("comparison", f"the source says '{said_unequal}'; the claim says '{claimed_equal}'")
+
     # Content words: each must be in the quote, as the same word, a form of it, or a synonym.
     # Names count too, so a claim that is mostly names is judged on them.
     total = 0.0
@@ -232,6 +245,25 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
                 out.missing.append(w.text)
     out.coverage = matched / total if total else 1.0
     return out
+
+
+# An amount said to be the same on both sides, and one said to differ between two things ("more X
+# than Y", "twice as many"); "more than 100" bounds a number and compares nothing.
+_EQUAL = re.compile(r"\b(?:an? |the )?(?:equal|same|identical) (?:number|numbers|amount|amounts|size|share)\b"
+                    r"|\bas (?:many|much|large|big)\b(?: \w+){0,3} as\b|\bequal in (?:number|size)\b", re.I)
+_UNEQUAL = re.compile(r"\b(?:more|fewer|less|greater|larger|smaller|bigger)\b(?: [\w-]+){0,3} than (?!\W*\d)"
+                      r"|\b(?:twice|half|(?:two|three|four|five|ten|\w+) times) as (?:many|much|large)\b"
+                      r"|\boutnumber\w*", re.I)
+
+
+def _equality(text: str) -> str:
+    m = _EQUAL.search(text)
+    return m.group().strip() if m else ""
+
+
+def _inequality(text: str) -> str:
+    m = _UNEQUAL.search(text)
+    return m.group().strip() if m else ""
 
 
 # Words before a name that mark the same role in two sentences ("in Shusha" / "in Lachin").

@@ -25,7 +25,7 @@ from .sources import Document, Sentence, normalize
 from .thresholds import COMBINED_MOST, READ_BY_MODEL, Thresholds, default_thresholds
 from .verdicts import CONTRADICTED, SUPPORTED, UNSUPPORTED, Reading, VerdictName
 
-FACT_CONFLICTS = {"date", "number", "ordinal", "name"}
+FACT_CONFLICTS = {"date", "number", "ordinal", "name", "comparison"}
 
 SimilarWords = Callable[[Sequence[str], Sequence[str]], dict[str, set[str]]]
 

@@ -153,3 +153,19 @@ def test_a_code_of_letters_and_digits_is_a_name_the_quote_must_state():
     assert c.missing == ["GATA3"]
     assert cmp("Turkish F-16 jets took part.", "Turkish F16 jets took part.").missing == []  # one code, two writings
     assert cmp("In her mid-20s she began writing.", "In her mid-20s she began writing.").missing == []
+
+
+def test_an_amount_said_to_differ_conflicts_with_one_said_to_be_equal():
+    quote = "Along with Russia, Turkey is represented with an equal number of servicemen in the joint centre."
+    got = cmp("Turkey has more servicemen than Russia in the joint centre.", quote)
+    assert got.conflict_kinds == ["comparison"]
+    assert got.conflicts == ["the source says 'an equal number'; the claim says 'more servicemen than'"]
+    assert cmp("Turkey sent twice as many servicemen as Russia.", quote).conflict_kinds == ["comparison"]
+    # The other way round too, and "as many ... as" is no inequality.
+    assert cmp("Turkey and Russia have the same number of servicemen.",
+               "Turkey has more servicemen than Russia.").conflict_kinds == ["comparison"]
+    assert "comparison" not in cmp("Turkey has as many servicemen as Russia.", quote).conflict_kinds
+    # "more than 100" bounds a number: it compares nothing.
+    assert "comparison" not in cmp("Turkey sent more than 100 servicemen.", quote).conflict_kinds
+    # A negated comparison is true of an equal number: no conflict.
+    assert "comparison" not in cmp("Turkey does not have fewer servicemen than Russia.", quote).conflict_kinds
