@@ -212,11 +212,10 @@ def compare(claim: Facts, ev: Facts, similar_words: dict[str, set[str]] | None =
     said_equal = "" if said_unequal else _equality(ev.text)
     claimed_equal = "" if claimed_unequal else _equality(claim.text)
     # "does not have fewer ... than" is true of an equal number: a negation leaves it to the model.
-    if claim.negations or ev.negations:
-        pass
-    elif claimed_unequal and said_equal:
+    negated = bool(claim.negations or ev.negations)
+    if not negated and claimed_unequal and said_equal:
         out.conflict("comparison", f"the source says '{said_equal}'; the claim says '{claimed_unequal}'")
-    elif claimed_equal and said_unequal:
+    elif not negated and claimed_equal and said_unequal:
         out.conflict("comparison", f"the source says '{said_unequal}'; the claim says '{claimed_equal}'")
 
     # Content words: each must be in the quote, as the same word, a form of it, or a synonym.
