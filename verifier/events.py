@@ -91,7 +91,7 @@ def dates_of_other_events(cmp: Comparison, claim_text: str, claim: Facts, quote_
     A conflict whose differing dates all belong to other events becomes a missing date: the quote
     does not state the claim's date, and says nothing against it. Where one of them does belong to
     the claim's event, the conflict names that one. ``words`` finds what a date is said of
-    (:class:`verifier.events_cache.EventCache` keeps the answers, so a warm run parses nothing).
+    (:class:`verifier.parse_cache.EventCache` keeps the answers, so a warm run parses nothing).
     """
     if "date" not in cmp.conflict_kinds:
         return cmp

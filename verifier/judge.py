@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Callable, Sequence
 
-from . import events
+from . import events, roles
 from .aliases import other_names
 from .compare import Comparison, compare
 from .events import EventWords
@@ -21,11 +21,12 @@ from .explain import contradiction_reason, unstated
 from .facts import Facts, code_key
 from .links import refers_back
 from .retrieve import Candidate
+from .roles import RoleReader
 from .sources import Document, Sentence, normalize
 from .thresholds import COMBINED_MOST, READ_BY_MODEL, Thresholds, default_thresholds
 from .verdicts import CONTRADICTED, SUPPORTED, UNSUPPORTED, Reading, VerdictName
 
-FACT_CONFLICTS = {"date", "number", "ordinal", "name", "comparison"}
+FACT_CONFLICTS = {"date", "number", "ordinal", "name", "comparison", "role"}
 
 SimilarWords = Callable[[Sequence[str], Sequence[str]], dict[str, set[str]]]
 
@@ -201,6 +202,7 @@ def assess(
     similar: SimilarWords | None = None,
     claim_text: str = "",
     event_words: EventWords = events.event_words,
+    role_reader: RoleReader = roles.roles,
 ) -> list[Assessed]:
     """Compare the claim's facts with every candidate quote, in the candidates' order.
 
@@ -239,6 +241,7 @@ def assess(
             cmp = _apart(cmp, _normalized(cand.quote), names)
         if claim_text:
             cmp = events.dates_of_other_events(cmp, claim_text, claim, stated_in, facts, sims, event_words)
+            cmp = roles.swapped_roles(cmp, claim_text, stated_in, facts.vocab, role_reader)
         scored.append(Assessed(cand, cmp))
     return scored
 

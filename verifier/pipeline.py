@@ -21,11 +21,11 @@ from .components import Built, Components, build
 from .corpus import exact_candidates, index_documents, shortlisted
 from .documents import check_readable, load_documents, source_infos
 from .errors import SourceError
-from .events_cache import EventCache
 from .facts import Facts
 from .facts_cache import FactsCache
 from .judge import Assessed, Quote, Verdict, assess, to_read
 from .language import languages, warning
+from .parse_cache import EventCache, RoleCache
 from .parts import LONG_CLAIM_WORDS, MAX_CHECKED_WORDS, checked_text
 from .parts_cache import split_many
 from .progress import Progress
@@ -129,17 +129,18 @@ def _prepare(claims: Sequence[Claim], built: Built, conn: Any) -> Prepared:
     split = split_many(texts, s.cache_dir)
     part_texts = sorted({p.text for parts in split if len(parts) > 1 for p in parts})
     part_facts = dict(zip(part_texts, fact_store.analyze_many(part_texts)))
-    dated = EventCache(s.cache_dir)
+    dated, roles = EventCache(s.cache_dir), RoleCache(s.cache_dir)
     for case, parts in zip(cases, split):
         assert case.facts is not None
         quotes = to_read(case.candidates)
         extra: list[Quote] = [c for c in case.candidates if c not in quotes]
-        case.assessed = assess(case.facts, quotes + extra, sentence_facts, similar, case.text, dated)
+        case.assessed = assess(case.facts, quotes + extra, sentence_facts, similar, case.text, dated, roles)
         case.readings = [None] * len(case.assessed)
         if len(parts) > 1:
             # Each part is compared with the quotes the model reads for the claim, and no others.
             case.parts = [PartCase(p, _words_as_whole(assess(part_facts[p.text], quotes, sentence_facts, similar,
-                                                             p.text, dated), case.assessed), [None] * len(quotes))
+                                                             p.text, dated, roles), case.assessed),
+                                  [None] * len(quotes))
                           for p in parts]
     # Large source sets are listed by the files their quotes come from: they may hold thousands.
     listed = {**all_docs, **doc_of}

@@ -48,7 +48,8 @@ VERSIONS: dict[str, str] = {
     "extracted": "2",
     "facts": "4",  # Facts and its JSON form, and what counts as a fact
     "parts": "1",  # a claim's parts (verifier.parts_cache) and their JSON form
-    "events": "1",  # what each date of a text is said of (verifier.events_cache) and its JSON form
+    "events": "1",  # what each date of a text is said of (verifier.parse_cache) and its JSON form
+    "roles": "1",  # who does what to whom in a text (verifier.parse_cache) and its JSON form
     "language": "1",  # a text's language code ("" for English or unsure), by verifier.language
     "entail": "1",  # entailment probabilities of a (premise, claim) pair, by model id
     "index": "1",  # per-file index entries (spans and first-pass vectors) and assembled corpora

@@ -51,7 +51,7 @@ def test_the_conflict_names_the_date_of_the_claims_event():
 
 def test_what_each_date_is_said_of_is_kept_so_a_warm_run_parses_nothing(tmp_path, monkeypatch):
     from verifier import events
-    from verifier.events_cache import EventCache
+    from verifier.parse_cache import EventCache
 
     quote = "Mr. Behring moved to the San Francisco Bay Area in 1972 and built upscale developments."
     assert EventCache(tmp_path)(quote, "1972") == {"moved"}
