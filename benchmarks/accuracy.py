@@ -160,25 +160,27 @@ def worst_cases(cases: list[Case], results: list[ClaimResult], n: int) -> list[d
 
 
 def add_cascade_options(ap: argparse.ArgumentParser) -> None:
-    """Which entailment model reads: --nli-model in place of the shipped one, or --large and its options for the cascade."""
+    """Which entailment model reads: the shipped cascade as it ships, the small model alone, another model, or the cascade's options."""
     ap.add_argument("--nli-model", type=Path,
-                    help="an exported entailment model that reads every quote in place of the shipped one")
-    ap.add_argument("--large", type=Path, help="an exported large entailment model: read through the cascade")
-    ap.add_argument("--large-weight", type=float, default=1.0,
+                    help="an exported entailment model that reads every quote in place of the shipped ones")
+    ap.add_argument("--no-cascade", action="store_true", help="the small model reads every quote alone")
+    ap.add_argument("--large", type=Path, help="an exported large entailment model in place of the shipped one")
+    ap.add_argument("--large-weight", type=float, default=None,
                     help="the large model's share in a deciding quote's reading (1: it replaces the small one's)")
-    ap.add_argument("--large-leading", type=int, default=0,
+    ap.add_argument("--large-leading", type=int, default=None,
                     help="each claim's first quotes (the retrieval's best) the large model reads too")
-    ap.add_argument("--large-gate", type=float, default=0.0,
+    ap.add_argument("--large-gate", type=float, default=None,
                     help="a deciding quote is read again only where the small model's neutral probability "
                          "is at most 1 - this (0: every deciding quote)")
 
 
 def cascade_settings(args: argparse.Namespace) -> dict:
-    """The Settings fields of the cascade add_cascade_options named; its options without --large are an error."""
-    if args.large is None and (args.large_weight != 1.0 or args.large_leading or args.large_gate):
-        raise SystemExit("--large-weight, --large-leading and --large-gate set the cascade: give --large DIR too")
-    return {"nli_large_path": args.large, "nli_large_weight": args.large_weight,
-            "nli_large_leading": args.large_leading, "nli_large_gate": args.large_gate}
+    """The Settings fields add_cascade_options named; the cascade's options left out keep the shipped ones."""
+    given = {"nli_large_path": args.large, "nli_large_weight": args.large_weight,
+             "nli_large_leading": args.large_leading, "nli_large_gate": args.large_gate}
+    if args.no_cascade and any(v is not None for v in given.values()):
+        raise SystemExit("--large and its options set the cascade: leave out --no-cascade")
+    return {"cascade": not args.no_cascade, **{k: v for k, v in given.items() if v is not None}}
 
 
 def reader_settings(args: argparse.Namespace, **more) -> Settings:

@@ -1,4 +1,4 @@
-"""Fit the decision thresholds on labelled claims; one command reproduces verifier/data/thresholds.json.
+"""Fit the decision thresholds on labelled claims; one command reproduces each reader's file in verifier/data/.
 
 The entailment model reads every claim's quotes once; only the decisions are repeated over the
 grid that ``verifier calibrate`` searches (entailment probability, similarity floor, contradiction
@@ -12,7 +12,8 @@ split into --folds parts by document, each part is decided by thresholds fitted 
 those held-out figures are printed beside the in-sample ones.
 
 Usage:
-    python benchmarks/fit_thresholds.py              # writes verifier/data/thresholds.json
+    python benchmarks/fit_thresholds.py              # the cascade: writes verifier/data/thresholds.json
+    python benchmarks/fit_thresholds.py --no-cascade # the small model alone: thresholds-small.json
     python benchmarks/fit_thresholds.py --dry-run
 """
 from __future__ import annotations
@@ -37,6 +38,7 @@ from verifier.pipeline import ClaimCase, decide_case, prepare, read_claims  # no
 from verifier.settings import Settings  # noqa: E402
 from verifier.thresholds import (  # noqa: E402
     DEFAULT_THRESHOLDS_FILE,
+    SMALL_THRESHOLDS_FILE,
     Thresholds,
     default_thresholds,
     thresholds_to_json,
@@ -94,9 +96,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="fits run side by side in this many processes (forked after the model has read every claim)")
     add_cascade_options(ap)
     args = ap.parse_args(argv)
+    if not args.dry_run and (args.nli_model or args.large or any(
+            v is not None for v in (args.large_weight, args.large_leading, args.large_gate))):
+        raise SystemExit("the shipped files are for the shipped readers: with another reader, use --dry-run")
     folders = args.data or DEFAULT_DATA
     cache = default_cache_dir()
     settings = reader_settings(args, cache_dir=cache)
+    # The search starts from, and is compared with, what ships for this reader.
+    shipped = default_thresholds(small=settings.reads_alone())
     components = Components(embedder=load_embedder(None, "onnx", cache))
     sets = []
     with tempfile.TemporaryDirectory(prefix="verifier-fit-") as tmp:
@@ -120,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         return float(ok), sum((f.support_f1 + f.macro_f1) / 2 for f in figs) / len(figs)
 
     def fit(idx: list[int]):
-        return search([judged[i] for i in idx], lambda v: score(idx, v), default_thresholds())
+        return search([judged[i] for i in idx], lambda v: score(idx, v), shipped)
 
     def report(title: str, verdicts: dict[int, str]) -> dict:
         print(title)
@@ -135,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         return out
 
     every = list(range(len(texts)))
-    shown = {"today": report("today's thresholds:", {i: decide_case(judged[i], default_thresholds()).verdict for i in every})}
+    shown = {"today": report("today's thresholds:", {i: decide_case(judged[i], shipped).verdict for i in every})}
     trains: list[list[int]] = []
     if args.folds > 1:
         fold = {d: int(hashlib.sha256(d.encode()).hexdigest(), 16) % args.folds for d in set(doc_of)}
@@ -154,10 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({k: v for k, v in th.__dict__.items()}, indent=1))
     if not args.dry_run:
         names = ", ".join(n for n, _, _ in sets)
-        DEFAULT_THRESHOLDS_FILE.write_text(thresholds_to_json(
-            th, f"fitted by benchmarks/fit_thresholds.py on {names} (dev, {args.side} side): {len(texts)} claims; "
-                f"min reject {args.min_reject}"), encoding="utf-8")
-        print(f"wrote {DEFAULT_THRESHOLDS_FILE}")
+        reader = "the small model alone" if args.no_cascade else "the cascade"
+        out = SMALL_THRESHOLDS_FILE if args.no_cascade else DEFAULT_THRESHOLDS_FILE
+        out.write_text(thresholds_to_json(
+            th, f"fitted by benchmarks/fit_thresholds.py on {names} (dev, {args.side} side) for {reader}: "
+                f"{len(texts)} claims; min reject {args.min_reject}"), encoding="utf-8")
+        print(f"wrote {out}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The probe claims, right or wrong: each claims file once with the small entailment model alone and, with --large, through the cascade.
+"""The probe claims, right or wrong: each claims file read by the small entailment model alone and through the cascade.
 
 Probe claims are written in a reader's own words, each with the verdict it must get, before any
 tuning (docs/accuracy.md). For every file and reader this prints how many claims got their
@@ -9,6 +9,7 @@ same run, with the same thresholds.
 Usage:
     python benchmarks/probes.py
     python benchmarks/probes.py --large DIR [--large-weight 0.5] [--json out.json]
+    python benchmarks/probes.py --nli-model DIR   (that model alone, beside the small one)
 """
 from __future__ import annotations
 
@@ -47,16 +48,16 @@ def main(argv: list[str] | None = None) -> int:
     add_cascade_options(ap)
     ap.add_argument("--large-thresholds", type=Path,
                     help="a thresholds file for the other reader, the cascade or --nli-model (one fitted to its "
-                         "readings); the small model alone keeps today's")
+                         "readings; default: the cascade's shipped ones); the small model alone keeps its own")
     ap.add_argument("--json", type=Path, help="also write every figure here")
     args = ap.parse_args(argv)
     th = args.large_thresholds
     fitted = thresholds_from_json(th.read_text(encoding="utf-8"), str(th)) if th else None
     cascade = cascade_settings(args)
-    readers = {"small model alone": Settings()}
+    readers = {"small model alone": Settings(cascade=False)}
     if args.nli_model:
         readers["the given model alone"] = Settings(nli_model_path=args.nli_model, thresholds=fitted)
-    if args.large:
+    elif cascade["cascade"]:
         readers["cascade"] = Settings(**cascade, thresholds=fitted)
     out: dict = {}
     for path in args.files:

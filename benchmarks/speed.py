@@ -8,7 +8,7 @@ Prints, from one run on one machine:
       model of one's own (`--model DIR`), whose graph is exported on its first run;
   (d) the wall time and peak RSS of a whole `verifier check claims/` with a cold and a warm cache,
       and what the warm run spends its time on;
-  (e) the entailment models (the shipped small one, and with --large a large one): raw
+  (e) the entailment models (the shipped small and large ones, or --large DIR): raw
       onnxruntime pairs/s (one pair a call, and length-sorted batches), each through verifier's
       own code path, and the model time a new claim adds (median over benchmark claims, its quotes
       and its parts' as the pipeline reads them, nothing cached), alone and through the cascade.
@@ -37,8 +37,10 @@ sys.path.insert(0, str(ROOT))  # measure this checkout, not whatever verifier is
 import numpy as np  # noqa: E402
 
 from verifier.models.embed import default_model_path, load_embedder  # noqa: E402
+from verifier.models.entail import shipped_large_folder  # noqa: E402
 from verifier.models.onnx_embed import fast_tokenizer, read_graph  # noqa: E402
 from verifier.models.onnx_session import default_threads  # noqa: E402
+from verifier.settings import Settings  # noqa: E402
 from verifier.sources import segment  # noqa: E402
 from verifier.store import Store  # noqa: E402
 
@@ -162,17 +164,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs of each subprocess timing; the median is shown")
     ap.add_argument("--json", type=Path, help="also write every figure here")
     ap.add_argument("--claims", type=int, default=40, help="benchmark claims timed for the model time per claim")
-    ap.add_argument("--large", type=Path, help="an exported large entailment model, timed alone and in the cascade")
+    ap.add_argument("--large", type=Path, help="an exported large entailment model, timed alone and in the cascade "
+                                               "(default: the shipped one)")
     ap.add_argument("--cascade", type=cascade_policy, action="append", metavar="LEADING:GATE",
                     help="a cascade to time with --large: the first quotes of each claim its large model reads "
                          "whatever the small one made of them, and how far the small one must lean for a deciding "
                          "quote to be read again (the benchmarks' --large-leading and --large-gate; repeatable; "
-                         "default 0:0)")
+                         "default: the shipped cascade's)")
     ap.add_argument("--entailment-only", action="store_true", help="only (e), the entailment models")
     args = ap.parse_args(argv)
+    args.large = args.large or shipped_large_folder()
     if args.cascade and not args.large:
-        ap.error("--cascade times a cascade: give --large DIR too")
-    cascades = args.cascade or [(0, 0.0)]
+        ap.error("--cascade times a cascade: give --large DIR too (this install ships no large model)")
+    cascades = args.cascade or [(Settings().nli_large_leading, Settings().nli_large_gate)]
     if args.entailment_only:
         e = entail_speed(args.data, args.claims, args.large, cascades)
         print_table({"entailment": e}, only_entailment=True)
@@ -342,7 +346,6 @@ def entail_speed(data: Path, n_claims: int, large: Path | None = None,
     from verifier.models.cascade import DECIDING, Cascade
     from verifier.models.entail import OnnxEntailment, shipped_folder
     from verifier.pipeline import Prepared, prepare, read_claims
-    from verifier.settings import Settings
 
     folders = {"small": shipped_folder(), **({"large": large} if large else {})}
     rows = [json.loads(line) for line in (data / "scifact" / "claims.dev.jsonl").read_text().splitlines()]

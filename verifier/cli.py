@@ -99,12 +99,16 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
                           "through sentence-transformers (the [torch] extra). Also $VERIFIER_BACKEND."),
         click.option("--thresholds", "thresholds_path", type=click.Path(path_type=Path, dir_okay=False, readable=False),
                      help="Thresholds file from `verifier calibrate` (default: [tool.verifier] thresholds in "
-                          f"pyproject.toml, else {LOCAL_THRESHOLDS} beside each claims file, else the built-in "
-                          "ones)."),
+                          f"pyproject.toml, else {LOCAL_THRESHOLDS} beside each claims file, else those shipped "
+                          "for the reader: the cascade's, or the small model's alone)."),
         click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
                      help="Where to cache embeddings and texts read from PDFs, pages and Word files "
                           "(default: $VERIFIER_CACHE_DIR or ~/.cache/verifier)."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
+        click.option("--no-cascade", "no_cascade", is_flag=True,
+                     help="Read every quote with the small entailment model alone, not the cascade that has the "
+                          "large model re-read each claim's deciding quotes: about a third of the model time per "
+                          "new claim, and fewer claims right (docs/entailment-model.md)."),
         click.option("-v", "--verbose", count=True, help="Say what is happening, on standard error."),
         click.option("-q", "--quiet", count=True, help="Print nothing but the results."),
     ]):
@@ -130,9 +134,9 @@ def pipeline_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def _common(sources: Sequence[Path] = (), model_path: Path | None = None, backend: str = "onnx",
             thresholds_path: Path | None = None, cache_dir: Path | None = None, no_cache: bool = False,
             verbose: int = 0, quiet: int = 0, nli_model_path: Path | None = None,
-            index_url: str | None = None) -> req.Common:
+            index_url: str | None = None, no_cascade: bool = False) -> req.Common:
     return req.Common(tuple(sources), model_path, backend, thresholds_path, cache_dir, no_cache, 1 + verbose - quiet,
-                      nli_model_path, index_url)
+                      nli_model_path, index_url, not no_cascade)
 
 
 @cli.command()

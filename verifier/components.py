@@ -98,7 +98,7 @@ def _large_model(settings: Settings, given: EntailmentModel | None) -> Entailmen
 
     A model given ready-made, or a user's own NLI model, reads alone: the cascade is for the shipped pair.
     """
-    if given is not None or settings.nli_model_path is not None:
+    if given is not None or settings.reads_alone():
         return None
     from .models import entail
 

@@ -208,15 +208,16 @@ def decide_case(case: ClaimCase, th: Thresholds) -> Verdict:
 
 
 def thresholds_for(claims: Sequence[Claim], settings: Settings) -> list[Thresholds]:
-    """For each claim: the settings' thresholds, else those calibrated beside its file, else the shipped ones."""
+    """For each claim: the settings' thresholds, else those calibrated beside its file, else those shipped for the reader."""
     if settings.thresholds is not None:
         return [settings.thresholds] * len(claims)
+    shipped = default_thresholds(small=settings.reads_alone())
     by_folder: dict[Path, Thresholds] = {}
     out = []
     for c in claims:
         folder = Path(c.file).parent
         if folder not in by_folder:
-            by_folder[folder] = thresholds_near(folder) or default_thresholds()
+            by_folder[folder] = thresholds_near(folder, shipped) or shipped
         out.append(by_folder[folder])
     return out
 

@@ -48,6 +48,7 @@ class Common:
     verbosity: int = 1
     nli_model_path: Path | None = None
     index_url: str | None = None
+    cascade: bool = True
 
 
 @dataclass(frozen=True)
@@ -222,8 +223,11 @@ def one_off_claims(texts: Sequence[str], sources: Sequence[Path], cfg: Config,
     return claims
 
 
-def _thresholds(path: Path | None, cfg: Config) -> Thresholds | None:
-    """--thresholds, else [tool.verifier] thresholds, read and checked; None: those beside each claims file."""
+def _thresholds(path: Path | None, cfg: Config, small: bool) -> Thresholds | None:
+    """--thresholds, else [tool.verifier] thresholds, read and checked; None: those beside each claims file.
+
+    Keys the file leaves out keep the values shipped for the reader (``small``: one model alone).
+    """
     origin = ""
     if path is None and cfg.thresholds is not None:
         path, origin = cfg.thresholds, f" ({cfg.origin('thresholds')})"
@@ -234,17 +238,17 @@ def _thresholds(path: Path | None, cfg: Config) -> Thresholds | None:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise UsageError(f"{shown}: cannot read the thresholds{origin}: {read_error(e)}") from e
-    return thresholds_from_json(text, shown, default_thresholds())
+    return thresholds_from_json(text, shown, default_thresholds(small=small))
 
 
 def settings(common: Common, cfg: Config, url: str | None = None) -> Settings:
     """The run's settings from the shared options; --thresholds wins over [tool.verifier] thresholds."""
     from .models.embed import default_cache_dir
 
-    return Settings(model_path=common.model_path, backend=common.backend,
-                    cache_dir=None if common.no_cache else (common.cache_dir or default_cache_dir()),
-                    nli_model_path=common.nli_model_path, thresholds=_thresholds(common.thresholds_path, cfg),
-                    index_url=url)
+    s = Settings(model_path=common.model_path, backend=common.backend,
+                 cache_dir=None if common.no_cache else (common.cache_dir or default_cache_dir()),
+                 nli_model_path=common.nli_model_path, cascade=common.cascade, index_url=url)
+    return replace(s, thresholds=_thresholds(common.thresholds_path, cfg, s.reads_alone()))
 
 
 def reports(fmts: Sequence[str], outputs: Sequence[Path], cfg: Config) -> tuple[tuple[str, Path | None], ...]:

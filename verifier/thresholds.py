@@ -1,8 +1,10 @@
 """Every tunable in one place: the decision thresholds (refit by `verifier calibrate`) and the retrieval constants.
 
-The thresholds are fitted on public benchmarks (benchmarks/fit_thresholds.py) and shipped in
-``verifier/data/thresholds.json``; the defaults of :class:`Thresholds` are that file's values (a
-test keeps them equal). ``verifier calibrate`` refits any of them on a user's labelled claims and
+The thresholds are fitted on public benchmarks (benchmarks/fit_thresholds.py) for each reader and
+shipped in ``verifier/data/``: ``thresholds.json`` for the cascade (the small entailment model and
+the large one, which reads with other probabilities), ``thresholds-small.json`` for the small model
+alone (``--no-cascade``, or a model of the user's own); the defaults of :class:`Thresholds` are the
+cascade's (a test keeps them equal). ``verifier calibrate`` refits any of them on a user's labelled claims and
 writes ``verifier-thresholds.json`` beside the claims, where ``verifier check`` reads it. The
 retrieval constants below shape which quotes are found and read; they are not refit per user.
 """
@@ -46,6 +48,7 @@ LEGACY_KEYS = frozenset({"close_cosine", "close_coverage", "contradict_probabili
 # `verifier calibrate` writes this file beside the claims; `verifier check` uses it for them.
 LOCAL_THRESHOLDS = "verifier-thresholds.json"
 DEFAULT_THRESHOLDS_FILE = Path(__file__).resolve().parent / "data" / "thresholds.json"
+SMALL_THRESHOLDS_FILE = DEFAULT_THRESHOLDS_FILE.with_name("thresholds-small.json")
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,10 @@ class Thresholds:
     support_cosine: float = 0.4          # no quote less similar than this supports the claim
     support_coverage: float = 0.6        # ... and it states this share of the claim's content words
     contradict_cosine: float = 0.5       # nor contradicts it; a conflicting value counts only in a quote about the same thing ...
-    contradict_coverage: float = 0.6     # ... that states this share of the claim's content words ...
+    contradict_coverage: float = 0.5     # ... that states this share of the claim's content words ...
     window_margin: float = 0.08          # a longer quote is cited only when its probability is this much higher
-    entail_probability: float = 0.6      # a clean quote supports the claim at this entailment probability
-    nli_contradict: float = 0.85         # the model reads a contradiction at this probability
+    entail_probability: float = 0.4      # a clean quote supports the claim at this entailment probability
+    nli_contradict: float = 0.8          # the model reads a contradiction at this probability
     conflict_neutral: float = 0.5        # ... and a conflicting value contradicts while the model's neutral stays below this
 
 
@@ -88,18 +91,19 @@ def thresholds_to_json(th: Thresholds, source: str = "") -> str:
     return json.dumps(data, indent=2) + "\n"
 
 
-@lru_cache(maxsize=1)
-def default_thresholds() -> Thresholds:
-    """The shipped thresholds (verifier/data/thresholds.json)."""
-    text = resources.files("verifier").joinpath("data", "thresholds.json").read_text("utf-8")
-    return thresholds_from_json(text, "verifier/data/thresholds.json")
+@lru_cache(maxsize=2)
+def default_thresholds(small: bool = False) -> Thresholds:
+    """The shipped thresholds: the cascade's (verifier/data/thresholds.json), or with ``small`` the small model's alone."""
+    name = (SMALL_THRESHOLDS_FILE if small else DEFAULT_THRESHOLDS_FILE).name
+    text = resources.files("verifier").joinpath("data", name).read_text("utf-8")
+    return thresholds_from_json(text, f"verifier/data/{name}")
 
 
-def thresholds_near(folder: Path) -> Thresholds | None:
-    """The calibrated thresholds in a claims file's folder, if there are any."""
+def thresholds_near(folder: Path, base: Thresholds | None = None) -> Thresholds | None:
+    """The calibrated thresholds in a claims file's folder, if there are any; keys they leave out keep ``base``'s."""
     path = folder / LOCAL_THRESHOLDS
     if not path.is_file():
         return None
     from .paths import display_path
 
-    return thresholds_from_json(path.read_text(encoding="utf-8"), display_path(path), default_thresholds())
+    return thresholds_from_json(path.read_text(encoding="utf-8"), display_path(path), base or default_thresholds())

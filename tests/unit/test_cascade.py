@@ -1,6 +1,8 @@
 """The cascade: the small model reads every quote, the large one only the few that decide each claim."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from verifier.models.cascade import Cascade
@@ -86,6 +88,9 @@ def test_the_run_reads_through_the_cascade_where_a_large_model_is_named(tmp_path
 
     default = entailment_model(Settings(cache_dir=tmp_path))
     assert isinstance(default, Cascade if shipped_large_folder() else CachedEntailment)
+    if shipped_large_folder():  # the shipped cascade: 2 deciding quotes and 2 leading ones, the large reading alone
+        assert (default.deciding, default.leading, default.weight, default.gate) == (2, 2, 1.0, 0.0)
+    assert isinstance(entailment_model(Settings(cache_dir=tmp_path, cascade=False)), CachedEntailment)
     both = entailment_model(Settings(cache_dir=tmp_path, nli_large_path=shipped_folder()))
     assert isinstance(both, Cascade) and both.deciding == 2
     assert isinstance(both.small, CachedEntailment) and isinstance(both.large, CachedEntailment)
@@ -102,3 +107,22 @@ def test_nli_model_takes_an_exported_folder_and_reads_it_alone(tmp_path):
     own = entailment_model(Settings(cache_dir=tmp_path, nli_model_path=shipped_folder()))
     assert isinstance(own, CachedEntailment) and isinstance(own.inner.inner, OnnxEntailment)
     assert own.model_id == OnnxEntailment(shipped_folder()).model_id
+
+
+def test_each_reader_gets_the_thresholds_shipped_for_it(tmp_path):
+    from verifier import request
+    from verifier.config import Config
+    from verifier.models.entail import shipped_folder, shipped_large_folder
+    from verifier.settings import Settings
+    from verifier.thresholds import default_thresholds
+
+    assert Settings(cascade=False).reads_alone() and Settings(nli_model_path=shipped_folder()).reads_alone()
+    assert Settings().reads_alone() is (shipped_large_folder() is None)
+    assert default_thresholds(small=True) != default_thresholds()
+    # A thresholds file that sets one key keeps the reader's shipped values for the others.
+    partial = tmp_path / "t.json"
+    partial.write_text('{"version": 1, "support_cosine": 0.45}')
+    for cascade in (True, False):
+        s = request.settings(request.Common(thresholds_path=partial, cascade=cascade), Config())
+        shipped = default_thresholds(small=s.reads_alone())
+        assert s.thresholds == replace(shipped, support_cosine=0.45)

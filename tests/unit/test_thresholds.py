@@ -47,7 +47,11 @@ def test_bad_thresholds_files(text, message):
 
 
 def test_the_defaults_are_the_shipped_file():
-    assert Thresholds() == default_thresholds()
+    assert Thresholds() == default_thresholds()  # the cascade's
+
+
+def test_each_shipped_file_reads():
+    assert all(0 <= v <= 1 for small in (False, True) for v in default_thresholds(small=small).__dict__.values())
 
 
 def test_files_from_before_the_entailment_model_still_read():
