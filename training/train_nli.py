@@ -101,11 +101,14 @@ def inputs(model, ids, types, mask) -> dict:
     return out
 
 
-def subset(rows: list[dict], limit: int, seed: int, kinds_share: float = 0.25, bench_whole: bool = False) -> list[dict]:
+def subset(rows: list[dict], limit: int, seed: int, kinds_share: float = 0.25, bench_whole: bool = False,
+           gen_share: float = 1.0) -> list[dict]:
     """A seeded share of the training pairs: the pairs of training/kinds.py at most ``kinds_share`` of it, the rest sampled alike.
 
     With ``bench_whole`` every benchmark training-side pair is kept (they are few, and the only
-    pairs whose premises are real evidence passages for real claims).
+    pairs whose premises are real evidence passages for real claims). ``gen_share`` below 1 caps the
+    pairs generated from the benchmarks' training-side documents (``gen-*``) at that share too: a
+    model that reads many of them learns their style more than the benchmarks' annotators' judgement.
     """
     if limit <= 0 or limit >= len(rows):
         return rows
@@ -116,6 +119,9 @@ def subset(rows: list[dict], limit: int, seed: int, kinds_share: float = 0.25, b
     rng.shuffle(kinds)
     rng.shuffle(rest)
     kinds = kinds[: int(limit * kinds_share)]
+    if gen_share < 1.0:  # at 1 the subset is drawn exactly as before the option existed (unseen_by relies on it)
+        gen = [r for r in rest if r["dataset"].startswith("gen-")][: int(limit * gen_share)]
+        rest = gen + [r for r in rest if not r["dataset"].startswith("gen-")]
     return kept + kinds + rest[: max(0, limit - len(kinds) - len(kept))]
 
 
@@ -127,7 +133,8 @@ def unseen_by(rows: list[dict], run: Path) -> list[dict]:
     is wanted, not avoided.
     """
     a = json.loads((run / "args.json").read_text())
-    seen = subset(rows, int(a["max_train"]), int(a["seed"]), float(a["kinds_share"]), a["bench_whole"] == "True")
+    seen = subset(rows, int(a["max_train"]), int(a["seed"]), float(a["kinds_share"]), a["bench_whole"] == "True",
+                  float(a.get("gen_share", 1.0)))
     if len(seen) == len(rows):
         raise SystemExit(f"{run} trained on every pair: there is nothing left to continue on")
     key = lambda r: (r["dataset"], r["premise"], r["hypothesis"], r["label"])  # noqa: E731
@@ -191,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="train on a seeded subset of this many pairs (generated kinds kept whole; 0: all)")
     ap.add_argument("--kinds-share", type=float, default=0.25,
                     help="with --max-train: the largest share of the subset taken by training/kinds.py's pairs")
+    ap.add_argument("--gen-share", type=float, default=1.0,
+                    help="with --max-train: the largest share of the subset taken by the pairs generated from the "
+                         "benchmarks' training-side documents (1: no cap)")
     ap.add_argument("--bench-whole", action="store_true",
                     help="with --max-train: keep every benchmark training-side pair, whatever the subset's size")
     ap.add_argument("--freeze-embeddings", action="store_true",
@@ -228,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         before = len(train)
         train = unseen_by(train, args.unseen_by)
         print(f"{before - len(train)} pairs seen by {args.unseen_by} left out; {len(train)} to draw from", flush=True)
-    train = subset(train, args.max_train, args.seed, args.kinds_share, args.bench_whole)
+    train = subset(train, args.max_train, args.seed, args.kinds_share, args.bench_whole, args.gen_share)
     # The claim is never cut, so a pair whose claim leaves the quote too little room is left out.
     room = int(args.max_length * 0.6)
 

@@ -92,3 +92,15 @@ def test_bf16_changes_the_arithmetic_not_the_run(tmp_path):
     moved = sum(float((fp32[n] - start[n]).norm() ** 2) for n in fp32) ** 0.5
     apart = sum(float((bf16[n] - fp32[n]).norm() ** 2) for n in fp32) ** 0.5
     assert 0 < apart < 0.25 * moved
+
+
+def test_a_subset_caps_generated_pairs_and_draws_as_before_without_a_cap():
+    rows = ([{"dataset": "snli", "n": i} for i in range(300)] + [{"dataset": "gen-wice", "n": i} for i in range(300)]
+            + [{"dataset": "kinds-wice", "n": i} for i in range(100)] + [{"dataset": "bench-wice", "n": i} for i in range(5)])
+    capped = train_nli.subset(rows, 200, seed=3, kinds_share=0.1, bench_whole=True, gen_share=0.05)
+    count = {d: sum(r["dataset"] == d for r in capped) for d in ("snli", "gen-wice", "kinds-wice", "bench-wice")}
+    assert count == {"snli": 165, "gen-wice": 10, "kinds-wice": 20, "bench-wice": 5}
+    # No cap: the very subset drawn before the option existed, which a continued run draws again.
+    assert train_nli.subset(rows, 200, seed=3) == train_nli.subset(rows, 200, seed=3, gen_share=1.0)
+    plain = train_nli.subset(rows, 200, seed=3)
+    assert sum(r["dataset"] == "gen-wice" for r in plain) > 10 and len(plain) == 200
