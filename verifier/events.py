@@ -12,21 +12,13 @@ place a date, the conflict stands, as it did without this check.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
-from typing import Any, Callable
+from typing import Callable
 
 from .compare import Comparison
-from .facts import DateFact, Facts, _spacy_text, dates_in, stem
+from .facts import DateFact, Facts, _spacy_text, dates_in, parsed, stem
 
 # Verbs that say nothing of which event a date is about ("it was in 1972", "it has a date").
 _LIGHT = {"be", "is", "was", "were", "been", "being", "are", "have", "has", "had", "do", "does", "did"}
-
-
-@lru_cache(maxsize=256)  # a claim is parsed once for all its quotes; a parse holds the whole Doc
-def _parsed(text: str) -> Any:
-    from .facts import load_nlp
-
-    return load_nlp()(text)
 
 
 def event_words(text: str, date_text: str) -> frozenset[str] | None:
@@ -38,7 +30,7 @@ def event_words(text: str, date_text: str) -> frozenset[str] | None:
     start = plain.find(date_text)
     if start < 0:
         return None
-    doc = _parsed(plain)
+    doc = parsed(text)  # read as plain is: with the same characters replaced
     span = doc.char_span(start, start + len(date_text), alignment_mode="expand")
     if span is None:
         return None

@@ -194,6 +194,12 @@ def load_nlp() -> Any:
 FACTS_SKIP = ("parser", "senter")
 
 
+@lru_cache(maxsize=256)  # a claim is parsed once for all its quotes, by every stage; a parse holds the whole Doc
+def parsed(text: str) -> Any:
+    """The whole pipeline's reading of ``text`` (its dependency tree too), for the stages that read the tree."""
+    return load_nlp()(_spacy_text(text))
+
+
 def _import_spacy() -> Any:
     """spaCy, imported without torch where torch is not loaded yet.
 

@@ -19,11 +19,10 @@ a conflict where the parse shows one.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any, Callable, Sequence
 
 from .compare import Comparison, Conflict, same_name
-from .facts import _spacy_text
+from .facts import parsed
 
 # Verbs that relate rather than act ("is", "has"): their two sides are not a doer and a thing done to.
 _LIGHT = {"be", "have", "do", "become", "seem", "include", "mean"}
@@ -62,16 +61,9 @@ class Role:
     text: str
 
 
-@lru_cache(maxsize=256)  # a claim is parsed once for all its quotes
-def _parsed(text: str) -> Any:
-    from .facts import load_nlp
-
-    return load_nlp()(_spacy_text(text))
-
-
 def roles(text: str) -> tuple[Role, ...]:
     """Every verb of ``text`` whose doer and done-to the parse finds, each pairing once."""
-    doc = _parsed(text)
+    doc = parsed(text)
     out: list[Role] = []
     for verb in doc:
         if verb.pos_ != "VERB" or verb.lemma_.lower() in _LIGHT or verb.dep_ in ("amod", "acl"):
