@@ -73,11 +73,12 @@ def roles(text: str) -> tuple[Role, ...]:
             for t in done_to:
                 if d.i == t.i:
                     continue
-                first = min(verb.i, *(x.i for x in _span(d)), *(x.i for x in _span(t)))
-                last = max(verb.i, *(x.i for x in _span(d)), *(x.i for x in _span(t)))
+                doer, thing = _arg(d, verb), _arg(t, verb)
+                ends = [verb.i, *(x.i for x in _span(d)), *(x.i for x in _span(t))]
+                first, last = min(ends), max(ends)
                 said = (doc[first:last + 1].text if last - first < _LONGEST
-                        else f"{_arg(d, verb).text} ... {verb.text} ... {_arg(t, verb).text}")
-                out.append(Role(verb.lemma_.lower(), _arg(d, verb), _arg(t, verb), said))
+                        else f"{doer.text} ... {verb.text} ... {thing.text}")
+                out.append(Role(verb.lemma_.lower(), doer, thing, said))
     return tuple(dict.fromkeys(out))
 
 
