@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from accuracy import DEFAULT_DATA, add_cascade_options, load_cases, reader_settings  # noqa: E402
+from accuracy import DEFAULT_DATA, add_cascade_options, cascade_settings, load_cases, reader_settings  # noqa: E402
 
 from verifier.calibrate import search  # noqa: E402
 from verifier.claims import Claim  # noqa: E402
@@ -96,8 +96,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="fits run side by side in this many processes (forked after the model has read every claim)")
     add_cascade_options(ap)
     args = ap.parse_args(argv)
-    if not args.dry_run and (args.nli_model or args.large or any(
-            v is not None for v in (args.large_weight, args.large_leading, args.large_gate))):
+    if not args.dry_run and (args.nli_model or len(cascade_settings(args)) > 1):  # more than "cascade" given
         raise SystemExit("the shipped files are for the shipped readers: with another reader, use --dry-run")
     folders = args.data or DEFAULT_DATA
     cache = default_cache_dir()

@@ -176,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     args.large = args.large or shipped_large_folder()
     if args.cascade and not args.large:
         ap.error("--cascade times a cascade: give --large DIR too (this install ships no large model)")
-    cascades = args.cascade or [(Settings().nli_large_leading, Settings().nli_large_gate)]
+    shipped = Settings()
+    cascades = args.cascade or [(shipped.nli_large_leading, shipped.nli_large_gate)]
     if args.entailment_only:
         e = entail_speed(args.data, args.claims, args.large, cascades)
         print_table({"entailment": e}, only_entailment=True)
