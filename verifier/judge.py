@@ -20,7 +20,7 @@ from .events import EventWords
 from .explain import contradiction_reason, unstated
 from .facts import Facts, code_key
 from .links import refers_back
-from .retrieve import Candidate
+from .retrieve import Candidate, headings
 from .roles import RoleReader
 from .sources import Document, Sentence, normalize
 from .thresholds import COMBINED_MOST, READ_BY_MODEL, Thresholds, default_thresholds
@@ -120,9 +120,14 @@ def combined_candidates(cands: Sequence[Candidate], most: int = COMBINED_MOST) -
     """The claim's best single sentences of one document that stand apart, as one premise.
 
     Windows already read adjacent sentences together; this covers evidence spread over a
-    paragraph or a page (a name in one sentence, the fact about it three sentences on).
+    paragraph or a page (a name in one sentence, the fact about it three sentences on). A heading
+    joins none: it names what follows and states nothing, yet read after "Author: Daniel Holth",
+    "PEP Acceptance" lets a model take Holth for the one who accepted.
     """
     singles = [c for c in cands if c.size == 1]
+    heads = {path: headings(doc, [c.first for c in singles if c.doc.path == path])
+             for path, doc in {c.doc.path: c.doc for c in singles}.items()}
+    singles = [c for c in singles if c.first not in heads[c.doc.path]]
     by_doc: dict[str, list[Candidate]] = {}
     for c in singles:
         by_doc.setdefault(c.doc.path, []).append(c)

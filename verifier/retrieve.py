@@ -1,6 +1,7 @@
 """Find candidate quotes for a claim: dense cosine plus fuzzy matching over sentences and windows."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
@@ -73,12 +74,12 @@ def headings(doc: Document, among: Sequence[int] | None = None) -> frozenset[int
 
     A heading names what follows; it states nothing, and a quote that runs "... two countries.
     Training goals" reads badly and cites worse. Headings are known from a page's, a Word file's and
-    a Markdown file's structure; in a PDF, a line standing alone, short and without closing
-    punctuation, is taken for one. Plain text keeps every window, as it always did. ``among``
+    a Markdown file's structure; in a PDF or plain text, a line standing alone, short and without
+    closing punctuation, is taken for one ("PEP Acceptance" above its paragraph). ``among``
     limits the search to those sentences (of a large source, the few a claim's short-list holds).
     """
     x = doc.extracted
-    if x is None or x.format == "text":
+    if x is None:
         return frozenset()
     starts = {offset for offset, _ in x.sections}
     sents = doc.sentences
@@ -87,8 +88,11 @@ def headings(doc: Document, among: Sequence[int] | None = None) -> frozenset[int
         s = sents[i]
         if s.start in starts:
             out.add(i)
-        elif x.format == "pdf" and _looks_like_heading(s, sents[i - 1] if i else None,
-                                                       sents[i + 1] if i + 1 < len(sents) else None):
+        # In plain text a line is its own block unless it wraps prose, so there a heading is also
+        # set apart by blank lines: a run of short lines ("Author: ...", "Status: Final") is not one.
+        elif x.format in ("pdf", "text") and _looks_like_heading(s, sents[i - 1] if i else None,
+                                                                 sents[i + 1] if i + 1 < len(sents) else None) \
+                and (x.format == "pdf" or _blank_line_around(doc.text, s)):
             out.add(i)
     return frozenset(out)
 
@@ -100,6 +104,22 @@ def _looks_like_heading(s: Sentence, before: Sentence | None, after: Sentence | 
 
 
 _CLOSING = tuple(".!?:;,\"'”’)]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _blank_line_around(text: str, s: Sentence) -> bool:
+    """Whether ``s`` is alone on its line, with a blank line (or the text's edge) above and below."""
+    starts = [m.end() for m in _LINE_BREAK.finditer(text, max(0, s.start - 300), s.start)]
+    line_start = starts[-1] if starts else (0 if s.start <= 300 else -1)
+    end = _LINE_BREAK.search(text, s.end)
+    line_end = end.start() if end else len(text)
+    if line_start < 0 or text[line_start:s.start].strip() or text[s.end:line_end].strip() \
+            or _LINE_BREAK.search(text, s.start, s.end):
+        return False  # not one whole line (or a line too long to be a heading's)
+    above = _LINE_BREAK.split(text[max(0, line_start - 300):line_start])
+    below = _LINE_BREAK.split(text[end.end():end.end() + 300]) if end else [""]
+    # above ends with "" (the text up to line_start ends in a break); the line before is above[-2].
+    return (line_start == 0 or len(above) < 2 or not above[-2].strip()) and not below[0].strip()
 
 
 def _crosses(first: int, last: int, heads: frozenset[int]) -> bool:

@@ -103,6 +103,20 @@ def test_far_apart_sentences_are_read_together_and_both_cited(doc):
     assert v.reason.endswith("(lines 1 and 4)")
 
 
+def test_a_heading_joins_no_premise_read_together():
+    """Read after "Author: Daniel Holth", the heading "PEP Acceptance" made Holth the one who accepted."""
+    from verifier.formats import Extracted
+
+    text = ("Author: Daniel Holth\nStatus: Final\n\nPEP Acceptance\n\nThis PEP was accepted by Alyssa Coghlan.\n\n"
+            "Rationale\n\nPython needs a package format.")
+    headed = Document(path="pep.txt", text=text, sentences=segment(text, "pep.txt"),
+                      extracted=Extracted(text=text, format="text"))
+    assert [s.text for s in headed.sentences][2] == "PEP Acceptance"
+    assert combined_candidates([cand(headed, 0, cosine=0.7), cand(headed, 2, cosine=0.6)]) == []
+    (combined,) = combined_candidates([cand(headed, i, cosine=0.7 - i / 10) for i in range(6)])
+    assert [p.first for p in combined.parts] == [0, 1, 3]
+
+
 def test_adjacent_sentences_are_left_to_windows(doc):
     assert combined_candidates([cand(doc, 0), cand(doc, 1)]) == []
 

@@ -56,10 +56,11 @@ def test_no_window_of_sentences_reaches_across_a_heading(tmp_path):
         for idx in (build_index(doc, vecs), build_partial_index(doc, list(range(len(doc.sentences))), vecs)):
             windows = [(a, b) for a, b in idx.spans if a != b]
             assert windows and all(not any(i in heads for i in range(a, b + 1)) for a, b in windows)
-    # Plain text keeps every window, as before.
+    # Plain text sets its headings apart as a PDF does: a short line standing alone.
     txt = tmp_path / "a.txt"
     txt.write_text("The drills began.\n\nTraining goals\n\nThey aim at coordination.\n", encoding="utf-8")
-    assert headings(read_document(txt)) == frozenset()
+    doc = read_document(txt)
+    assert [doc.sentences[i].text for i in headings(doc)] == ["Training goals"]
 
 
 
@@ -185,12 +186,13 @@ def test_a_small_short_list_quotes_only_sentences_near_what_it_found():
     assert all(c.doc.path == "seeds/b.txt" and abs(c.first - 2) < MAX_WINDOW for c in got)
 
 
-def test_plain_text_has_no_headings_and_markdown_has_its_sections():
+def test_markdown_has_its_sections_for_headings_and_text_only_lines_set_apart():
     text = "# Training goals\n\nThe drills began. They ended."
     md = doc_of(text, "a.md", Extracted(text=text, format="markdown", sections=((2, "Training goals"),)))
     assert headings(md) == frozenset({0})
-    assert headings(doc_of(text, "a.txt")) == frozenset()
-    assert headings(doc_of(text, "a.txt", Extracted(text=text, format="text", sections=((2, "x"),)))) == frozenset()
+    assert headings(doc_of(text, "a.txt")) == frozenset()  # nothing known of how it was read
+    # Plain text is not read as Markdown: "# ..." is no heading there.
+    assert headings(doc_of(text, "a.txt", Extracted(text=text, format="text"))) == frozenset()
 
 
 def test_in_a_pdf_a_short_capitalised_line_standing_alone_without_closing_punctuation_is_a_heading():
@@ -198,3 +200,14 @@ def test_in_a_pdf_a_short_capitalised_line_standing_alone_without_closing_punctu
     doc = doc_of(text, "r.pdf", Extracted(text=text, format="pdf", pages=(0,)))
     assert [doc.sentences[i].text for i in sorted(headings(doc))] == ["Training goals"]
     assert headings(doc, among=[2, 3]) == frozenset()
+
+
+def test_in_plain_text_a_heading_is_also_set_apart_by_blank_lines():
+    text = ("PEP: 427\nAuthor: Daniel Holth\nStatus: Final\n\nTraining goals\n\nThe drills began in Lachin.\n\n"
+            "the lower case line\n\nA line that ends.\n\nResults:\n\nA short line\nwrapped in a paragraph\n\n"
+            "  Indented Heading  \r\n\r\nLast words")
+    doc = doc_of(text, "r.txt", Extracted(text=text, format="text"))
+    assert [doc.sentences[i].text.strip() for i in sorted(headings(doc))] == [
+        "Training goals", "Indented Heading", "Last words"]
+    at = [s.text for s in doc.sentences].index("The drills began in Lachin.")
+    assert headings(doc, among=[at - 1, at]) == frozenset({at - 1})
