@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 NAME=${1:?usage: training/measure_large.sh RUN_NAME}
 RUN=training/runs
-OUT="$RUN/$NAME-measure"
+QUANTIZE=${QUANTIZE:-blocks}  # export_nli.py --quantize; the figures go to RUN_NAME-measure (dynamic) or RUN_NAME-blocks-measure
+OUT="$RUN/$NAME$([ "$QUANTIZE" = dynamic ] || echo "-$QUANTIZE")-measure"
 MODEL="$OUT/entail-large"
 LEADING=${LEADING:-2}
 GATE=${GATE:-0.5}
@@ -39,7 +40,7 @@ EOF
 }
 
 [ -f "$MODEL/model.onnx" ] || nice -n 10 "$PY" training/export_nli.py --model "$RUN/$NAME/final" \
-    --pairs "$RUN/pairs.jsonl" --out "$MODEL" --base-name all-mpnet-base-v2 --ship int8 --no-bias \
+    --pairs "$RUN/pairs.jsonl" --out "$MODEL" --base-name all-mpnet-base-v2 --ship int8 --no-bias --quantize "$QUANTIZE" \
     --validate 2000 --figures "$OUT/export-figures.json" > "$OUT/export.log" 2>&1
 # The ship decision's figures first (the cascade is what would ship); the large model alone after.
 step "$OUT/fit-small.txt" "$PY" benchmarks/fit_thresholds.py --dry-run --jobs 2
