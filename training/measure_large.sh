@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 NAME=${1:?usage: training/measure_large.sh RUN_NAME}
 RUN=training/runs
-QUANTIZE=${QUANTIZE:-blocks}  # export_nli.py --quantize; the figures go to RUN_NAME-measure (dynamic) or RUN_NAME-blocks-measure
+QUANTIZE=${QUANTIZE:-dynamic}  # export_nli.py --quantize (dynamic: the shipped graph); blocks writes to RUN_NAME-blocks-measure
 OUT="$RUN/$NAME$([ "$QUANTIZE" = dynamic ] || echo "-$QUANTIZE")-measure"
 MODEL="$OUT/entail-large"
 LEADING=${LEADING:-2}
