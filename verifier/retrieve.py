@@ -1,12 +1,12 @@
 """Find candidate quotes for a claim: dense cosine plus fuzzy matching over sentences and windows."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from .formats.plain import CLOSING
 from .sources import Document, Sentence, normalize
 from .thresholds import CANDIDATES, DENSE_WEIGHT, MAX_WINDOW, RERANK, SHORTLIST
 
@@ -73,10 +73,10 @@ def headings(doc: Document, among: Sequence[int] | None = None) -> frozenset[int
     """The sentences of ``doc`` that are headings, which no window of sentences reaches across.
 
     A heading names what follows; it states nothing, and a quote that runs "... two countries.
-    Training goals" reads badly and cites worse. Headings are known from a page's, a Word file's and
-    a Markdown file's structure; in a PDF or plain text, a line standing alone, short and without
-    closing punctuation, is taken for one ("PEP Acceptance" above its paragraph). ``among``
-    limits the search to those sentences (of a large source, the few a claim's short-list holds).
+    Training goals" reads badly and cites worse. Headings are a source's sections: a page's, a Word
+    file's and a Markdown file's from their structure, plain text's from lines set apart by blank
+    lines (formats/plain.py); in a PDF, a line standing alone, short and without closing
+    punctuation, is taken for one. ``among`` limits the search to those sentences (of a large source, the few a claim's short-list holds).
     """
     x = doc.extracted
     if x is None:
@@ -88,11 +88,8 @@ def headings(doc: Document, among: Sequence[int] | None = None) -> frozenset[int
         s = sents[i]
         if s.start in starts:
             out.add(i)
-        # In plain text a line is its own block unless it wraps prose, so there a heading is also
-        # set apart by blank lines: a run of short lines ("Author: ...", "Status: Final") is not one.
-        elif x.format in ("pdf", "text") and _looks_like_heading(s, sents[i - 1] if i else None,
-                                                                 sents[i + 1] if i + 1 < len(sents) else None) \
-                and (x.format == "pdf" or _blank_line_around(doc.text, s)):
+        elif x.format == "pdf" and _looks_like_heading(s, sents[i - 1] if i else None,
+                                                       sents[i + 1] if i + 1 < len(sents) else None):
             out.add(i)
     return frozenset(out)
 
@@ -100,26 +97,7 @@ def headings(doc: Document, among: Sequence[int] | None = None) -> frozenset[int
 def _looks_like_heading(s: Sentence, before: Sentence | None, after: Sentence | None) -> bool:
     alone = (before is None or before.block != s.block) and (after is None or after.block != s.block)
     text = s.text.rstrip()
-    return (alone and len(text.split()) <= 8 and not text.endswith(_CLOSING) and text[:1].isupper())
-
-
-_CLOSING = tuple(".!?:;,\"'”’)]")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def _blank_line_around(text: str, s: Sentence) -> bool:
-    """Whether ``s`` is alone on its line, with a blank line (or the text's edge) above and below."""
-    starts = [m.end() for m in _LINE_BREAK.finditer(text, max(0, s.start - 300), s.start)]
-    line_start = starts[-1] if starts else (0 if s.start <= 300 else -1)
-    end = _LINE_BREAK.search(text, s.end)
-    line_end = end.start() if end else len(text)
-    if line_start < 0 or text[line_start:s.start].strip() or text[s.end:line_end].strip() \
-            or _LINE_BREAK.search(text, s.start, s.end):
-        return False  # not one whole line (or a line too long to be a heading's)
-    above = _LINE_BREAK.split(text[max(0, line_start - 300):line_start])
-    below = _LINE_BREAK.split(text[end.end():end.end() + 300]) if end else [""]
-    # above ends with "" (the text up to line_start ends in a break); the line before is above[-2].
-    return (line_start == 0 or len(above) < 2 or not above[-2].strip()) and not below[0].strip()
+    return (alone and len(text.split()) <= 8 and not text.endswith(CLOSING) and text[:1].isupper())
 
 
 def _crosses(first: int, last: int, heads: frozenset[int]) -> bool:

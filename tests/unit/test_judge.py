@@ -105,12 +105,12 @@ def test_far_apart_sentences_are_read_together_and_both_cited(doc):
 
 def test_a_heading_joins_no_premise_read_together():
     """Read after "Author: Daniel Holth", the heading "PEP Acceptance" made Holth the one who accepted."""
-    from verifier.formats import Extracted
+    from verifier.formats import plain
 
     text = ("Author: Daniel Holth\nStatus: Final\n\nPEP Acceptance\n\nThis PEP was accepted by Alyssa Coghlan.\n\n"
             "Rationale\n\nPython needs a package format.")
     headed = Document(path="pep.txt", text=text, sentences=segment(text, "pep.txt"),
-                      extracted=Extracted(text=text, format="text"))
+                      extracted=plain.extract(text.encode(), "pep.txt"))
     assert [s.text for s in headed.sentences][2] == "PEP Acceptance"
     assert combined_candidates([cand(headed, 0, cosine=0.7), cand(headed, 2, cosine=0.6)]) == []
     (combined,) = combined_candidates([cand(headed, i, cosine=0.7 - i / 10) for i in range(6)])

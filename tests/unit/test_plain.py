@@ -86,3 +86,13 @@ def test_crlf_headings_are_read_without_their_line_ending():
 
 def test_crlf_headings_lose_their_closing_hashes_too():
     assert [h for _, h in md("# Title #\r\n\r\n## Later ##\r\n").sections] == ["Title", "Later"]
+
+
+def test_plain_text_headings_are_short_capitalised_lines_set_apart_by_blank_lines():
+    text = ("Title Line\n\nA paragraph that ends.\n\nPEP Acceptance\n\nAuthor: Daniel Holth\nStatus: Final\n\n"
+            "lower case line\n\nResults:\n\n```\nCode Block Line\n```\n\n"
+            "A line of more than eight words that never ends here\n\n  Indented Heading\r\n\r\nEnd")
+    got = extract(text.encode(), "a.txt").sections
+    assert [h for _, h in got] == ["Title Line", "PEP Acceptance", "Indented Heading", "End"]
+    assert all(text[at:at + len(h)] == h for at, h in got)
+    assert extract(text.encode(), "a.md", "markdown").sections == ()  # Markdown has its own

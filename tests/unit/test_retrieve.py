@@ -56,7 +56,7 @@ def test_no_window_of_sentences_reaches_across_a_heading(tmp_path):
         for idx in (build_index(doc, vecs), build_partial_index(doc, list(range(len(doc.sentences))), vecs)):
             windows = [(a, b) for a, b in idx.spans if a != b]
             assert windows and all(not any(i in heads for i in range(a, b + 1)) for a, b in windows)
-    # Plain text sets its headings apart as a PDF does: a short line standing alone.
+    # Plain text sets its headings apart with blank lines.
     txt = tmp_path / "a.txt"
     txt.write_text("The drills began.\n\nTraining goals\n\nThey aim at coordination.\n", encoding="utf-8")
     doc = read_document(txt)
@@ -203,11 +203,15 @@ def test_in_a_pdf_a_short_capitalised_line_standing_alone_without_closing_punctu
 
 
 def test_in_plain_text_a_heading_is_also_set_apart_by_blank_lines():
+    from verifier.formats import plain
+
     text = ("PEP: 427\nAuthor: Daniel Holth\nStatus: Final\n\nTraining goals\n\nThe drills began in Lachin.\n\n"
             "the lower case line\n\nA line that ends.\n\nResults:\n\nA short line\nwrapped in a paragraph\n\n"
             "  Indented Heading  \r\n\r\nLast words")
-    doc = doc_of(text, "r.txt", Extracted(text=text, format="text"))
+    doc = doc_of(text, "r.txt", plain.extract(text.encode(), "r.txt"))
     assert [doc.sentences[i].text.strip() for i in sorted(headings(doc))] == [
         "Training goals", "Indented Heading", "Last words"]
     at = [s.text for s in doc.sentences].index("The drills began in Lachin.")
     assert headings(doc, among=[at - 1, at]) == frozenset({at - 1})
+    # They are its sections too, so a quote below one is cited with it.
+    assert doc.section_at(doc.sentences[at].start) == "Training goals"
