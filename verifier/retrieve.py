@@ -76,7 +76,8 @@ def headings(doc: Document, among: Sequence[int] | None = None) -> frozenset[int
     Training goals" reads badly and cites worse. Headings are a source's sections: a page's, a Word
     file's and a Markdown file's from their structure, plain text's from lines set apart by blank
     lines (formats/plain.py); in a PDF, a line standing alone, short and without closing
-    punctuation, is taken for one. ``among`` limits the search to those sentences (of a large source, the few a claim's short-list holds).
+    punctuation, is taken for one. ``among`` limits the search to those sentences (of a large
+    source, the few a claim's short-list holds).
     """
     x = doc.extracted
     if x is None:

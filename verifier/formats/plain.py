@@ -50,17 +50,27 @@ def lone_line_headings(text: str) -> tuple[tuple[int, str], ...]:
     Plain text marks no headings; it sets them apart ("PEP Acceptance" above its paragraph). A run
     of short lines ("Author: Daniel Holth", "Status: Final") is not one, nor is a line inside a
     fenced block. Each is (offset of its first character, the heading), as Markdown's sections.
+    Three lines at a time, so that a source of a million lines holds no list of them.
     """
-    lines = [(m.start(), m.group(0).rstrip("\r\n")) for m in _LINE.finditer(text) if m.group(0)]
     out = []
     in_fence = False
-    for n, (start, line) in enumerate(lines):
+    before = ""  # the line above the one looked at ("" above the first)
+    held: tuple[int, str] | None = None  # a line that may be a heading, waiting for the line below it
+    for m in _LINE.finditer(text):
+        line = m.group(0).rstrip("\r\n")
+        if held is not None:
+            if not line.strip():
+                out.append(held)
+            held = None
+        if not m.group(0):
+            break
         if _FENCE.match(line):
             in_fence = not in_fence
-            continue
-        words = line.strip()
-        if in_fence or not words or len(words.split()) > 8 or words.endswith(CLOSING) or not words[0].isupper():
-            continue
-        if (n == 0 or not lines[n - 1][1].strip()) and (n + 1 == len(lines) or not lines[n + 1][1].strip()):
-            out.append((start + len(line) - len(line.lstrip()), words))
+        elif not in_fence and not before.strip():
+            words = line.strip()
+            if words and len(words.split()) <= 8 and not words.endswith(CLOSING) and words[0].isupper():
+                held = (m.start() + len(line) - len(line.lstrip()), words)
+        before = line
+    if held is not None:
+        out.append(held)
     return tuple(out)
