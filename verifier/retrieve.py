@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from .formats.plain import CLOSING
+from .formats.plain import reads_as_heading
 from .sources import Document, Sentence, normalize
 from .thresholds import CANDIDATES, DENSE_WEIGHT, MAX_WINDOW, RERANK, SHORTLIST
 
@@ -97,8 +97,7 @@ def headings(doc: Document, among: Sequence[int] | None = None) -> frozenset[int
 
 def _looks_like_heading(s: Sentence, before: Sentence | None, after: Sentence | None) -> bool:
     alone = (before is None or before.block != s.block) and (after is None or after.block != s.block)
-    text = s.text.rstrip()
-    return (alone and len(text.split()) <= 8 and not text.endswith(CLOSING) and text[:1].isupper())
+    return alone and reads_as_heading(s.text)
 
 
 def _crosses(first: int, last: int, heads: frozenset[int]) -> bool:

@@ -40,8 +40,14 @@ def extract(data: bytes, shown: str, format: str = "text") -> Extracted:
 
 
 # Closing punctuation: a line that ends with it is a sentence or a label ("Results:"), not a heading.
-CLOSING = tuple(".!?:;,\"'”’)]")
+_CLOSING = tuple(".!?:;,\"'”’)]")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+
+
+def reads_as_heading(line: str) -> bool:
+    """Whether a line, set apart, reads as a heading: at most 8 words, capitalised, no closing punctuation."""
+    words = line.strip()
+    return bool(words) and len(words.split()) <= 8 and not words.endswith(_CLOSING) and words[0].isupper()
 
 
 def lone_line_headings(text: str) -> tuple[tuple[int, str], ...]:
@@ -66,10 +72,8 @@ def lone_line_headings(text: str) -> tuple[tuple[int, str], ...]:
             break
         if _FENCE.match(line):
             in_fence = not in_fence
-        elif not in_fence and not before.strip():
-            words = line.strip()
-            if words and len(words.split()) <= 8 and not words.endswith(CLOSING) and words[0].isupper():
-                held = (m.start() + len(line) - len(line.lstrip()), words)
+        elif not in_fence and not before.strip() and reads_as_heading(line):
+            held = (m.start() + len(line) - len(line.lstrip()), line.strip())
         before = line
     if held is not None:
         out.append(held)
